@@ -1,0 +1,242 @@
+//! Splitting a report file: front matter, prose, and table blocks.
+
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
+use crate::format::{labels, FormatDef};
+
+use super::table::{self, TableData};
+
+/// The front matter of a file and where the body starts.
+pub struct Split {
+    pub yaml: String,
+    /// Line of the file on which the front matter's first YAML line stands.
+    pub yaml_first_line: u32,
+    pub body_start_line: u32,
+}
+
+/// The text that marks where a table is printed; a private-use character
+/// keeps it from colliding with anything an author writes.
+pub fn placeholder(table: usize) -> String {
+    format!("\u{E000}nianbao-table-{table}\u{E000}")
+}
+
+pub fn split_front_matter(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<Split> {
+    let mut lines = file.text.split('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        let msg = if file.text.trim().is_empty() {
+            Msg::new("文件是空的：报告应以 --- 开头的 front matter 开始", "the file is empty: a report starts with front matter between --- lines")
+        } else {
+            Msg::new(
+                "报告应以 front matter 开头：第一行写 ---，随后写 organ、township、year 等，再以 --- 结束",
+                "a report starts with front matter: a first line ---, then organ, township, year …, closed by ---",
+            )
+        };
+        diags.push(Diagnostic::error("E003", msg).at(file, Some(Loc { line: 1, col: 1, len: 1 })));
+        return None;
+    }
+    let mut yaml = String::new();
+    for (i, line) in lines.enumerate() {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Some(Split { yaml, yaml_first_line: 2, body_start_line: i as u32 + 3 });
+        }
+        yaml.push_str(line);
+        yaml.push('\n');
+    }
+    diags.push(
+        Diagnostic::error("E004", Msg::new("front matter 没有结束：缺少第二个 --- 行", "the front matter is not closed: the second --- line is missing"))
+            .at(file, Some(Loc { line: 1, col: 1, len: 3 })),
+    );
+    None
+}
+
+pub struct Body {
+    pub tables: Vec<TableData>,
+    pub markdown: String,
+    pub table_order: Vec<usize>,
+    pub headings: Vec<(String, Loc)>,
+}
+
+struct Fence {
+    ch: char,
+    len: usize,
+    indent: usize,
+}
+
+fn open_fence(line: &str) -> Option<(Fence, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let ch = rest.chars().next()?;
+    if ch != '`' && ch != '~' {
+        return None;
+    }
+    let len = rest.chars().take_while(|&c| c == ch).count();
+    if len < 3 {
+        return None;
+    }
+    let info = rest[len..].trim();
+    if ch == '`' && info.contains('`') {
+        return None;
+    }
+    Some((Fence { ch, len, indent }, info))
+}
+
+fn closes(fence: &Fence, line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return false;
+    }
+    let rest = line[indent..].trim_end();
+    rest.len() >= fence.len && rest.chars().all(|c| c == fence.ch)
+}
+
+/// `yaml table=applications` → Some("applications"); other info strings → None.
+fn table_key(info: &str) -> Option<(bool, &str)> {
+    let mut words = info.split_whitespace();
+    let lang = words.next()?;
+    let rest: Vec<&str> = words.collect();
+    let joined = rest.join(" ");
+    let pos = joined.find("table")?;
+    let after = joined[pos + 5..].trim_start().strip_prefix('=')?.trim_start();
+    let key = after.split_whitespace().next()?.trim_matches(|c| c == '"' || c == '\'');
+    // Return a slice of `info` so the caller can borrow it.
+    let start = info.find(key)?;
+    Some((matches!(lang, "yaml" | "yml"), &info[start..start + key.len()]))
+}
+
+pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, diags: &mut Vec<Diagnostic>) -> Body {
+    let mut tables: Vec<TableData> = format.tables.iter().map(TableData::empty).collect();
+    let mut seen: Vec<Option<u32>> = vec![None; format.tables.len()];
+    let mut markdown = String::new();
+    let mut table_order = Vec::new();
+    let mut headings = Vec::new();
+
+    let lines: Vec<&str> = file.text.split('\n').collect();
+    let mut i = (start_line as usize).saturating_sub(1);
+    while i < lines.len() {
+        let line = lines[i];
+        let line_no = i as u32 + 1;
+        if let Some((fence, info)) = open_fence(line) {
+            // Find the closing fence.
+            let mut j = i + 1;
+            while j < lines.len() && !closes(&fence, lines[j]) {
+                j += 1;
+            }
+            if j >= lines.len() {
+                diags.push(
+                    Diagnostic::error("E005", Msg::new("代码块没有结束：缺少与之配对的 ``` 行", "this fenced block is never closed: the matching ``` line is missing"))
+                        .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: fence.len as u32 })),
+                );
+            }
+            let content_end = j.min(lines.len());
+            match table_key(info) {
+                Some((is_yaml, key)) => {
+                    let col = line.find(key).map_or(1, |b| line[..b].chars().count() as u32 + 1);
+                    let key_loc = Loc { line: line_no, col, len: key.chars().count() as u32 };
+                    if !is_yaml {
+                        diags.push(
+                            Diagnostic::warning("E006", Msg::new("表格代码块应写作 ```yaml table=…", "a table block is written ```yaml table=…"))
+                                .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: info.chars().count() as u32 + 3 })),
+                        );
+                    }
+                    match format.match_table(key) {
+                        Some(t) => {
+                            if let Some(prev) = seen[t] {
+                                diags.push(
+                                    Diagnostic::error(
+                                        "E007",
+                                        Msg::new(format!("表格 {key} 写了两次（第一次在第 {prev} 行）"), format!("table {key} is written twice (first on line {prev})")),
+                                    )
+                                    .at(file, Some(key_loc)),
+                                );
+                            } else {
+                                seen[t] = Some(line_no);
+                                let block: Vec<&str> = lines[i + 1..content_end].to_vec();
+                                tables[t] = table::parse_block(file, &format.tables[t], &block, line_no, fence.indent, key_loc, diags);
+                                table_order.push(t);
+                                markdown.push('\n');
+                                markdown.push_str(&placeholder(t));
+                                markdown.push_str("\n\n");
+                            }
+                        }
+                        None => {
+                            let names: Vec<&str> = format.tables.iter().flat_map(|t| std::iter::once(t.id.as_str()).chain(t.aliases.iter().map(String::as_str))).collect();
+                            let hint = labels::nearest(key, names.iter().copied());
+                            let mut d = Diagnostic::error(
+                                "E008",
+                                Msg::new(format!("未知的表格 “{key}”；{} 格式的表格有：{}", format.id, names.join("、")), format!("unknown table `{key}`; the tables of {} are: {}", format.id, names.join(", "))),
+                            )
+                            .at(file, Some(key_loc));
+                            if let Some(h) = hint {
+                                d = d.hint(Msg::new(format!("是否想写 table={h}？"), format!("did you mean table={h}?")));
+                            }
+                            diags.push(d);
+                        }
+                    }
+                }
+                None => {
+                    for l in &lines[i..(j + 1).min(lines.len())] {
+                        markdown.push_str(l);
+                        markdown.push('\n');
+                    }
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() <= 3 {
+            if let Some(h) = trimmed.strip_prefix("## ") {
+                let text = h.trim().trim_end_matches('#').trim().to_string();
+                headings.push((text, Loc { line: line_no, col: 1, len: line.chars().count() as u32 }));
+            }
+        }
+        markdown.push_str(line);
+        markdown.push('\n');
+        i += 1;
+    }
+
+    for (t, def) in format.tables.iter().enumerate() {
+        if seen[t].is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "E009",
+                    Msg::new(
+                        format!("缺少表格「{}」：请在「{}」下写 ```yaml table={} 代码块", def.caption, format.sections.get(def.section - 1).map_or("", String::as_str), def.id),
+                        format!("the table “{}” is missing: write a ```yaml table={} block under its section", def.caption, def.id),
+                    ),
+                )
+                .at(file, None),
+            );
+        }
+    }
+    Body { tables, markdown, table_order, headings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_keys_from_info_strings() {
+        assert_eq!(table_key("yaml table=applications"), Some((true, "applications")));
+        assert_eq!(table_key("yaml  table = 依申请公开"), Some((true, "依申请公开")));
+        assert_eq!(table_key("json table=active"), Some((false, "active")));
+        assert_eq!(table_key("yaml"), None);
+        assert_eq!(table_key("rust"), None);
+    }
+
+    #[test]
+    fn fences() {
+        assert!(open_fence("```yaml table=x").is_some());
+        assert!(open_fence("    ```").is_none());
+        let (f, _) = open_fence("~~~~").unwrap();
+        assert!(closes(&f, "~~~~~"));
+        assert!(!closes(&f, "~~~"));
+    }
+}

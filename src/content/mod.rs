@@ -1,0 +1,181 @@
+//! Content loading: from files on disk to typed reports.
+//!
+//! A report file is split into front matter, Markdown prose and fenced
+//! ```` ```yaml table=<id> ```` blocks; the blocks become typed tables whose
+//! every cell remembers where it was written. Problems become diagnostics and
+//! loading goes on, so that one run reports everything.
+
+pub mod body;
+pub mod meta;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
+use crate::format::{FormatDef, Registry};
+
+pub use meta::Meta;
+pub use table::{Cell, Decimal, Origin, TableData, Value};
+
+/// One report, parsed.
+#[derive(Debug)]
+pub struct Report {
+    pub file: Arc<SourceFile>,
+    pub meta: Meta,
+    pub format: Arc<FormatDef>,
+    /// One entry per table of the format, in the format's order.
+    pub tables: Vec<TableData>,
+    /// The prose, with each table block replaced by a placeholder paragraph.
+    pub markdown: String,
+    /// Order in which table blocks appear in the prose (indices into `tables`).
+    pub table_order: Vec<usize>,
+    /// `##` headings as written, for the structure checks.
+    pub headings: Vec<(String, Loc)>,
+}
+
+impl Report {
+    pub fn table(&self, id: &str) -> Option<(&crate::format::TableDef, &TableData)> {
+        let (i, def) = self.format.table(id)?;
+        Some((def, self.tables.get(i)?))
+    }
+}
+
+/// Every `.md` file under `<root>/content`, sorted, with symlinks leading out
+/// of the site refused (they are reported, not followed).
+pub fn find_reports(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let content = root.join("content");
+    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    walk(&content, &canon_root, &mut files, &mut diags, 0);
+    files.sort();
+    (files, diags)
+}
+
+fn walk(dir: &Path, root: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    if depth > 32 {
+        return;
+    }
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || is_editor_temp(&name) {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_symlink() {
+            let inside = std::fs::canonicalize(&path).map(|t| t.starts_with(root)).unwrap_or(false);
+            if !inside {
+                diags.push(Diagnostic::warning(
+                    "E010",
+                    Msg::new(
+                        format!("{} 是指向站点目录之外的符号链接，已跳过", path.display()),
+                        format!("{} is a symbolic link leading outside the site; not followed", path.display()),
+                    ),
+                ));
+                continue;
+            }
+        }
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) => continue,
+        };
+        if meta.is_dir() {
+            walk(&path, root, files, diags, depth + 1);
+        } else if name.ends_with(".md") {
+            files.push(path);
+        }
+    }
+}
+
+/// Files that editors write beside the one being saved; never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.starts_with(".goutputstream-")
+        || name.starts_with("~$")
+}
+
+/// Decode a file's bytes: UTF-8 (a BOM is dropped), CRLF folded to LF.
+/// Anything else is refused with a diagnostic that says how to convert it.
+pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<String, Msg> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(Msg::new(
+            format!("{file_for_errors} 不是文本文件（含有二进制内容）"),
+            format!("{file_for_errors} is not a text file (it contains binary data)"),
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s.to_string() }),
+        Err(_) => Err(Msg::new(
+            format!(
+                "{file_for_errors} 不是 UTF-8 编码（看起来是 GBK/GB18030）。请另存为 UTF-8，例如：iconv -f GB18030 -t UTF-8 原文件 > 新文件"
+            ),
+            format!(
+                "{file_for_errors} is not UTF-8 (it looks like GBK/GB18030). Save it as UTF-8, e.g.: iconv -f GB18030 -t UTF-8 old > new"
+            ),
+        )),
+    }
+}
+
+/// Read and parse one report file. `None` when the file cannot be a report at
+/// all (unreadable, no usable front matter); the diagnostics say why.
+pub fn load(path: &Path, root: &Path, registry: &Registry) -> (Option<Report>, Vec<Diagnostic>) {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::error("E001", Msg::new(format!("无法读取 {rel}：{e}"), format!("cannot read {rel}: {e}")));
+            return (None, vec![d]);
+        }
+    };
+    parse(&rel, path, &bytes, registry)
+}
+
+/// Parse a report from bytes (the file need not exist; used by tests and fuzzing).
+pub fn parse(rel: &str, path: &Path, bytes: &[u8], registry: &Registry) -> (Option<Report>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let text = match decode(bytes, rel) {
+        Ok(t) => t,
+        Err(msg) => {
+            let file = Arc::new(SourceFile { rel: rel.to_string(), path: path.to_path_buf(), text: String::new() });
+            diags.push(Diagnostic::error("E002", msg).at(&file, None));
+            return (None, diags);
+        }
+    };
+    let file = Arc::new(SourceFile { rel: rel.to_string(), path: path.to_path_buf(), text });
+    let Some(split) = body::split_front_matter(&file, &mut diags) else {
+        return (None, diags);
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let Some(meta) = meta::parse(&file, &split, &stem, registry, &mut diags) else {
+        return (None, diags);
+    };
+    let Some(format) = registry.get(&meta.format).cloned() else {
+        // meta::parse already reported the unknown format.
+        return (None, diags);
+    };
+    let parsed = body::parse_body(&file, split.body_start_line, &format, &mut diags);
+    let report = Report {
+        file,
+        meta,
+        format,
+        tables: parsed.tables,
+        markdown: parsed.markdown,
+        table_order: parsed.table_order,
+        headings: parsed.headings,
+    };
+    (Some(report), diags)
+}

@@ -1,0 +1,121 @@
+//! Matching what authors type against the official labels.
+//!
+//! Authors copy labels from Word files, portal pages and last year's report,
+//! so the same row arrives as `（三）不予公开`, `(三) 不予公开` or `不予公开`, and
+//! `危及“三安全一稳定”` with any kind of quote. Matching folds those differences;
+//! rendering always prints the official label.
+
+/// Fold full-width forms to half-width, drop spaces and quote marks, lowercase ASCII.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '【' | '〔' => '[',
+            '】' | '〕' => ']',
+            '。' => '.',
+            '、' => ',',
+            _ => c,
+        };
+        if c.is_whitespace() || is_quote(c) {
+            continue;
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '`' | '«' | '»')
+}
+
+/// Strip a leading official numbering (`一、`, `（三）`, `5.`, `5、`) from a normalized key.
+pub fn strip_numbering(normalized: &str) -> &str {
+    let s = normalized;
+    // `(三)` / `(3)`
+    if let Some(rest) = s.strip_prefix('(') {
+        if let Some(end) = rest.find(')') {
+            let inner = &rest[..end];
+            if !inner.is_empty() && inner.chars().all(is_numeral) {
+                return &rest[end + 1..];
+            }
+        }
+    }
+    // `一,` (from `一、`) / `5.` / `5,`
+    let numeral_len: usize = s.chars().take_while(|c| is_numeral(*c)).map(char::len_utf8).sum();
+    if numeral_len > 0 {
+        let rest = &s[numeral_len..];
+        if let Some(r) = rest.strip_prefix(',').or_else(|| rest.strip_prefix('.')) {
+            return r;
+        }
+    }
+    s
+}
+
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+}
+
+/// Levenshtein distance over characters, for "did you mean".
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `key`, if it is close enough to be a plausible typo.
+pub fn nearest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let k = strip_numbering(&normalize(key)).to_string();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let c = normalize(cand);
+        let c = strip_numbering(&c);
+        let d = if c.contains(&k) || k.contains(c) { 1 } else { distance(&k, c) };
+        let longer = k.chars().count().max(c.chars().count());
+        if d * 2 <= longer.max(2) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_spaces_and_quotes_fold() {
+        assert_eq!(normalize("（三） 不予公开"), normalize("(三)不予公开"));
+        assert_eq!(normalize("危及“三安全一稳定”"), normalize("危及\"三安全一稳定\""));
+        assert_eq!(normalize("危及「三安全一稳定」"), normalize("危及三安全一稳定"));
+        assert_eq!(normalize("ＡＢＣ　１"), "abc1");
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering(&normalize("一、本年新收政府信息公开申请数量")), "本年新收政府信息公开申请数量");
+        assert_eq!(strip_numbering(&normalize("（三）不予公开")), "不予公开");
+        assert_eq!(strip_numbering(&normalize("5.属于三类内部事务信息")), "属于三类内部事务信息");
+        assert_eq!(strip_numbering(&normalize("5、属于三类内部事务信息")), "属于三类内部事务信息");
+        assert_eq!(strip_numbering(&normalize("三安全")), "三安全");
+        assert_eq!(strip_numbering("2021"), "2021");
+    }
+
+    #[test]
+    fn nearest_finds_a_typo() {
+        let labels = ["本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开"];
+        assert_eq!(nearest("本年新收政府信息公开申请数", labels), Some("本年新收政府信息公开申请数量"));
+        assert_eq!(nearest("予以公布", labels), Some("予以公开"));
+        assert_eq!(nearest("完全无关的东西写在这里", labels), None);
+    }
+}

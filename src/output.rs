@@ -1,0 +1,173 @@
+//! The one place that writes the published folder.
+//!
+//! A build is staged in a sibling folder and swapped in by rename only when
+//! every file is in place, so the published folder is never half-written and a
+//! failed build leaves it exactly as it was. Files whose bytes did not change
+//! are hard-linked from the current output rather than rewritten, which keeps
+//! their modification times (rsync-based publishing sends only real changes).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Msg};
+use crate::site::OutFile;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Files whose bytes are new or changed.
+    pub written: usize,
+    /// Files identical to the previous output, kept as they were.
+    pub unchanged: usize,
+}
+
+fn io_error(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "O001",
+        Msg::new(format!("{what} {} 失败：{e}", path.display()), format!("{what} {} failed: {e}", path.display())),
+    )
+}
+
+/// Minify HTML pages (closing tags kept for validators and CMS importers).
+#[cfg(feature = "minify")]
+pub fn minify(files: &mut [OutFile]) {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_doctype = false;
+    files.par_iter_mut().filter(|f| f.path.ends_with(".html")).for_each(|f| {
+        f.bytes = minify_html::minify(&f.bytes, &cfg);
+    });
+}
+
+#[cfg(not(feature = "minify"))]
+pub fn minify(_files: &mut [OutFile]) {}
+
+/// Refuse output folders that would swallow the site itself.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = abs(root);
+    let out_abs = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => abs(parent).join(out.file_name().unwrap_or_default()),
+        _ => abs(out),
+    };
+    if out.file_name().is_none() || root.starts_with(&out_abs) || out_abs.starts_with(root.join("content")) || out_abs.starts_with(root.join("themes")) {
+        return Err(Diagnostic::error(
+            "O002",
+            Msg::new(
+                format!("输出目录 {} 不能是站点目录本身或包含站点内容", out.display()),
+                format!("the output folder {} must not be the site or hold its sources", out.display()),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.nianbao-{tag}-{}", std::process::id()))
+}
+
+/// Publish `files` as the whole content of `out`, atomically.
+pub fn publish(out: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
+    let staging = sibling(out, "staging");
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
+    }
+    let result = stage(out, &staging, files).and_then(|stats| swap(out, &staging).map(|_| stats));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
+    fs::create_dir_all(staging).map_err(|e| io_error("创建临时目录", staging, &e))?;
+    let dirs: std::collections::BTreeSet<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
+    for d in dirs {
+        let p = staging.join(d);
+        fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))?;
+    }
+    let outcomes: Vec<Result<bool, Diagnostic>> = files
+        .par_iter()
+        .map(|f| {
+            let target = staging.join(&f.path);
+            let current = out.join(&f.path);
+            let same = fs::metadata(&current).is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
+                && fs::read(&current).is_ok_and(|old| old == f.bytes);
+            if same && fs::hard_link(&current, &target).is_ok() {
+                return Ok(false);
+            }
+            fs::write(&target, &f.bytes).map_err(|e| io_error("写入", &target, &e))?;
+            Ok(true)
+        })
+        .collect();
+    let mut stats = Stats::default();
+    for o in outcomes {
+        if o? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+    Ok(stats)
+}
+
+fn swap(out: &Path, staging: &Path) -> Result<(), Diagnostic> {
+    if !out.exists() {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| io_error("创建目录", parent, &e))?;
+        }
+        return fs::rename(staging, out).map_err(|e| io_error("发布到", out, &e));
+    }
+    let old = sibling(out, "old");
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(|e| io_error("清理", &old, &e))?;
+    }
+    fs::rename(out, &old).map_err(|e| io_error("移开旧的输出目录", out, &e))?;
+    if let Err(e) = fs::rename(staging, out) {
+        // Put the previous output back: a failed publish must leave it as it was.
+        let _ = fs::rename(&old, out);
+        return Err(io_error("发布到", out, &e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutFile {
+        OutFile { path: path.into(), bytes: text.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_stale_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = publish(&out, &[file("a/index.html", "A"), file("b.html", "B"), file("gone.html", "G")]).unwrap();
+        assert_eq!(s, Stats { written: 3, unchanged: 0 });
+        use std::os::unix::fs::MetadataExt;
+        let ino = fs::metadata(out.join("a/index.html")).unwrap().ino();
+        let s = publish(&out, &[file("a/index.html", "A"), file("b.html", "B2")]).unwrap();
+        assert_eq!(s, Stats { written: 1, unchanged: 1 });
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "B2");
+        assert!(!out.join("gone.html").exists());
+        // Nothing is left beside the output.
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_to_overwrite_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_out_dir(dir.path(), dir.path()).is_err());
+        assert!(check_out_dir(dir.path(), &dir.path().join("content")).is_err());
+        assert!(check_out_dir(dir.path(), &dir.path().join("public")).is_ok());
+    }
+}

@@ -1,0 +1,311 @@
+//! The official grid of a table, with every header linked to its data cells.
+//!
+//! The grid (spans, header levels) follows from the format definition's row
+//! and column trees and its layout kind; templates only print it. Each data
+//! cell lists the ids of all its row and column headers (WCAG H43), so a screen
+//! reader announces `三、本年度办理结果 （三）不予公开 1.属于国家秘密 申请人情况 自然人 0`.
+
+use serde::Serialize;
+
+use crate::content::{Origin, TableData};
+use crate::format::{CellRef, Layout, TableDef};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GridCell {
+    pub th: bool,
+    pub text: String,
+    pub colspan: usize,
+    pub rowspan: usize,
+    pub id: String,
+    pub headers: String,
+    /// `row`, `col`, `colgroup` or empty.
+    pub scope: &'static str,
+    /// CSS class: `num` for figures, `note` for the A1 note, `group` for caption rows.
+    pub class: &'static str,
+}
+
+impl GridCell {
+    fn th(text: impl Into<String>, id: String) -> GridCell {
+        GridCell { th: true, text: text.into(), colspan: 1, rowspan: 1, id, headers: String::new(), scope: "", class: "" }
+    }
+    fn span(mut self, colspan: usize, rowspan: usize) -> GridCell {
+        self.colspan = colspan.max(1);
+        self.rowspan = rowspan.max(1);
+        self
+    }
+    fn headers(mut self, headers: &[String]) -> GridCell {
+        self.headers = headers.join(" ");
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Grid {
+    /// The table's id (`active`, `applications`, `reviews`), used as the HTML id.
+    pub id: String,
+    pub caption: String,
+    pub head: Vec<Vec<GridCell>>,
+    /// Row groups (`<tbody>`s), each a list of rows.
+    pub bodies: Vec<Vec<Vec<GridCell>>>,
+    /// Number of grid columns, for `<colgroup>`.
+    pub columns: usize,
+}
+
+fn data_cell(def: &TableDef, data: &TableData, at: CellRef, headers: &[String], colspan: usize) -> GridCell {
+    let text = match data.cell(def, at) {
+        Some(c) if matches!(c.origin, Origin::Blank(_)) => String::new(),
+        Some(c) => c.value.to_string(),
+        None => String::new(),
+    };
+    GridCell { th: false, text, colspan: colspan.max(1), rowspan: 1, id: String::new(), headers: headers.join(" "), scope: "", class: "num" }
+}
+
+pub fn build(def: &TableDef, data: &TableData) -> Grid {
+    match def.layout {
+        Layout::Blocks => blocks(def, data),
+        Layout::Matrix => matrix(def, data),
+        Layout::Transposed => transposed(def, data),
+    }
+}
+
+fn blocks(def: &TableDef, data: &TableData) -> Grid {
+    let t = &def.id;
+    let width = def.blocks.iter().map(|b| b.columns.len()).max().unwrap_or(1);
+    let mut bodies = Vec::new();
+    for (b, block) in def.blocks.iter().enumerate() {
+        let mut rows = Vec::new();
+        let cap_id = format!("{t}-b{b}");
+        let mut top: Vec<String> = Vec::new();
+        if let Some(cap) = &block.caption {
+            let mut c = GridCell::th(cap.clone(), cap_id.clone()).span(width + 1, 1);
+            c.scope = "colgroup";
+            c.class = "group";
+            rows.push(vec![c]);
+            top.push(cap_id.clone());
+        }
+        let corner_id = format!("{t}-b{b}-corner");
+        let mut head = vec![GridCell::th(block.corner.clone().unwrap_or_default(), corner_id.clone()).headers(&top)];
+        let each = if block.columns.len() == 1 { width } else { 1 };
+        for col in &block.columns {
+            head.push(GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id)).span(each, 1).headers(&top));
+        }
+        rows.push(head);
+        for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
+            let row_id = format!("{t}-r-{}", def.row_def(r).id);
+            let mut row_headers = top.clone();
+            row_headers.push(corner_id.clone());
+            let mut tr = vec![GridCell::th(def.row_label(r), row_id.clone()).headers(&row_headers)];
+            for (c, col) in block.columns.iter().enumerate() {
+                let mut h = top.clone();
+                h.push(row_id.clone());
+                h.push(format!("{t}-b{b}-c-{}", col.id));
+                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, each));
+            }
+            rows.push(tr);
+        }
+        bodies.push(rows);
+    }
+    Grid { id: t.clone(), caption: def.caption.clone(), head: Vec::new(), bodies, columns: width + 1 }
+}
+
+fn matrix(def: &TableDef, data: &TableData) -> Grid {
+    let t = &def.id;
+    let mut bodies = Vec::new();
+    for (b, block) in def.blocks.iter().enumerate() {
+        let label_cols = (0..def.rows.len()).filter(|&r| def.rows[r].block == b).map(|r| def.rows[r].depth).max().unwrap_or(1);
+        let grouped = block.columns.iter().any(|c| c.group.is_some());
+        let levels = usize::from(block.column_header.is_some()) + if grouped { 2 } else { 1 };
+        let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
+        let mut col_top: Vec<String> = Vec::new();
+        let mut corner = GridCell::th(block.corner.clone().unwrap_or_default(), format!("{t}-corner")).span(label_cols, levels);
+        corner.class = "note";
+        head[0].push(corner);
+        let mut level = 0;
+        if let Some(ch) = &block.column_header {
+            let id = format!("{t}-ch");
+            let mut c = GridCell::th(ch.clone(), id.clone()).span(block.columns.len(), 1);
+            c.scope = "colgroup";
+            head[0].push(c);
+            col_top.push(id);
+            level = 1;
+        }
+        // Column headers: ungrouped columns span the remaining levels; a group gets one cell.
+        let mut col_headers: Vec<Vec<String>> = Vec::new();
+        let mut seen_groups: Vec<&str> = Vec::new();
+        for col in &block.columns {
+            let cid = format!("{t}-c-{}", col.id);
+            match col.group.as_deref() {
+                Some(g) => {
+                    let gid = format!("{t}-g-{g}");
+                    if !seen_groups.contains(&g) {
+                        seen_groups.push(g);
+                        let label = block.column_groups.iter().find(|x| x.id == g).map_or(g, |x| x.label.as_str());
+                        let n = block.columns.iter().filter(|c| c.group.as_deref() == Some(g)).count();
+                        let mut c = GridCell::th(label, gid.clone()).span(n, 1).headers(&col_top);
+                        c.scope = "colgroup";
+                        head[level].push(c);
+                    }
+                    let mut h = col_top.clone();
+                    h.push(gid);
+                    head[(level + 1).min(levels - 1)].push(GridCell::th(col.label.clone(), cid.clone()).headers(&h));
+                    h.push(cid);
+                    col_headers.push(h);
+                }
+                None => {
+                    head[level].push(GridCell::th(col.label.clone(), cid.clone()).span(1, levels - level).headers(&col_top));
+                    let mut h = col_top.clone();
+                    h.push(cid);
+                    col_headers.push(h);
+                }
+            }
+        }
+        let mut rows = Vec::new();
+        let rows_with_cells = |g: usize| -> Vec<usize> {
+            (0..def.rows.len()).filter(|&r| !def.is_group(r) && is_descendant(def, r, g)).collect()
+        };
+        for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
+            let mut tr = Vec::new();
+            let mut ancestors = Vec::new();
+            let mut p = def.rows[r].parent;
+            while let Some(g) = p {
+                ancestors.push(g);
+                p = def.rows[g].parent;
+            }
+            ancestors.reverse();
+            let mut row_headers: Vec<String> = Vec::new();
+            for &g in &ancestors {
+                let gid = format!("{t}-r-{}", def.row_def(g).id);
+                let members = rows_with_cells(g);
+                if members.first() == Some(&r) {
+                    let mut c = GridCell::th(def.row_label(g), gid.clone()).span(1, members.len()).headers(&row_headers);
+                    c.scope = "rowgroup";
+                    tr.push(c);
+                }
+                row_headers.push(gid);
+            }
+            let rid = format!("{t}-r-{}", def.row_def(r).id);
+            let depth = def.rows[r].depth;
+            tr.push(GridCell::th(def.row_label(r), rid.clone()).span(label_cols + 1 - depth, 1).headers(&row_headers));
+            row_headers.push(rid);
+            for (c, ch) in col_headers.iter().enumerate() {
+                let mut h = row_headers.clone();
+                h.extend(ch.iter().cloned());
+                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, 1));
+            }
+            rows.push(tr);
+        }
+        bodies.push(rows);
+        return Grid { id: t.clone(), caption: def.caption.clone(), head, bodies, columns: label_cols + block.columns.len() };
+    }
+    Grid { id: t.clone(), caption: def.caption.clone(), head: Vec::new(), bodies, columns: 0 }
+}
+
+fn is_descendant(def: &TableDef, r: usize, g: usize) -> bool {
+    let mut p = def.rows[r].parent;
+    while let Some(x) = p {
+        if x == g {
+            return true;
+        }
+        p = def.rows[x].parent;
+    }
+    false
+}
+
+fn transposed(def: &TableDef, data: &TableData) -> Grid {
+    let t = &def.id;
+    let rows: Vec<usize> = (0..def.rows.len()).filter(|&r| !def.is_group(r)).collect();
+    let grouped = rows.iter().any(|&r| def.row_def(r).group.is_some());
+    let levels = if grouped { 3 } else { 2 };
+    let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
+    let mut body = Vec::new();
+    let mut seen_groups: Vec<String> = Vec::new();
+    let mut width = 0;
+    for &r in &rows {
+        let d = def.row_def(r);
+        let block = def.block_of(r);
+        let n = block.columns.len();
+        width += n;
+        let rid = format!("{t}-r-{}", d.id);
+        let (mut h, level) = match &d.group {
+            Some(g) => {
+                let gid = format!("{t}-g-{g}");
+                if !seen_groups.contains(g) {
+                    seen_groups.push(g.clone());
+                    let members = rows.iter().filter(|&&x| def.row_def(x).group.as_ref() == Some(g)).count();
+                    let label = block.column_groups.iter().find(|x| &x.id == g).map_or(g.as_str(), |x| x.label.as_str());
+                    let mut c = GridCell::th(label, gid.clone()).span(members * n, 1);
+                    c.scope = "colgroup";
+                    head[0].push(c);
+                }
+                (vec![gid], 1)
+            }
+            None => (Vec::new(), 0),
+        };
+        let mut c = GridCell::th(d.label.clone(), rid.clone()).span(n, 1).headers(&h);
+        c.scope = "colgroup";
+        head[level].push(c);
+        h.push(rid.clone());
+        for (ci, col) in block.columns.iter().enumerate() {
+            let cid = format!("{t}-r-{}-c-{}", d.id, col.id);
+            head[level + 1].push(GridCell::th(col.label.clone(), cid.clone()).span(1, levels - level - 1).headers(&h));
+            let mut hh = h.clone();
+            hh.push(cid);
+            body.push(data_cell(def, data, CellRef { row: r, col: ci }, &hh, 1));
+        }
+    }
+    Grid { id: t.clone(), caption: def.caption.clone(), head, bodies: vec![vec![body]], columns: width }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Registry;
+
+    fn spans(row: &[GridCell]) -> usize {
+        row.iter().map(|c| c.colspan).sum()
+    }
+
+    #[test]
+    fn applications_grid_matches_the_official_form() {
+        let reg = Registry::builtin();
+        let f = reg.get("gov-2021").unwrap();
+        let (_, def) = f.table("applications").unwrap();
+        let g = build(def, &TableData::empty(def));
+        assert_eq!(g.head.len(), 3);
+        assert_eq!(g.columns, 10);
+        assert_eq!(g.bodies[0].len(), 25);
+        // 三、本年度办理结果 spans the 21 leaves and （七）总计.
+        let results = g.bodies[0][2].iter().find(|c| c.text == "三、本年度办理结果").unwrap();
+        assert_eq!(results.rowspan, 22);
+        let new = &g.bodies[0][0];
+        assert_eq!(new[0].colspan, 3);
+        assert_eq!(new[1].headers, "applications-r-new applications-ch applications-c-natural_person");
+        let commercial = &new[2];
+        assert!(commercial.headers.contains("applications-g-legal_person"));
+    }
+
+    #[test]
+    fn reviews_print_as_one_row_of_fifteen() {
+        let reg = Registry::builtin();
+        let f = reg.get("gov-2021").unwrap();
+        let (_, def) = f.table("reviews").unwrap();
+        let g = build(def, &TableData::empty(def));
+        assert_eq!(g.bodies[0][0].len(), 15);
+        assert_eq!(spans(&g.head[0]), 15);
+        assert_eq!(g.head[0][0].text, "行政复议");
+        assert_eq!(g.head[0][1].text, "行政诉讼");
+        assert_eq!(g.head[0][1].colspan, 10);
+        assert_eq!(g.head[1][0].rowspan, 2);
+    }
+
+    #[test]
+    fn active_blocks_have_captions() {
+        let reg = Registry::builtin();
+        let f = reg.get("gov-2021").unwrap();
+        let (_, def) = f.table("active").unwrap();
+        let g = build(def, &TableData::empty(def));
+        assert_eq!(g.bodies.len(), 4);
+        assert_eq!(g.bodies[0][0][0].text, "第二十条第（一）项");
+        assert_eq!(g.bodies[1][2][1].colspan, 3);
+    }
+}

@@ -1,0 +1,85 @@
+//! `site.toml`: the site's settings.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::meta::BodyKind;
+use crate::diag::{Diagnostic, Msg};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Where the site is published, e.g. `https://www.example.gov.cn/xxgk/ndbg/`.
+    /// Used for absolute URLs (sitemap, feed, canonical); pages link relatively.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Default kind of reporting body, for the publication-deadline lint.
+    #[serde(default)]
+    pub body_kind: Option<BodyKind>,
+    #[serde(default = "yes")]
+    pub minify: bool,
+    #[serde(default)]
+    pub portal: Portal,
+    /// Severity overrides: `W4 = "off"`, `W1 = "error"`.
+    #[serde(default)]
+    pub check: BTreeMap<String, String>,
+    /// URL names of regions: `大洼区 = "dawa"`.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
+}
+
+/// Identifiers that government portal pages carry (all optional).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    pub site_name: Option<String>,
+    pub site_domain: Option<String>,
+    pub site_id_code: Option<String>,
+    /// 主办单位
+    pub host: Option<String>,
+    /// ICP备案号
+    pub icp: Option<String>,
+    /// 公安机关备案号
+    pub police_record: Option<String>,
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn yes() -> bool {
+    true
+}
+
+impl SiteConfig {
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(
+                "S001",
+                Msg::new(format!("无法读取 {}：{e}（站点根目录应有 site.toml）", path.display()), format!("cannot read {}: {e} (a site root has a site.toml)", path.display())),
+            )
+        })?;
+        let mut cfg: SiteConfig = toml::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
+            Diagnostic::error("S002", Msg::new(format!("site.toml 有误：{e}"), format!("site.toml is invalid: {e}")))
+        })?;
+        if !cfg.base_url.ends_with('/') {
+            cfg.base_url.push('/');
+        }
+        Ok(cfg)
+    }
+}
