@@ -15,7 +15,10 @@ use serde::Deserialize;
 use labels::{normalize, strip_numbering};
 
 /// The definitions compiled into the binary.
-pub const BUILTIN: &[(&str, &str)] = &[("gov-2021", include_str!("../../formats/gov-2021.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("gov-2019", include_str!("../../formats/gov-2019.toml")),
+    ("gov-2021", include_str!("../../formats/gov-2021.toml")),
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -583,5 +586,7 @@ mod tests {
         let r = Registry::builtin();
         assert_eq!(r.for_year(2021).unwrap().id, "gov-2021");
         assert_eq!(r.for_year(2030).unwrap().id, "gov-2021");
+        assert_eq!(r.for_year(2019).unwrap().id, "gov-2019");
+        assert_eq!(r.for_year(2020).unwrap().id, "gov-2019");
     }
 }

@@ -85,9 +85,11 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
         }
         let corner_id = format!("{t}-b{b}-corner");
         let mut head = vec![GridCell::th(block.corner.clone().unwrap_or_default(), corner_id.clone()).headers(&top)];
-        let each = if block.columns.len() == 1 { width } else { 1 };
-        for col in &block.columns {
-            head.push(GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id)).span(each, 1).headers(&top));
+        // Narrower blocks stretch their last column to the table's width, as the printed form does.
+        let n = block.columns.len();
+        let span_of = |c: usize| if c + 1 == n { width + 1 - n } else { 1 };
+        for (c, col) in block.columns.iter().enumerate() {
+            head.push(GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id)).span(span_of(c), 1).headers(&top));
         }
         rows.push(head);
         for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
@@ -99,7 +101,7 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
                 let mut h = top.clone();
                 h.push(row_id.clone());
                 h.push(format!("{t}-b{b}-c-{}", col.id));
-                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, each));
+                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, span_of(c)));
             }
             rows.push(tr);
         }
@@ -307,5 +309,24 @@ mod tests {
         assert_eq!(g.bodies.len(), 4);
         assert_eq!(g.bodies[0][0][0].text, "第二十条第（一）项");
         assert_eq!(g.bodies[1][2][1].colspan, 3);
+    }
+
+    #[test]
+    fn gov2019_blocks_fill_the_width() {
+        let reg = Registry::builtin();
+        let f = reg.get("gov-2019").unwrap();
+        let (_, def) = f.table("active").unwrap();
+        let g = build(def, &TableData::empty(def));
+        assert_eq!(g.bodies.len(), 5);
+        for body in &g.bodies {
+            for row in &body[1..] {
+                assert_eq!(spans(row), 4, "{row:?}");
+            }
+        }
+        let (_, apps) = f.table("applications").unwrap();
+        assert_eq!(apps.leaves().len(), 19);
+        let g = build(apps, &TableData::empty(apps));
+        let results = g.bodies[0][2].iter().find(|c| c.text == "三、本年度办理结果").unwrap();
+        assert_eq!(results.rowspan, 20);
     }
 }
