@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{self, Lang};
 
 #[derive(Parser)]
-#[command(name = "nianbao", version, about = "政府信息公开工作年度报告的静态网站生成器：核对每一个数字，生成无障碍的网页")]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告的静态网站生成器：核对每一个数字，生成无障碍的网页"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,6 +57,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
+    /// Bring published reports (page text or HTML) into the format (导入已发布的报告)
+    Import {
+        /// Copied page text or saved HTML, UTF-8 or GBK (复制的网页文字或保存的网页)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output file, for one input (输出文件)
+        #[arg(long, conflicts_with = "out_dir")]
+        out: Option<PathBuf>,
+        /// Output folder, one <name>.md per input (输出目录)
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// Replace existing output files (覆盖已有文件)
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+    },
 }
 
 fn lang(l: LangArg) -> Lang {
@@ -62,11 +83,134 @@ fn lang(l: LangArg) -> Lang {
     }
 }
 
+/// `nianbao import`: 0 whole and balanced, 1 partial or unbalanced, 2 unusable input.
+fn import(
+    files: &[PathBuf],
+    out: Option<&std::path::Path>,
+    out_dir: Option<&std::path::Path>,
+    force: bool,
+    lang: Lang,
+    color: bool,
+) -> u8 {
+    use nianbao::import::{self, Target};
+    let say = |m: &diag::Msg| eprintln!("{}", m.get(lang));
+    if files.len() > 1 && out_dir.is_none() {
+        say(&diag::Msg::new(
+            "导入多个文件时请用 --out-dir 指定输出目录",
+            "importing several files needs --out-dir",
+        ));
+        return 2;
+    }
+    let registry = nianbao::format::Registry::builtin();
+    let mut worst = 0u8;
+    for file in files {
+        let target = import::target_for(file, out, out_dir);
+        let rel = match &target {
+            Target::File(p) => p.to_string_lossy().into_owned(),
+            Target::Stdout => format!(
+                "{}.md",
+                import::front::slug_from(
+                    &file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )
+            ),
+        };
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                say(&diag::Msg::new(
+                    format!("无法读取 {}：{e}", file.display()),
+                    format!("cannot read {}: {e}", file.display()),
+                ));
+                worst = 2;
+                continue;
+            }
+        };
+        let outcome = match import::run(&bytes, &rel, &registry) {
+            Ok(o) => o,
+            Err(m) => {
+                say(&diag::Msg::new(
+                    format!("{}：{}", file.display(), m.zh),
+                    format!("{}: {}", file.display(), m.en),
+                ));
+                worst = 2;
+                continue;
+            }
+        };
+        match &target {
+            Target::Stdout => print!("{}", outcome.imported.text),
+            Target::File(p) => {
+                if let Err(m) = import::save(p, &outcome.imported.text, force) {
+                    say(&m);
+                    worst = 2;
+                    continue;
+                }
+            }
+        }
+        // Blank cells are kept as `~` on purpose; `check` lists them cell by cell, here one line says so.
+        let (blanks, shown): (Vec<diag::Diagnostic>, Vec<diag::Diagnostic>) = outcome
+            .diagnostics
+            .iter()
+            .cloned()
+            .partition(|d| d.code == "W5");
+        eprint!("{}", diag::render_human(&shown, lang, color));
+        if !blanks.is_empty() {
+            let n = blanks.len();
+            say(&diag::Msg::new(
+                format!(
+                    "原文有 {n} 个空白格，已照原样写作 ~（按 0 计算；nianbao check 会逐格列出）"
+                ),
+                format!(
+                    "{n} cells are blank on the page and were written as ~ (counted as 0; nianbao check lists each)"
+                ),
+            ));
+        }
+        let state = match (
+            outcome.imported.partial,
+            outcome.diagnostics.iter().any(|d| d.is_error()),
+        ) {
+            (false, false) => diag::Msg::new(
+                "完整导入，数字全部平衡",
+                "imported whole; every identity holds",
+            ),
+            (true, false) => diag::Msg::new(
+                "导入不完整（已标为草稿），见 TODO（导入）",
+                "imported in part (marked draft); see the TODO comments",
+            ),
+            (false, true) => diag::Msg::new(
+                "完整导入，但原文数字有不平衡之处（见上）",
+                "imported whole, but the published figures do not balance (see above)",
+            ),
+            (true, true) => diag::Msg::new(
+                "导入不完整，且原文数字有不平衡之处",
+                "imported in part, and the published figures do not balance",
+            ),
+        };
+        eprintln!(
+            "{} → {}（{}）：{}；{}",
+            file.display(),
+            rel,
+            outcome.imported.format,
+            state.get(lang),
+            diag::summary(&outcome.diagnostics, lang)
+        );
+        worst = worst.max(outcome.exit);
+    }
+    worst
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Build { root, out, drafts, lang: l } => {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            lang: l,
+        } => {
             let lang = lang(l);
             let opts = nianbao::BuildOptions { root, out, drafts };
             let started = std::time::Instant::now();
@@ -77,11 +221,23 @@ fn main() -> ExitCode {
                     match lang {
                         Lang::Zh => eprintln!(
                             "已生成 {} 份报告、{} 个页面到 {}（改写 {} 个文件，{} 个未变），用时 {:.2} 秒；{}",
-                            report.reports, report.pages, opts.out_dir().display(), report.stats.written, report.stats.unchanged, secs, diag::summary(&report.diagnostics, lang)
+                            report.reports,
+                            report.pages,
+                            opts.out_dir().display(),
+                            report.stats.written,
+                            report.stats.unchanged,
+                            secs,
+                            diag::summary(&report.diagnostics, lang)
                         ),
                         Lang::En => eprintln!(
                             "built {} reports, {} pages into {} ({} files written, {} unchanged) in {:.2}s; {}",
-                            report.reports, report.pages, opts.out_dir().display(), report.stats.written, report.stats.unchanged, secs, diag::summary(&report.diagnostics, lang)
+                            report.reports,
+                            report.pages,
+                            opts.out_dir().display(),
+                            report.stats.written,
+                            report.stats.unchanged,
+                            secs,
+                            diag::summary(&report.diagnostics, lang)
                         ),
                     }
                     ExitCode::SUCCESS
@@ -89,14 +245,38 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     eprint!("{}", diag::render_human(&diags, lang, color));
                     match lang {
-                        Lang::Zh => eprintln!("未生成：{}。输出目录保持原样。", diag::summary(&diags, lang)),
-                        Lang::En => eprintln!("not built: {}. The output folder is unchanged.", diag::summary(&diags, lang)),
+                        Lang::Zh => eprintln!(
+                            "未生成：{}。输出目录保持原样。",
+                            diag::summary(&diags, lang)
+                        ),
+                        Lang::En => eprintln!(
+                            "not built: {}. The output folder is unchanged.",
+                            diag::summary(&diags, lang)
+                        ),
                     }
                     ExitCode::from(1)
                 }
             }
         }
-        Command::Check { root, format, lang: l } => {
+        Command::Import {
+            files,
+            out,
+            out_dir,
+            force,
+            lang: l,
+        } => ExitCode::from(import(
+            &files,
+            out.as_deref(),
+            out_dir.as_deref(),
+            force,
+            lang(l),
+            color,
+        )),
+        Command::Check {
+            root,
+            format,
+            lang: l,
+        } => {
             let lang = lang(l);
             match nianbao::check(&root) {
                 Ok(diags) => {
@@ -107,7 +287,11 @@ fn main() -> ExitCode {
                         }
                         OutputFormat::Json => println!("{}", diag::render_json(&diags, lang)),
                     }
-                    if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+                    if diags.iter().any(|d| d.is_error()) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(d) => {
                     eprint!("{}", diag::render_human(&[d], lang, color));
