@@ -121,6 +121,9 @@ pub struct Imported {
     pub notes: Vec<write::Note>,
     /// Some of the report is missing or could not be placed.
     pub partial: bool,
+    /// Ids of the tables with rows missing or unplaced: their identities
+    /// cannot be judged until the author completes them.
+    pub incomplete_tables: Vec<String>,
 }
 
 /// Import one page. `slug` is the URL name written into the front matter;
@@ -262,11 +265,19 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         tables: &reads,
     };
     let (text, notes, partial) = write::write(&draft);
+    let incomplete_tables = format
+        .tables
+        .iter()
+        .zip(&reads)
+        .filter(|(def, read)| !read.complete(def))
+        .map(|(def, _)| def.id.clone())
+        .collect();
     Ok(Imported {
         text,
         format: format.id.clone(),
         notes,
         partial,
+        incomplete_tables,
     })
 }
 
@@ -311,7 +322,47 @@ pub fn run(bytes: &[u8], rel: &str, registry: &Registry) -> Result<Outcome, Msg>
     let (report, parse_diags) = content::parse(rel, path, imported.text.as_bytes(), registry);
     diagnostics.extend(parse_diags);
     if let Some(mut r) = report {
-        diagnostics.extend(check::report(&mut r));
+        // An identity over a table the page did not give whole would blame
+        // figures that are merely missing: say once that it waits for the author.
+        let format = r.format.clone();
+        let table_of = |code: &str| {
+            format
+                .identities
+                .iter()
+                .find(|i| i.id == code)
+                .map(|i| i.table.clone())
+        };
+        let mut waiting: Vec<String> = Vec::new();
+        for d in check::report(&mut r) {
+            match table_of(d.code) {
+                Some(t) if imported.incomplete_tables.contains(&t) => {
+                    if !waiting.contains(&t) {
+                        waiting.push(t);
+                    }
+                }
+                _ => diagnostics.push(d),
+            }
+        }
+        for t in waiting {
+            let caption = format
+                .table(&t)
+                .map_or(t.clone(), |(_, def)| def.caption.clone());
+            let line = r
+                .tables
+                .get(format.table(&t).map_or(0, |(i, _)| i))
+                .and_then(|d| d.written)
+                .map(|l| l.line);
+            diagnostics.push(
+                Diagnostic::warning(
+                    "I016",
+                    Msg::new(
+                        format!("表格「{caption}」不完整，其勾稽关系暂不核对；补全 TODO 后请运行 nianbao check"),
+                        format!("table “{caption}” is incomplete; its identities are not checked until the TODOs are filled in (then run nianbao check)"),
+                    ),
+                )
+                .at(&file, line.map(|line| Loc { line, col: 1, len: 1 })),
+            );
+        }
     }
     diagnostics.sort_by_key(Diagnostic::sort_key);
     let errors = diagnostics.iter().any(Diagnostic::is_error);

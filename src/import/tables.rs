@@ -114,9 +114,10 @@ pub fn tokens(items: &[Item], shape: Shape) -> (Vec<Tok>, Vec<String>) {
                         }
                     }
                     Shape::BlankSeparated => {
-                        // One blank line separates cells; each further one is a blank cell.
-                        if blanks >= 2 && !toks.is_empty() {
-                            for _ in 1..blanks {
+                        // One blank line separates cells; an empty cell is an empty
+                        // line between two separators: 3 blank lines = 1 blank cell.
+                        if blanks >= 3 && !toks.is_empty() {
+                            for _ in 0..(blanks - 1) / 2 {
                                 toks.push(Tok::Val(Val {
                                     figure: None,
                                     printed: String::new(),
@@ -164,6 +165,11 @@ pub struct TableRead {
 }
 
 impl TableRead {
+    /// Every row with figures was read and placed.
+    pub fn complete(&self, def: &TableDef) -> bool {
+        (0..def.rows.len())
+            .all(|r| def.is_group(r) || matches!(self.rows.get(r), Some(RowRead::Values(_))))
+    }
     pub fn found_any(&self) -> bool {
         self.rows.iter().any(|r| !matches!(r, RowRead::Missing))
     }
@@ -380,7 +386,17 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                         }
                         continue;
                     }
-                    let read = place(def, row, vals, glued.as_deref(), &mut out.row_notes[row]);
+                    let at_end = toks
+                        .get(i..)
+                        .is_none_or(|rest| rest.iter().all(|t| matches!(t, Tok::RowEnd)));
+                    let read = place(
+                        def,
+                        row,
+                        vals,
+                        glued.as_deref(),
+                        at_end,
+                        &mut out.row_notes[row],
+                    );
                     match &read {
                         RowRead::Values(v) => out.score += v.len() as i64,
                         _ => out.score -= 1,
@@ -454,6 +470,7 @@ fn place(
     row: usize,
     mut vals: Vec<Val>,
     glued: Option<&str>,
+    at_end: bool,
     notes: &mut Vec<Msg>,
 ) -> RowRead {
     let ncols = def.columns_of(row).len();
@@ -511,7 +528,19 @@ fn place(
         dash_note(&vals, notes);
         return RowRead::Values(vals.into_iter().map(|v| v.figure).collect());
     }
-    let why = if vals.is_empty() {
+    let why = if at_end && vals.len() < ncols {
+        Msg::new(
+            format!(
+                "原文在「{label}」这一行中断（页面不完整），只读到 {} 个数，应有 {ncols} 列：{}",
+                vals.len(),
+                labels_list(def, row)
+            ),
+            format!(
+                "the page breaks off in the row “{label}”: {} of {ncols} figures read",
+                vals.len()
+            ),
+        )
+    } else if vals.is_empty() {
         Msg::new(
             format!(
                 "原文「{label}」后没有数字（页面不完整，或空白格在复制时丢失）；应有 {ncols} 列：{}",

@@ -138,8 +138,15 @@ fn pipe_items(lines: &[&str], is_heading: &dyn Fn(&str) -> bool) -> Vec<Item> {
     let separators = lone > ending;
     let mut items = Vec::new();
     let mut after_sep = false;
-    for line in lines {
+    let lone_pipe = |l: &str| !l.trim().is_empty() && l.trim().chars().all(is_pipe);
+    for (idx, line) in lines.iter().enumerate() {
         let t = line.trim();
+        // With separator lines, a line is a cell only beside a separator.
+        let next_is_sep = lines
+            .iter()
+            .skip(idx + 1)
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| lone_pipe(l));
         if t.is_empty() {
             push_row_end_before_blanks(&mut items);
             items.push(Item::Blank);
@@ -147,12 +154,8 @@ fn pipe_items(lines: &[&str], is_heading: &dyn Fn(&str) -> bool) -> Vec<Item> {
         }
         let npipes = t.chars().filter(|c| is_pipe(*c)).count();
         if npipes == 0 {
-            if separators
-                && !is_heading(t)
-                && !is_prose(t)
-                && (after_sep || matches!(items.last(), Some(Item::Cell(_))))
-            {
-                if !after_sep {
+            if separators && !is_heading(t) && !is_prose(t) && (after_sep || next_is_sep) {
+                if !after_sep && matches!(items.last(), Some(Item::Cell(_))) {
                     items.push(Item::RowEnd);
                 }
                 items.push(Item::Cell(t.to_string()));
@@ -165,11 +168,6 @@ fn pipe_items(lines: &[&str], is_heading: &dyn Fn(&str) -> bool) -> Vec<Item> {
                 {
                     prev.push_str(t);
                 }
-                continue;
-            }
-            if separators && !is_heading(t) && !is_prose(t) {
-                items.push(Item::Cell(t.to_string()));
-                after_sep = false;
                 continue;
             }
             push_row_end_before_blanks(&mut items);
