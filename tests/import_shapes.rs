@@ -159,6 +159,20 @@ fn pipe_rows() {
     assert_eq!(r.meta.township, "新开镇");
 }
 
+/// The same rows with no numbering at all (「其他」 and 「总计」 bare, which are
+/// also column labels) and figures in full-width digits.
+#[test]
+fn labels_without_numbering_and_full_width_digits() {
+    let (o, r) = run("pipe_rows_unnumbered_2021.txt");
+    assert!(
+        String::from_utf8(read("pipe_rows_unnumbered_2021.txt"))
+            .unwrap()
+            .contains("| 其他 | ０ |")
+    );
+    assert_eq!(o.exit, 0, "{:?}", codes(&o));
+    assert_eq!(assert_figures(&r, &expected_2021(), &[]), 0);
+}
+
 /// Cells that end in ` |`, one per line; a lone `|` is a blank cell.
 #[test]
 fn cells_ending_in_pipe() {

@@ -212,6 +212,8 @@ enum Label {
         row: usize,
         next: usize,
         glued: Option<String>,
+        /// The rest of a label the PDF layer printed after the figures.
+        tail: Option<usize>,
     },
     Header {
         next: usize,
@@ -288,6 +290,7 @@ fn match_label(
                 row,
                 next,
                 glued: None,
+                tail: None,
             };
         }
         if is_header {
@@ -312,6 +315,29 @@ fn match_label(
                     row,
                     next: i + 1,
                     glued: Some(digits),
+                    tail: None,
+                };
+            }
+        }
+    }
+    // A PDF text layer may print the figures on the first line of a wrapped
+    // label and the rest of the label on the next: 「…不再处理 0 0 … 0 / 其政府信息公开申请」.
+    if let Some(&first) = run.first() {
+        let vals_at = run.last().map_or(first, |&l| l + 1);
+        let mut j = vals_at;
+        while j < toks.len() && matches!(toks[j], Tok::Val(_) | Tok::RowEnd) {
+            j += 1;
+        }
+        if j > vals_at && matches!(toks.get(j), Some(Tok::Text(_))) {
+            let mut at = run.clone();
+            at.push(j);
+            let s = text_of(toks, &at);
+            if let Some(row) = pick(def, def.match_row(&s, None), seen, last) {
+                return Label::Row {
+                    row,
+                    next: vals_at,
+                    glued: None,
+                    tail: Some(j),
                 };
             }
         }
@@ -367,12 +393,20 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                     }
                     i += 1;
                 }
-                Label::Row { row, next, glued } => {
+                Label::Row {
+                    row,
+                    next,
+                    glued,
+                    tail,
+                } => {
                     seen[row] = true;
                     last = Some(row);
                     out.score += 2;
                     let vals = figures_after(toks, next);
                     i = next + consumed(toks, next, vals.len());
+                    if let Some(t) = tail {
+                        i = i.max(t + 1);
+                    }
                     if def.is_group(row) {
                         if vals.iter().any(|v| v.figure.is_some()) {
                             let printed: Vec<&str> =
