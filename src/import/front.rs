@@ -26,17 +26,17 @@ pub fn guess(title_lines: &[String], all_lines: &[String]) -> Front {
     let mut f = Front::default();
     for l in title_lines.iter().chain(all_lines.iter().take(40)) {
         let t = l.trim();
-        if f.published.is_none() {
-            if let Some(rest) = after_any(t, &["发布日期", "发布时间", "成文日期"]) {
-                f.published = parse_date(rest);
-            }
+        if f.published.is_none()
+            && let Some(rest) = after_any(t, &["发布日期", "发布时间", "成文日期"])
+        {
+            f.published = parse_date(rest);
         }
-        if f.index_no.is_none() {
-            if let Some(rest) = after_any(t, &["索引号"]) {
-                let v: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                if !v.is_empty() {
-                    f.index_no = Some(v);
-                }
+        if f.index_no.is_none()
+            && let Some(rest) = after_any(t, &["索引号"])
+        {
+            let v: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+            if !v.is_empty() {
+                f.index_no = Some(v);
             }
         }
     }
@@ -130,10 +130,10 @@ fn year_in(line: &str) -> Option<u16> {
     for w in chars.windows(5) {
         if w[4] == '年' && w[..4].iter().all(char::is_ascii_digit) {
             let y: String = w[..4].iter().collect();
-            if let Ok(y) = y.parse::<u16>() {
-                if (2008..=2100).contains(&y) {
-                    return Some(y);
-                }
+            if let Ok(y) = y.parse::<u16>()
+                && (2008..=2100).contains(&y)
+            {
+                return Some(y);
             }
         }
     }

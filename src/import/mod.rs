@@ -150,14 +150,14 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
     let mut title: Vec<String> = Vec::new();
     let mut current: Option<usize> = None;
     for item in &items {
-        if let Item::Line(l) = item {
-            if let Some(s) = heading_index(l, &all_sections) {
-                if current.is_none_or(|c| s > c) && s < 6 {
-                    current = Some(s);
-                    found[s] = true;
-                    continue;
-                }
-            }
+        if let Item::Line(l) = item
+            && let Some(s) = heading_index(l, &all_sections)
+            && current.is_none_or(|c| s > c)
+            && s < 6
+        {
+            current = Some(s);
+            found[s] = true;
+            continue;
         }
         match current {
             Some(s) => parts[s].push(item.clone()),
