@@ -40,24 +40,40 @@ pub fn guess(title_lines: &[String], all_lines: &[String]) -> Front {
             }
         }
     }
-    // The title: the lines before the first heading, joined, up to 「…年度政府信息公开工作…报告」.
-    let joined: String = title_lines
+    // The title: the line with 「…年度政府信息公开工作…报告」; when the place
+    // is printed on the line above it (the seed), that line too.
+    let title_src: Vec<&str> = title_lines
         .iter()
-        .filter(|l| !l.contains("索引号") && !l.contains("发布日期") && !l.contains("发布时间"))
         .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join("");
-    let joined = joined.replace([' ', '\u{3000}'], "");
-    let source = if joined.contains(TITLE_TAIL) {
-        joined
-    } else {
-        all_lines
+        .filter(|l| {
+            !l.is_empty()
+                && !l.contains("索引号")
+                && !l.contains("发布日期")
+                && !l.contains("发布时间")
+        })
+        .collect();
+    let source = match title_src.iter().position(|l| l.contains(TITLE_TAIL)) {
+        Some(k) => {
+            let line = title_src[k];
+            let head_empty = line.find(TITLE_TAIL).is_some_and(|p| {
+                line[..p]
+                    .trim_end_matches(['年', '度'])
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_whitespace())
+            });
+            match k.checked_sub(1).and_then(|p| title_src.get(p)) {
+                Some(prev) if head_empty => format!("{prev}{line}"),
+                _ => line.to_string(),
+            }
+        }
+        None => all_lines
             .iter()
             .take(20)
             .find(|l| l.contains(TITLE_TAIL))
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or_default(),
     };
+    let source = source.replace([' ', '\u{3000}'], "");
     if let Some(pos) = source.find(TITLE_TAIL) {
         let head = &source[..pos];
         // 「…2021年度」 or 「…2021年」 just before the tail.
@@ -228,6 +244,20 @@ mod tests {
         assert!(f.organ_completed);
         assert_eq!(f.township.as_deref(), Some("平安镇"));
         assert_eq!(f.region.as_deref(), Some("大洼区"));
+    }
+
+    #[test]
+    fn breadcrumbs_before_the_title() {
+        let f = guess(
+            &[
+                "首页 > 政务公开 > 年度报告".into(),
+                "字号：大 中 小".into(),
+                "盘锦市大洼区平安镇2021年度政府信息公开工作报告".into(),
+            ],
+            &[],
+        );
+        assert_eq!(f.organ.as_deref(), Some("盘锦市大洼区平安镇人民政府"));
+        assert_eq!(f.year, Some(2021));
     }
 
     #[test]

@@ -136,12 +136,26 @@ impl Walker {
     /// is one figure, as printed).
     fn table(&mut self, table: ElementRef) {
         for row in rows_of(table) {
+            let mut cells = 0;
             for cell in row.children().filter_map(ElementRef::wrap) {
                 let name = cell.value().name();
                 if name != "td" && name != "th" {
                     continue;
                 }
                 let text = cell_text(cell);
+                // Many CMS pages lay the whole article out in a table: a cell
+                // holding a table or a long text is a page region, not a figure.
+                if holds_table(cell) || text.chars().count() > 150 {
+                    self.flush();
+                    if cells > 0 {
+                        self.items.push(Item::RowEnd);
+                        cells = 0;
+                    }
+                    self.walk(cell);
+                    self.flush();
+                    continue;
+                }
+                cells += 1;
                 let span = cell
                     .value()
                     .attr("colspan")
@@ -153,9 +167,17 @@ impl Walker {
                     self.items.push(Item::Cell(text.clone()));
                 }
             }
-            self.items.push(Item::RowEnd);
+            if cells > 0 {
+                self.items.push(Item::RowEnd);
+            }
         }
     }
+}
+
+fn holds_table(e: ElementRef) -> bool {
+    e.descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|d| d.value().name() == "table")
 }
 
 /// The `<tr>` elements of a table, through `<thead>/<tbody>/<tfoot>`, not
@@ -215,6 +237,24 @@ mod tests {
                 Item::Cell("".into()),
                 Item::RowEnd,
                 Item::Line("无".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn layout_tables_are_walked_into() {
+        let long = "正文。".repeat(60);
+        let items = items(&format!(
+            "<table><tr><td><p>标题</p><p>{long}</p><table><tr><td>规章</td><td>0</td></tr></table></td></tr></table>"
+        ));
+        assert_eq!(items[0], Item::Line("标题".into()));
+        assert_eq!(items[1], Item::Line(long));
+        assert_eq!(
+            &items[2..],
+            &[
+                Item::Cell("规章".into()),
+                Item::Cell("0".into()),
+                Item::RowEnd
             ]
         );
     }

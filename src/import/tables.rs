@@ -162,6 +162,8 @@ pub struct TableRead {
     pub notes: Vec<Msg>,
     /// How well the page fits this definition (higher is better).
     pub score: i64,
+    /// Rows with figures on the page that this definition does not have.
+    pub dropped_rows: usize,
 }
 
 impl TableRead {
@@ -361,6 +363,7 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
         row_notes: vec![Vec::new(); n],
         notes: Vec::new(),
         score: 0,
+        dropped_rows: 0,
     };
     if def.layout == Layout::Transposed && transposed(def, toks, &mut out) {
         return out;
@@ -390,6 +393,7 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                             format!("the page has a row “{t}” ({}) that is not a row of “{}”; not imported", printed.join(" "), def.caption),
                         ));
                         out.score -= 2;
+                        out.dropped_rows += 1;
                     }
                     i += 1;
                 }
@@ -661,6 +665,157 @@ fn transposed(def: &TableDef, toks: &[Tok], out: &mut TableRead) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::format::Registry;
+
+    /// Tokens from cells; "/" ends a row.
+    fn toks(cells: &[&str]) -> Vec<Tok> {
+        cells
+            .iter()
+            .map(|c| if *c == "/" { Tok::RowEnd } else { classify(c) })
+            .collect()
+    }
+
+    fn read(
+        format: &str,
+        table: &str,
+        cells: &[&str],
+    ) -> (TableRead, std::sync::Arc<crate::format::FormatDef>) {
+        let f = Registry::builtin().get(format).unwrap().clone();
+        let r = read_table(f.table(table).unwrap().1, &toks(cells));
+        (r, f)
+    }
+
+    fn row(f: &crate::format::FormatDef, table: &str, id: &str) -> usize {
+        f.table(table).unwrap().1.row_by_id(id).unwrap()
+    }
+
+    #[test]
+    fn a_column_label_before_the_rows_is_a_header_not_a_row() {
+        // 「其他」 is the last applicant column and, in gov-2021, the row （六）3.其他.
+        let (r, f) = read(
+            "gov-2021",
+            "applications",
+            &[
+                "自然人",
+                "其他",
+                "",
+                "/",
+                "一、本年新收政府信息公开申请数量",
+                "1",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "1",
+                "/",
+            ],
+        );
+        assert_eq!(
+            r.rows[row(&f, "applications", "other_handling.other")],
+            RowRead::Missing
+        );
+        let new = &r.rows[row(&f, "applications", "new")];
+        assert_eq!(
+            new,
+            &RowRead::Values(vec![
+                Some("1".into()),
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some("1".into())
+            ])
+        );
+    }
+
+    #[test]
+    fn dashes_are_blank_and_said_so() {
+        let (r, f) = read("gov-2021", "active", &["规章", "—", "0", "/", "/"]);
+        let rules = row(&f, "active", "rules");
+        // Two cells for three columns: not placed.
+        assert!(matches!(r.rows[rules], RowRead::Todo { .. }));
+        let (r, f) = read("gov-2021", "active", &["规章", "—", "0", "0", "/"]);
+        let rules = row(&f, "active", "rules");
+        assert_eq!(
+            r.rows[rules],
+            RowRead::Values(vec![None, Some("0".into()), Some("0".into())])
+        );
+        assert!(r.row_notes[rules][0].zh.contains("「—」"));
+    }
+
+    #[test]
+    fn glued_figures() {
+        // One column: unambiguous, read with a note.
+        let (r, f) = read("gov-2021", "active", &["行政许可12", "/"]);
+        let lic = row(&f, "active", "licensing");
+        assert_eq!(r.rows[lic], RowRead::Values(vec![Some("12".into())]));
+        assert_eq!(r.row_notes[lic].len(), 1);
+        // Three columns and one run of digits: ambiguous, never split by guess.
+        let (r, f) = read(
+            "gov-2021",
+            "active",
+            &["规章000", "/", "行政许可", "3", "/"],
+        );
+        let RowRead::Todo { why, .. } = &r.rows[row(&f, "active", "rules")] else {
+            panic!("{:?}", r.rows)
+        };
+        assert!(why.zh.contains("规章000"));
+        assert_eq!(
+            r.rows[row(&f, "active", "licensing")],
+            RowRead::Values(vec![Some("3".into())])
+        );
+    }
+
+    #[test]
+    fn group_rows_and_unknown_rows_keep_their_figures_out() {
+        let (r, f) = read(
+            "gov-2021",
+            "applications",
+            &[
+                "（三）不予公开",
+                "1",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "1",
+                "/",
+                "其他主动公开文件",
+                "4",
+                "/",
+            ],
+        );
+        assert_eq!(r.notes.len(), 2, "{:?}", r.notes);
+        assert!(r.notes[0].zh.contains("分组行"));
+        assert!(r.notes[1].zh.contains("其他主动公开文件") && r.notes[1].zh.contains("未导入"));
+        assert!(r.rows.iter().all(|x| !matches!(x, RowRead::Values(_))));
+        assert_eq!(r.dropped_rows, 1);
+        // gov-2019 reads the same （六）其他处理 line as a row with figures.
+        let (r, f19) = read(
+            "gov-2019",
+            "applications",
+            &["（六）其他处理", "0", "0", "0", "0", "0", "1", "1", "/"],
+        );
+        assert!(matches!(
+            r.rows[row(&f19, "applications", "other_handling")],
+            RowRead::Values(_)
+        ));
+        let (r21, _) = read(
+            "gov-2021",
+            "applications",
+            &["（六）其他处理", "0", "0", "0", "0", "0", "1", "1", "/"],
+        );
+        assert!(
+            r.score > r21.score,
+            "the 2019 reading must win: {} vs {}",
+            r.score,
+            r21.score
+        );
+    }
 
     #[test]
     fn figures() {

@@ -315,12 +315,13 @@ fn table(out: &mut Out, def: &TableDef, read: &TableRead) {
         out.line("```");
         return;
     }
+    // A row the definition does not have was left out: the import is not whole.
+    if read.dropped_rows > 0 {
+        out.partial = true;
+    }
     for n in &read.notes {
         let l = out.line(&format!("# 注（导入）：{}", n.zh));
         out.note("I015", Some(l), n.clone());
-        if n.zh.contains("未导入") && n.zh.contains("不是") {
-            out.partial = true;
-        }
     }
     if def.layout != Layout::Blocks {
         let cols: Vec<&str> = def
