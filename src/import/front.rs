@@ -78,14 +78,7 @@ pub fn guess(title_lines: &[String], all_lines: &[String]) -> Front {
         let head = &source[..pos];
         // 「…2021年度」 or 「…2021年」 just before the tail.
         let head = head.trim_end_matches('度').trim_end_matches('年');
-        let digits: String = head
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let digits = super::trailing_digits(head);
         if digits.len() == 4 {
             f.year = digits.parse().ok();
             let organ = head[..head.len() - 4]

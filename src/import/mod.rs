@@ -62,17 +62,17 @@ pub fn is_prose(s: &str) -> bool {
         || t.starts_with('注')
 }
 
-/// Decode a page: UTF-8 (BOM or not), else GB18030 (a superset of GBK).
+/// Decode a page: what [`content::decode`] accepts (UTF-8, BOM dropped,
+/// CRLF folded), else GB18030 (a superset of GBK), which many portals still serve.
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Msg> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().filter(|&&b| b == 0).count() > bytes.len() / 100 + 1 {
-        return Err(Msg::new(
-            "不是文本文件（含有二进制内容；PDF 请先复制其文字）",
-            "not a text file (binary content; copy the text out of a PDF first)",
-        ));
-    }
-    let (text, encoding) = match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
+    let (text, encoding) = match content::decode(bytes, "") {
+        Ok(t) => (t, "UTF-8"),
+        Err(_) if bytes.contains(&0) => {
+            return Err(Msg::new(
+                "不是文本文件（含有二进制内容；PDF 请先复制其文字）",
+                "not a text file (binary content; copy the text out of a PDF first)",
+            ));
+        }
         Err(_) => {
             let (s, _, bad) = encoding_rs::GB18030.decode(bytes);
             if bad {
@@ -81,16 +81,17 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Msg> {
                     "neither UTF-8 nor GBK/GB18030; cannot read it",
                 ));
             }
-            (s.into_owned(), "GB18030")
+            (s.replace("\r\n", "\n").replace('\r', "\n"), "GB18030")
         }
     };
-    // CRLF folded; the private-use character nianbao uses for table placeholders dropped.
-    Ok((
-        text.replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .replace('\u{E000}', ""),
-        encoding,
-    ))
+    // The private-use character nianbao uses for table placeholders never comes from a page.
+    Ok((text.replace('\u{E000}', ""), encoding))
+}
+
+/// The digits at the end of a string (「规章000」 → 「000」, 「…2021」 → 「2021」).
+pub fn trailing_digits(s: &str) -> &str {
+    let start = s.len() - s.chars().rev().take_while(char::is_ascii_digit).count();
+    &s[start..]
 }
 
 /// Which section (0-based) a line heads, across the known formats.

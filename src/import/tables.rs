@@ -302,14 +302,7 @@ fn match_label(
     // 「规章000」: figures glued to the label.
     if let Some(Tok::Text(t)) = toks.get(i) {
         let n = normalize(t);
-        let digits: String = n
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_digit())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let digits = super::trailing_digits(&n).to_string();
         if !digits.is_empty() && digits.len() < n.len() {
             let label = &n[..n.len() - digits.len()];
             if let Some(row) = pick(def, def.match_row(label, None), seen, last) {
