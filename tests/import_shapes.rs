@@ -273,6 +273,21 @@ fn gov_2019_layout() {
     assert_eq!(assert_figures(&r, &expected_2019(), &[]), 0);
 }
 
+/// The 2019 grid as a saved page served in GBK: blocks stretched with
+/// colspan, （六）其他处理 one row spanning two label columns.
+#[test]
+fn gov_2019_html_in_gbk() {
+    assert!(
+        std::str::from_utf8(&read("gbk_gov2019_2020.html")).is_err(),
+        "the fixture must really be GBK"
+    );
+    let (o, r) = run("gbk_gov2019_2020.html");
+    assert_eq!(o.exit, 0, "{:?}", o.diagnostics);
+    assert_eq!(r.format.id, "gov-2019");
+    assert_eq!(r.meta.township, "东风镇");
+    assert_eq!(assert_figures(&r, &expected_2019(), &[]), 0);
+}
+
 /// A 2022 report still on the 2019 tables: told apart by its labels, written
 /// as `format: gov-2019`, and said so.
 #[test]
