@@ -389,7 +389,12 @@ fn table(out: &mut Out, def: &TableDef, read: &TableRead) {
                 let l = out.line(&format!(
                     "{pad}# TODO（导入）：原文缺少此行，请对照原件填写：{key}"
                 ));
-                missing.push((def.row_path(r), l));
+                // 「（五）不予处理2.重复申请」: the row with its group, without the table-wide heading.
+                let name = match def.rows[r].parent.filter(|&g| !transparent(def, g)) {
+                    Some(g) => format!("{}{}", def.row_label(g), def.row_label(r)),
+                    None => def.row_label(r),
+                };
+                missing.push((name, l));
                 out.partial = true;
             }
         }
