@@ -127,9 +127,8 @@ pub struct Imported {
     pub incomplete_tables: Vec<String>,
 }
 
-/// Import one page. `slug` is the URL name written into the front matter;
-/// `source` names the input in the file's comment. `Err` when the input is
-/// not a report at all.
+/// Import one page. `slug` is the URL name written into the front matter.
+/// `Err` when the input is not a report at all.
 pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported, Msg> {
     let (text, _) = decode(bytes)?;
     let formats: Vec<Arc<FormatDef>> = registry
@@ -182,23 +181,19 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         .collect();
     let front = front::guess(&title, &all_lines);
 
-    // Tokens per section (or of the whole page when no heading was found).
-    let whole: Vec<Item> = if any_heading {
-        Vec::new()
-    } else {
-        items.clone()
-    };
-    let section_items = |s: usize| -> &[Item] { if any_heading { &parts[s] } else { &whole } };
-    let mut toks = Vec::new();
+    // Tokens per section; without any heading, the whole page serves every table.
+    let mut toks: Vec<Vec<tables::Tok>> = Vec::new();
     let mut prose: Vec<Vec<String>> = vec![Vec::new(); 6];
-    for s in 0..6 {
-        let (t, p) = tables::tokens(section_items(s), shape);
-        toks.push(t);
-        if any_heading {
+    if any_heading {
+        for (s, part) in parts.iter().enumerate() {
+            let (t, p) = tables::tokens(part, shape);
+            toks.push(t);
             prose[s] = p;
-        } else if s == 0 {
-            prose[0] = p;
         }
+    } else {
+        let (t, p) = tables::tokens(&items, shape);
+        toks = vec![t; 6];
+        prose[0] = p;
     }
 
     // Every known format reads the page; the best fit wins, ties go to the year's format.
