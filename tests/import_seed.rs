@@ -198,3 +198,53 @@ fn truncated_page_keeps_what_was_read_and_is_a_draft() {
         outcome.diagnostics
     );
 }
+
+/// Cut the seed page after every line: whatever is imported must be what
+/// the page printed (the seed report's figure), never a number from
+/// elsewhere; a cut page is a draft; nothing panics.
+#[test]
+fn every_cut_of_the_seed_imports_only_printed_figures() {
+    let registry = Registry::builtin();
+    let want = parse("pingan.md", &read("pingan_expected.md"), &registry);
+    let seed = String::from_utf8(read("seed_pingan_2021.txt")).unwrap();
+    let lines: Vec<&str> = seed.split('\n').collect();
+    let mut imported = 0;
+    for cut in 1..lines.len() {
+        let page = lines[..cut].join("\n");
+        let Ok(outcome) = import::run(page.as_bytes(), "pingan.md", &registry) else {
+            continue;
+        };
+        imported += 1;
+        let (report, _) = content::parse(
+            "pingan.md",
+            Path::new("pingan.md"),
+            outcome.imported.text.as_bytes(),
+            &registry,
+        );
+        let Some(got) = report else {
+            // Only a page cut inside its title lacks a year and cannot be parsed.
+            assert!(outcome.imported.partial, "cut {cut}");
+            continue;
+        };
+        for (t, def) in got.format.tables.iter().enumerate() {
+            for (i, cell) in got.tables[t].cells.iter().enumerate() {
+                if cell.written() {
+                    assert_eq!(
+                        cell.value, want.tables[t].cells[i].value,
+                        "cut after line {cut}: {} cell {i}",
+                        def.id
+                    );
+                }
+            }
+        }
+        if cut + 3 < lines.len() {
+            assert!(
+                outcome.imported.partial && got.meta.draft,
+                "cut after line {cut} of {} is not marked partial",
+                lines.len()
+            );
+            assert_eq!(outcome.exit, 1);
+        }
+    }
+    assert!(imported > 400, "{imported}");
+}

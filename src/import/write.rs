@@ -141,21 +141,23 @@ pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
             body.line("");
         }
         if tables.is_empty() && prose.is_empty() {
-            if d.sections_found[s] {
-                // A heading with nothing under it: kept empty, as printed.
+            // Every section says something, if only 「无」: nothing under a heading
+            // is a page cut short (or a slip of the original), for the author to see.
+            let l = body.line("TODO（导入）：原文缺少这一部分，请对照原件补写。");
+            body.line("");
+            let msg = if d.sections_found[s] {
+                Msg::new(
+                    format!("原文「{heading}」下没有内容（页面不完整？）"),
+                    format!("nothing follows the heading “{heading}” on the page (cut off?)"),
+                )
             } else {
-                let l = body.line("TODO（导入）：原文缺少这一部分，请对照原件补写。");
-                body.line("");
-                body.note(
-                    "I014",
-                    Some(l),
-                    Msg::new(
-                        format!("原文缺少「{heading}」这一部分（页面不完整？）"),
-                        format!("the page lacks the section “{heading}” (cut off?)"),
-                    ),
-                );
-                body.partial = true;
-            }
+                Msg::new(
+                    format!("原文缺少「{heading}」这一部分（页面不完整？）"),
+                    format!("the page lacks the section “{heading}” (cut off?)"),
+                )
+            };
+            body.note("I014", Some(l), msg);
+            body.partial = true;
         } else if !d.sections_found[s]
             && !tables
                 .iter()
