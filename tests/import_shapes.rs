@@ -356,3 +356,61 @@ fn not_a_report_is_refused() {
     );
     assert!(import::run(&[0u8, 159, 146, 150, 0, 0, 1, 2], "x.md", &registry).is_err());
 }
+
+/// Cut a fixture after every line (every 1/60th for long ones): whatever is
+/// imported is a figure the page printed in that cell; a cut page is partial.
+fn cuts_import_only_printed(name: &str, expected: &BTreeMap<&str, Vec<&str>>) {
+    let registry = Registry::builtin();
+    let full = String::from_utf8(read(name)).unwrap();
+    let lines: Vec<&str> = full.split('\n').collect();
+    let step = (lines.len() / 60).max(1);
+    for cut in (1..lines.len()).step_by(step) {
+        let page = lines[..cut].join("\n");
+        let Ok(o) = import::run(page.as_bytes(), "x.md", &registry) else {
+            continue;
+        };
+        let (Some(r), _) = content::parse(
+            "x.md",
+            Path::new("x.md"),
+            o.imported.text.as_bytes(),
+            &registry,
+        ) else {
+            continue;
+        };
+        for (t, def) in r.format.tables.iter().enumerate() {
+            for row in 0..def.rows.len() {
+                if def.is_group(row) {
+                    continue;
+                }
+                let key = format!("{}.{}", def.id, def.row_def(row).id);
+                for col in 0..def.columns_of(row).len() {
+                    let cell = r.tables[t].cell(def, CellRef { row, col }).unwrap();
+                    if cell.written() {
+                        let want = expected.get(key.as_str()).map_or("0", |v| v[col]);
+                        assert_eq!(
+                            cell.value.to_string(),
+                            want,
+                            "{name} cut after line {cut}: {key}[{col}]"
+                        );
+                    }
+                }
+            }
+        }
+        if cut + 2 < lines.len() {
+            assert!(
+                o.imported.partial,
+                "{name} cut after line {cut} of {} is not partial",
+                lines.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn cut_pages_never_yield_unprinted_figures() {
+    cuts_import_only_printed("spans_2021.html", &expected_2021());
+    cuts_import_only_printed("pipe_rows_2021.txt", &expected_2021());
+    cuts_import_only_printed("blank_separated_2021.txt", &expected_2021());
+    cuts_import_only_printed("pipe_cells_2021.txt", &expected_2021());
+    cuts_import_only_printed("tab_gov2019_2020.txt", &expected_2019());
+}
