@@ -188,14 +188,15 @@ fn import(
                 "imported in part, and the published figures do not balance",
             ),
         };
-        eprintln!(
-            "{} → {}（{}）：{}；{}",
+        let (file, fmt, sum) = (
             file.display(),
-            rel,
-            outcome.imported.format,
-            state.get(lang),
-            diag::summary(&outcome.diagnostics, lang)
+            &outcome.imported.format,
+            diag::summary(&outcome.diagnostics, lang),
         );
+        match lang {
+            Lang::Zh => eprintln!("{file} → {rel}（{fmt}）：{}；{sum}", state.get(lang)),
+            Lang::En => eprintln!("{file} → {rel} ({fmt}): {}; {sum}", state.get(lang)),
+        }
         worst = worst.max(outcome.exit);
     }
     worst
