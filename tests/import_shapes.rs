@@ -173,6 +173,14 @@ fn labels_without_numbering_and_full_width_digits() {
     assert_eq!(assert_figures(&r, &expected_2021(), &[]), 0);
 }
 
+/// A row per line with TAB-separated cells (a browser's or Excel's copy).
+#[test]
+fn tab_separated_rows() {
+    let (o, r) = run("tsv_2021.txt");
+    assert_eq!(o.exit, 0, "{:?}", codes(&o));
+    assert_eq!(assert_figures(&r, &expected_2021(), &[]), 25 * 6 - 15);
+}
+
 /// Cells that end in ` |`, one per line; a lone `|` is a blank cell.
 #[test]
 fn cells_ending_in_pipe() {
@@ -413,4 +421,5 @@ fn cut_pages_never_yield_unprinted_figures() {
     cuts_import_only_printed("blank_separated_2021.txt", &expected_2021());
     cuts_import_only_printed("pipe_cells_2021.txt", &expected_2021());
     cuts_import_only_printed("tab_gov2019_2020.txt", &expected_2019());
+    cuts_import_only_printed("tsv_2021.txt", &expected_2021());
 }

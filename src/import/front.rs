@@ -73,7 +73,18 @@ pub fn guess(title_lines: &[String], all_lines: &[String]) -> Front {
             .cloned()
             .unwrap_or_default(),
     };
-    let source = source.replace([' ', '\u{3000}'], "");
+    // Full-width digits (２０２１年度) read as ASCII; spaces inside the title dropped.
+    let source: String = source
+        .chars()
+        .filter(|c| *c != ' ' && *c != '\u{3000}')
+        .map(|c| {
+            if ('０'..='９').contains(&c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect();
     if let Some(pos) = source.find(TITLE_TAIL) {
         let head = &source[..pos];
         // 「…2021年度」 or 「…2021年」 just before the tail.
@@ -237,6 +248,16 @@ mod tests {
         assert!(f.organ_completed);
         assert_eq!(f.township.as_deref(), Some("平安镇"));
         assert_eq!(f.region.as_deref(), Some("大洼区"));
+    }
+
+    #[test]
+    fn full_width_year() {
+        let f = guess(
+            &["大洼区平安镇２０２１年度政府信息公开工作报告".into()],
+            &[],
+        );
+        assert_eq!(f.year, Some(2021));
+        assert_eq!(f.township.as_deref(), Some("平安镇"));
     }
 
     #[test]

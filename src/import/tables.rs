@@ -276,7 +276,8 @@ fn match_label(
     seen: &[bool],
     last: Option<usize>,
 ) -> Label {
-    let run = text_run(toks, i, 4);
+    // PDF text layers space out CJK labels (「规 章」): allow a label in many pieces.
+    let run = text_run(toks, i, 40);
     let any_row = last.is_some();
     for k in (1..=run.len()).rev() {
         let s = text_of(toks, &run[..k]);
@@ -737,6 +738,25 @@ mod tests {
             RowRead::Values(vec![None, Some("0".into()), Some("0".into())])
         );
         assert!(r.row_notes[rules][0].zh.contains("「—」"));
+    }
+
+    #[test]
+    fn spaced_out_labels_from_a_pdf() {
+        let (r, f) = read(
+            "gov-2021",
+            "active",
+            &[
+                "规", "章", "0", "1", "2", "/", "行", "政", "许", "可", "7", "/",
+            ],
+        );
+        assert_eq!(
+            r.rows[row(&f, "active", "rules")],
+            RowRead::Values(vec![Some("0".into()), Some("1".into()), Some("2".into())])
+        );
+        assert_eq!(
+            r.rows[row(&f, "active", "licensing")],
+            RowRead::Values(vec![Some("7".into())])
+        );
     }
 
     #[test]

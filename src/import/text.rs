@@ -84,7 +84,8 @@ fn tab_items(lines: &[&str], is_heading: &dyn Fn(&str) -> bool) -> Vec<Item> {
             pending_blank = false;
             let body = line.strip_prefix('\t').unwrap_or(line);
             let cells: Vec<&str> = body.split('\t').collect();
-            let multi = cells.len() > 1 && !line.starts_with('\t');
+            // A line of several cells is a row (TSV as browsers and Excel copy it).
+            let multi = cells.len() > 1;
             for c in cells {
                 items.push(Item::Cell(c.trim().to_string()));
             }
