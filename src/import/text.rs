@@ -73,13 +73,7 @@ fn tab_items(lines: &[&str], is_heading: &dyn Fn(&str) -> bool) -> Vec<Item> {
         if line.contains('\t') {
             if pending_blank {
                 // A blank line between cells ends a table row.
-                let at = items
-                    .iter()
-                    .rposition(|i| !matches!(i, Item::Blank))
-                    .map_or(0, |p| p + 1);
-                if matches!(items.get(at.wrapping_sub(1)), Some(Item::Cell(_))) {
-                    items.insert(at, Item::RowEnd);
-                }
+                push_row_end_before_blanks(&mut items);
             }
             pending_blank = false;
             let body = line.strip_prefix('\t').unwrap_or(line);
