@@ -10,6 +10,7 @@ pub mod check;
 pub mod content;
 pub mod diag;
 pub mod format;
+pub mod init;
 pub mod output;
 pub mod render;
 pub mod site;

@@ -8,6 +8,7 @@
 pub mod body;
 pub mod meta;
 pub mod table;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
