@@ -71,13 +71,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     if site.has_errors() {
         return Err(site.diagnostics);
     }
-    let theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
-    let mut files = site::render(&site, &theme, opts.drafts)?;
-    clock.lap("render");
-    if site.config.minify {
-        output::minify(&mut files);
-    }
-    clock.lap("minify");
+    let mut theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
+    theme.minify &= site.config.minify;
+    let files = site::render(&site, &theme, opts.drafts)?;
+    clock.lap("render+minify");
     let stats = output::publish(&out, &files).map_err(|d| vec![d])?;
     clock.lap("write");
     clock.report();
