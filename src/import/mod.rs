@@ -62,28 +62,11 @@ pub fn is_prose(s: &str) -> bool {
         || t.starts_with('注')
 }
 
-/// Decode a page: what [`content::decode`] accepts (UTF-8, BOM dropped,
-/// CRLF folded), else GB18030 (a superset of GBK), which many portals still serve.
+/// Decode a page as the loader decodes a report: UTF-8 (BOM dropped, CRLF
+/// folded), else GBK/GB18030, which many portals still serve.
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Msg> {
-    let (text, encoding) = match content::decode(bytes, "") {
-        Ok(t) => (t, "UTF-8"),
-        Err(_) if bytes.contains(&0) => {
-            return Err(Msg::new(
-                "不是文本文件（含有二进制内容；PDF 请先复制其文字）",
-                "not a text file (binary content; copy the text out of a PDF first)",
-            ));
-        }
-        Err(_) => {
-            let (s, _, bad) = encoding_rs::GB18030.decode(bytes);
-            if bad {
-                return Err(Msg::new(
-                    "既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取",
-                    "neither UTF-8 nor GBK/GB18030; cannot read it",
-                ));
-            }
-            (s.replace("\r\n", "\n").replace('\r', "\n"), "GB18030")
-        }
-    };
+    let (text, gbk) = content::decode(bytes, "")?;
+    let encoding = if gbk.is_some() { "GB18030" } else { "UTF-8" };
     // The private-use character nianbao uses for table placeholders never comes from a page.
     Ok((text.replace('\u{E000}', ""), encoding))
 }

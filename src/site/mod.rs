@@ -244,7 +244,7 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         .map(|r| {
             let path = format!("{}/{}/index.html", r.meta.year, r.meta.slug);
             let mut ctx = page_ctx(cfg, &years, &path);
-            let body = theme.report_body(r)?;
+            let body = theme.report_body(r);
             ctx.insert(
                 "report",
                 &serde_json::json!({
@@ -253,7 +253,8 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
                     "index_no": r.meta.index_no, "format": r.format.id, "body": body,
                 }),
             );
-            Ok(OutFile { path, bytes: theme.render("report.html", &ctx)?.into_bytes() })
+            let page = theme.page("report.html", &ctx)?;
+            Ok(OutFile { path, bytes: theme.fill_tables(page, r)?.into_bytes() })
         })
         .collect();
 
@@ -278,7 +279,7 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         for (k, v) in extra {
             ctx.insert(k.to_string(), v);
         }
-        match theme.render(template, &ctx) {
+        match theme.page(template, &ctx) {
             Ok(html) => out.push(OutFile {
                 path,
                 bytes: html.into_bytes(),
