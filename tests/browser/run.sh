@@ -23,7 +23,6 @@ if [[ -z "${NIANBAO_BIN:-}" ]]; then
     (cd "$root" && cargo build --quiet --bin nianbao)
     NIANBAO_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/nianbao"
 fi
-[[ -x "$NIANBAO_BIN" ]] || { echo "browser: nianbao binary not found at $NIANBAO_BIN" >&2; exit 1; }
 
 if [[ ! -d "$here/node_modules/playwright-core" ]]; then
     # --ignore-scripts: vnu-jar's postinstall would try to download a JRE; we use the machine's java.
@@ -32,6 +31,10 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A private copy: a shared CARGO_TARGET_DIR may be rebuilt from another checkout meanwhile.
+[[ -x "$NIANBAO_BIN" ]] || { echo "browser: nianbao binary not found at $NIANBAO_BIN" >&2; exit 1; }
+cp "$NIANBAO_BIN" "$work/nianbao"
+NIANBAO_BIN="$work/nianbao"
 
 # The site: the sample (site.toml + content/) plus generated reports, so that index
 # pages have several rows and several years, townships and regions exist.
