@@ -6,6 +6,15 @@
 //! [`check`] (diagnostics) → [`render`] (Tera contexts and pages) →
 //! [`site`] (index pages, assembly) → [`output`] (one atomic write).
 
+// Input must never panic the tool: no unwrap/expect outside tests (enforced by
+// `cargo clippy` in CI). Diagnostics are deliberately rich values, so large
+// `Err` variants are expected.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod content;
 pub mod diag;
@@ -56,16 +65,22 @@ pub struct BuildReport {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
+    let mut clock = Timings::start();
     let site = site::load(&opts.root).map_err(|d| vec![d])?;
+    clock.lap("read+check");
     if site.has_errors() {
         return Err(site.diagnostics);
     }
     let theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
     let mut files = site::render(&site, &theme, opts.drafts)?;
+    clock.lap("render");
     if site.config.minify {
         output::minify(&mut files);
     }
+    clock.lap("minify");
     let stats = output::publish(&out, &files).map_err(|d| vec![d])?;
+    clock.lap("write");
+    clock.report();
     let reports = site
         .reports
         .iter()
@@ -77,6 +92,38 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         stats,
         diagnostics: site.diagnostics,
     })
+}
+
+/// Stage timings, printed to stderr when `NIANBAO_TIMINGS` is set (for the benchmark).
+struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            enabled: std::env::var_os("NIANBAO_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+    fn report(&self) {
+        if self.enabled {
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(n, s)| format!("{n} {s:.3}s"))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
 }
 
 /// Run every check; write nothing.
