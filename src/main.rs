@@ -213,14 +213,29 @@ fn import(
                 "imported in part, and the published figures do not balance",
             ),
         };
-        let (file, fmt, sum) = (
+        let (shown, fmt, sum) = (
             file.display(),
             &outcome.imported.format,
             diag::summary(&outcome.diagnostics, lang),
         );
         match lang {
-            Lang::Zh => eprintln!("{file} → {rel}（{fmt}）：{}；{sum}", state.get(lang)),
-            Lang::En => eprintln!("{file} → {rel} ({fmt}): {}; {sum}", state.get(lang)),
+            Lang::Zh => eprintln!("{shown} → {rel}（{fmt}）：{}；{sum}", state.get(lang)),
+            Lang::En => eprintln!("{shown} → {rel} ({fmt}): {}; {sum}", state.get(lang)),
+        }
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = import::front::slug_from(&stem);
+        if slug != stem {
+            say(&diag::Msg::new(
+                format!(
+                    "网址名写作 slug: {slug}（由文件名「{stem}」生成）；请在 front matter 中改为拼音，如 slug: pingan"
+                ),
+                format!(
+                    "the URL name is slug: {slug} (from the file name “{stem}”); change it to a pinyin name such as slug: pingan"
+                ),
+            ));
         }
         worst = worst.max(outcome.exit);
     }

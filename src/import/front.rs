@@ -212,6 +212,8 @@ fn set_organ(f: &mut Front, organ: &str) {
 }
 
 /// A URL name from a file name: lowercase ASCII letters, digits and `-`.
+/// A name with Chinese in it keeps its ASCII part and gets a short hash of
+/// the whole name, so that 「平安镇2021」 and 「新开镇2021」 do not both become `2021`.
 pub fn slug_from(stem: &str) -> String {
     if is_slug(stem) {
         return stem.to_string();
@@ -229,7 +231,19 @@ pub fn slug_from(stem: &str) -> String {
     while s.contains("--") {
         s = s.replace("--", "-");
     }
-    let s = s.trim_matches('-').chars().take(64).collect::<String>();
+    let mut s = s.trim_matches('-').chars().take(48).collect::<String>();
+    if !stem.is_ascii() || s.is_empty() {
+        // FNV-1a: stable across runs and platforms.
+        let hash = stem.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        s = format!(
+            "{}{}{:04x}",
+            if s.is_empty() { "report" } else { &s },
+            "-",
+            hash & 0xffff
+        );
+    }
     if is_slug(&s) { s } else { "report".to_string() }
 }
 
@@ -293,6 +307,10 @@ mod tests {
             Some("2020-01-15")
         );
         assert_eq!(slug_from("000_bd5d810af7c26391"), "000-bd5d810af7c26391");
-        assert_eq!(slug_from("平安"), "report");
+        assert!(slug_from("平安").starts_with("report-"));
+        // Two Chinese names with the same digits stay apart.
+        assert!(slug_from("平安镇2021").starts_with("2021-"));
+        assert_ne!(slug_from("平安镇2021"), slug_from("新开镇2021"));
+        assert_eq!(slug_from("平安镇2021"), slug_from("平安镇2021"));
     }
 }
