@@ -7,6 +7,7 @@ use nianbao::format::Registry;
 
 thread_local! {
     static REGISTRY: Registry = Registry::builtin();
+    static THEME: Option<nianbao::render::Theme> = nianbao::render::Theme::load(std::path::Path::new("/nonexistent"), "default").ok();
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -16,10 +17,15 @@ fuzz_target!(|data: &[u8]| {
             diags.extend(nianbao::check::report(&mut r));
             for (t, def) in r.format.tables.iter().enumerate() {
                 if let Some(d) = r.tables.get(t) {
-                    let _ = nianbao::render::grid::build(def, d);
+                    let _ = nianbao::render::grid::build(def, d, "t");
                 }
             }
-            let _ = nianbao::render::markdown::to_html(&r.markdown);
+            THEME.with(|theme| {
+                if let Some(theme) = theme {
+                    let body = theme.report_body(&r);
+                    let _ = theme.fill_tables(body, &r);
+                }
+            });
         }
         let _ = nianbao::diag::render_human(&diags, nianbao::diag::Lang::Zh, false);
         let _ = nianbao::diag::render_json(&diags, nianbao::diag::Lang::En);
