@@ -347,9 +347,8 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
         };
         let found = work.get(t).map_or(0, |data| data.int(def, cell));
         let expected = found + d;
-        let mut parts_zh = Vec::new();
-        let mut parts_en = Vec::new();
         let mut codes: Vec<&'static str> = Vec::new();
+        let mut notes = Vec::new();
         for &j in &fixed {
             let Some(f) = fails.get(j) else { continue };
             let Some(ident) = format.identities.get(f.ident) else {
@@ -359,34 +358,35 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
             if !codes.contains(&code) {
                 codes.push(code);
             }
-            let blame = f.inst.blame.map(|b| match ident.along {
-                Axis::Row => def
-                    .columns_of(b.row)
-                    .get(b.col)
-                    .map_or(String::new(), |c| c.label.clone()),
-                Axis::Column => def.row_label(b.row),
-            });
-            let side = blame.unwrap_or_default();
-            parts_zh.push(format!("「{side}」{} ≠ {}（{code}）", f.l, f.r));
-            parts_en.push(format!("“{side}” {} ≠ {} ({code})", f.l, f.r));
+            let (lt, rt) = (
+                terms_text(def, &f.inst.lhs, ident.along),
+                terms_text(def, &f.inst.rhs, ident.along),
+            );
+            notes.push(Msg::new(
+                format!("{code}：{lt} = {}，而 {rt} = {}", f.l, f.r),
+                format!("{code}: {lt} = {}, but {rt} = {}", f.l, f.r),
+            ));
         }
         let code = codes.first().copied().unwrap_or("A0");
         let cell_data = work.get(t).and_then(|data| data.cell(def, cell));
         let loc = cell_data.and_then(|c| c.loc());
         let msg = Msg::new(
             format!(
-                "这一格写的是 {found}，使本行和本列的合计都对不上：{}；改为 {expected} 后都相等",
-                parts_zh.join("，")
+                "这一格写的是 {found}，使本行与本列的勾稽关系（{}）都不成立；改为 {expected} 后都成立",
+                codes.join("、")
             ),
             format!(
-                "this cell reads {found} and breaks both its row and its column: {}; {expected} makes both hold",
-                parts_en.join(", ")
+                "this cell reads {found} and breaks both its row and its column ({}); {expected} makes them all hold",
+                codes.join(", ")
             ),
         );
         let mut diag = Diagnostic::error(code, msg)
             .at(&report.file, loc)
             .labels(def.cell_labels(cell))
             .expected_found(expected, found);
+        for n in notes {
+            diag = diag.note(n);
+        }
         diag = diag.hint(Msg::new(
             "一个数字同时使行合计和列合计不相等时，多半是这一格抄错了",
             "when one figure breaks both its row total and its column total, that figure is most likely the typo",
@@ -431,9 +431,6 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
                     continue;
                 }
             }
-            if involved.iter().any(|c| blamed.contains(&(t, *c))) {
-                continue;
-            }
             let l = sum(def, data, &inst.lhs);
             let r = sum(def, data, &inst.rhs);
             if l == r {
@@ -441,6 +438,10 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
             }
             if !is_derived {
                 failed_plain = true;
+            }
+            // Already explained by a cell reported under an earlier identity.
+            if involved.iter().any(|c| blamed.contains(&(t, *c))) {
+                continue;
             }
             let Some(blame) = inst.blame else { continue };
             blamed.insert((t, blame));

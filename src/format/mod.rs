@@ -287,9 +287,7 @@ impl TableDef {
     /// the leaves under the group rows (`@leaves` in identities).
     pub fn leaves(&self) -> Vec<usize> {
         (0..self.rows.len())
-            .filter(|&r| {
-                !self.is_group(r) && !self.row_def(r).computed && self.rows[r].parent.is_some()
-            })
+            .filter(|&r| !self.is_group(r) && !self.row_def(r).computed && self.rows[r].parent.is_some())
             .collect()
     }
     /// Rows matching an authored key. `within`: the group whose mapping the key
@@ -315,11 +313,7 @@ impl TableDef {
         }
         if hits.len() > 1 && within.is_none() {
             // Prefer rows written at the top level of the table over nested ones.
-            let top: Vec<usize> = hits
-                .iter()
-                .copied()
-                .filter(|&r| self.rows[r].parent.is_none())
-                .collect();
+            let top: Vec<usize> = hits.iter().copied().filter(|&r| self.rows[r].parent.is_none()).collect();
             if top.len() == 1 {
                 return top;
             }
@@ -329,9 +323,7 @@ impl TableDef {
     /// Column of `row` matching an authored key.
     pub fn match_col(&self, row: usize, key: &str) -> Option<usize> {
         let n = normalize(key);
-        self.columns_of(row)
-            .iter()
-            .position(|c| column_keys(c).any(|k| k == n))
+        self.columns_of(row).iter().position(|c| column_keys(c).any(|k| k == n))
     }
     /// Every label a row may be written as, for "did you mean".
     pub fn row_labels(&self, within: Option<usize>) -> Vec<&str> {
@@ -360,11 +352,7 @@ impl TableDef {
     pub fn col_path(&self, row: usize, col: usize) -> String {
         let block = self.block_of(row);
         let c = &block.columns[col];
-        match c
-            .group
-            .as_ref()
-            .and_then(|g| block.column_groups.iter().find(|x| &x.id == g))
-        {
+        match c.group.as_ref().and_then(|g| block.column_groups.iter().find(|x| &x.id == g)) {
             Some(g) => format!("{}·{}", g.label, c.label),
             None => c.label.clone(),
         }
@@ -375,11 +363,7 @@ impl TableDef {
             // Printed with the row as a column group: 行政诉讼·复议后起诉 × 总计.
             let d = self.row_def(cell.row);
             let block = self.block_of(cell.row);
-            let row = match d
-                .group
-                .as_ref()
-                .and_then(|g| block.column_groups.iter().find(|x| &x.id == g))
-            {
+            let row = match d.group.as_ref().and_then(|g| block.column_groups.iter().find(|x| &x.id == g)) {
                 Some(g) => format!("{}·{}", g.label, d.label),
                 None => d.label.clone(),
             };
@@ -393,12 +377,7 @@ impl TableDef {
     }
     /// Fully qualified id of a cell, e.g. `applications.denied.state_secret.natural_person`.
     pub fn cell_id(&self, cell: CellRef) -> String {
-        format!(
-            "{}.{}.{}",
-            self.id,
-            self.row_def(cell.row).id,
-            self.columns_of(cell.row)[cell.col].id
-        )
+        format!("{}.{}.{}", self.id, self.row_def(cell.row).id, self.columns_of(cell.row)[cell.col].id)
     }
     pub fn keys_of_table(&self) -> impl Iterator<Item = String> + '_ {
         std::iter::once(normalize(&self.id)).chain(self.aliases.iter().map(|a| normalize(a)))
@@ -406,15 +385,11 @@ impl TableDef {
 }
 
 fn column_keys(c: &ColumnDef) -> impl Iterator<Item = String> + '_ {
-    [
-        Some(c.id.as_str()),
-        Some(c.label.as_str()),
-        c.short.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(c.aliases.iter().map(String::as_str))
-    .map(normalize)
+    [Some(c.id.as_str()), Some(c.label.as_str()), c.short.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(c.aliases.iter().map(String::as_str))
+        .map(normalize)
 }
 
 fn row_keys(d: &RowDef) -> Vec<String> {
@@ -448,16 +423,12 @@ impl FormatDef {
     /// The table an authored `table=<key>` names.
     pub fn match_table(&self, key: &str) -> Option<usize> {
         let n = normalize(key);
-        self.tables
-            .iter()
-            .position(|t| t.keys_of_table().any(|k| k == n))
+        self.tables.iter().position(|t| t.keys_of_table().any(|k| k == n))
     }
 
     fn validate(&self) -> Result<(), String> {
         for i in &self.identities {
-            let (_, t) = self
-                .table(&i.table)
-                .ok_or(format!("{}: unknown table {}", i.id, i.table))?;
+            let (_, t) = self.table(&i.table).ok_or(format!("{}: unknown table {}", i.id, i.table))?;
             let (each_axis_rows, other_rows) = match i.along {
                 Axis::Row => (true, false),
                 Axis::Column => (false, true),
@@ -470,16 +441,10 @@ impl FormatDef {
                     let found = if rows {
                         t.row_by_id(id).is_some()
                     } else {
-                        t.blocks
-                            .iter()
-                            .any(|b| b.columns.iter().any(|c| &c.id == id))
+                        t.blocks.iter().any(|b| b.columns.iter().any(|c| &c.id == id))
                     };
                     if !found {
-                        return Err(format!(
-                            "{}: unknown {} {id}",
-                            i.id,
-                            if rows { "row" } else { "column" }
-                        ));
+                        return Err(format!("{}: unknown {} {id}", i.id, if rows { "row" } else { "column" }));
                     }
                 }
                 Ok(())
@@ -488,19 +453,18 @@ impl FormatDef {
             check(&i.lhs, other_rows)?;
             check(&i.rhs, other_rows)?;
         }
-        // The cross-year and plausibility rules name rows and columns too; a typo
-        // there would silently disable a check, so it is an error here.
+        self.validate_rules()
+    }
+
+    /// The cross-year and plausibility rules name rows and columns too; a typo
+    /// there would silently disable a check, so it is an error here.
+    fn validate_rules(&self) -> Result<(), String> {
         let cells = |rule: &str, table: &str, rows: &[&str], cols: &[&str]| -> Result<(), String> {
-            let (_, t) = self
-                .table(table)
-                .ok_or(format!("{rule}: unknown table {table}"))?;
+            let (_, t) = self.table(table).ok_or(format!("{rule}: unknown table {table}"))?;
             for r in rows {
-                let row = t
-                    .row_by_id(r)
-                    .ok_or(format!("{rule}: unknown row {table}.{r}"))?;
+                let row = t.row_by_id(r).ok_or(format!("{rule}: unknown row {table}.{r}"))?;
                 for c in cols {
-                    t.col_by_id(row, c)
-                        .ok_or(format!("{rule}: row {table}.{r} has no column {c}"))?;
+                    t.col_by_id(row, c).ok_or(format!("{rule}: row {table}.{r} has no column {c}"))?;
                 }
             }
             Ok(())
@@ -509,21 +473,18 @@ impl FormatDef {
             cells("carry", &c.table, &[&c.row, &c.from_row], &[])?;
         }
         for s in &self.stock {
-            let rows: Vec<&str> = s.rows.iter().map(String::as_str).collect();
-            cells("stock", &s.table, &rows, &[&s.stock, &s.inflow, &s.outflow])?;
+            cells("stock", &s.table, &s.rows.iter().map(String::as_str).collect::<Vec<_>>(), &[&s.stock, &s.inflow, &s.outflow])?;
         }
         for n in &self.no_rules {
             cells("no_rules", &n.table, &[&n.row], &[])?;
         }
         for b in &self.bound {
-            let rows: Vec<&str> = b.rows.iter().map(String::as_str).collect();
-            cells("bound", &b.table, &rows, &[&b.lhs, &b.rhs])?;
+            cells("bound", &b.table, &b.rows.iter().map(String::as_str).collect::<Vec<_>>(), &[&b.lhs, &b.rhs])?;
         }
         for r in &self.rollover {
-            let rows: Vec<&str> = r.rows.iter().map(String::as_str).collect();
             let mut cols: Vec<&str> = r.from.iter().map(String::as_str).collect();
             cols.push(&r.column);
-            cells("rollover", &r.table, &rows, &cols)?;
+            cells("rollover", &r.table, &r.rows.iter().map(String::as_str).collect::<Vec<_>>(), &cols)?;
         }
         Ok(())
     }
@@ -537,25 +498,14 @@ impl TableDef {
         for (b, block) in self.blocks.iter().enumerate() {
             for (i, r) in block.rows.iter().enumerate() {
                 let parent = match &r.parent {
-                    Some(p) => Some(
-                        *ids.get(p)
-                            .ok_or(format!("{}: row {} has unknown parent {p}", self.id, r.id))?,
-                    ),
+                    Some(p) => Some(*ids.get(p).ok_or(format!("{}: row {} has unknown parent {p}", self.id, r.id))?),
                     None => None,
                 };
-                let depth = parent.map_or(1, |p: usize| {
-                    rows.get(p).map_or(1, |x: &RowInfo| x.depth + 1)
-                });
+                let depth = parent.map_or(1, |p: usize| rows.get(p).map_or(1, |x: &RowInfo| x.depth + 1));
                 if ids.insert(r.id.clone(), rows.len()).is_some() {
                     return Err(format!("{}: row {} defined twice", self.id, r.id));
                 }
-                rows.push(RowInfo {
-                    block: b,
-                    index: i,
-                    parent,
-                    depth,
-                    first_cell: cell,
-                });
+                rows.push(RowInfo { block: b, index: i, parent, depth, first_cell: cell });
                 if r.kind == RowKind::Cells {
                     cell += block.columns.len();
                 }
@@ -616,12 +566,7 @@ impl Registry {
             .iter()
             .filter(|f| f.years[0] <= year && year <= f.years[1])
             .min_by_key(|f| f.years[1] - f.years[0])
-            .or_else(|| {
-                self.formats
-                    .iter()
-                    .max_by_key(|f| f.years[0])
-                    .filter(|f| year >= f.years[0])
-            })
+            .or_else(|| self.formats.iter().max_by_key(|f| f.years[0]).filter(|f| year >= f.years[0]))
     }
 }
 
@@ -650,13 +595,7 @@ mod tests {
         let f = gov2021();
         let (_, t) = f.table("applications").unwrap();
         let new = t.row_by_id("new").unwrap();
-        for key in [
-            "本年新收政府信息公开申请数量",
-            "一、本年新收政府信息公开申请数量",
-            "本年新收",
-            "new",
-            "一、 本年新收政府信息公开申请数量",
-        ] {
+        for key in ["本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", "本年新收", "new", "一、 本年新收政府信息公开申请数量"] {
             assert_eq!(t.match_row(key, None), vec![new], "{key}");
         }
         let denied = t.row_by_id("denied").unwrap();
@@ -669,13 +608,7 @@ mod tests {
         assert_eq!(t.match_row("（三） 不予公开", None), vec![denied]);
         let partial = t.row_by_id("partial").unwrap();
         assert_eq!(t.match_row("部分公开", None), vec![partial]);
-        assert_eq!(
-            t.match_row(
-                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-                None
-            ),
-            vec![partial]
-        );
+        assert_eq!(t.match_row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None), vec![partial]);
         // "其他" inside 其他处理 is the leaf, never the column.
         let oh = t.row_by_id("other_handling").unwrap();
         let other = t.row_by_id("other_handling.other").unwrap();
@@ -703,22 +636,10 @@ mod tests {
         let f = gov2021();
         let (_, t) = f.table("applications").unwrap();
         let total = t.row_by_id("total").unwrap();
-        assert_eq!(
-            t.cell_labels(CellRef { row: total, col: 0 }),
-            [
-                "三、本年度办理结果（七）总计".to_string(),
-                "自然人".to_string()
-            ]
-        );
+        assert_eq!(t.cell_labels(CellRef { row: total, col: 0 }), ["三、本年度办理结果（七）总计".to_string(), "自然人".to_string()]);
         let (_, r) = f.table("reviews").unwrap();
-        assert_eq!(
-            r.cell_labels(CellRef { row: 2, col: 4 }),
-            ["行政诉讼·复议后起诉".to_string(), "总计".to_string()]
-        );
-        assert_eq!(
-            t.cell_id(CellRef { row: total, col: 6 }),
-            "applications.total.total"
-        );
+        assert_eq!(r.cell_labels(CellRef { row: 2, col: 4 }), ["行政诉讼·复议后起诉".to_string(), "总计".to_string()]);
+        assert_eq!(t.cell_id(CellRef { row: total, col: 6 }), "applications.total.total");
     }
 
     #[test]

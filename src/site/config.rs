@@ -71,28 +71,12 @@ impl SiteConfig {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(
                 "S001",
-                Msg::new(
-                    format!(
-                        "无法读取 {}：{e}（站点根目录应有 site.toml）",
-                        path.display()
-                    ),
-                    format!(
-                        "cannot read {}: {e} (a site root has a site.toml)",
-                        path.display()
-                    ),
-                ),
+                Msg::new(format!("无法读取 {}：{e}（站点根目录应有 site.toml）", path.display()), format!("cannot read {}: {e} (a site root has a site.toml)", path.display())),
             )
         })?;
-        let mut cfg: SiteConfig =
-            toml::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
-                Diagnostic::error(
-                    "S002",
-                    Msg::new(
-                        format!("site.toml 有误：{e}"),
-                        format!("site.toml is invalid: {e}"),
-                    ),
-                )
-            })?;
+        let mut cfg: SiteConfig = toml::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
+            Diagnostic::error("S002", Msg::new(format!("site.toml 有误：{e}"), format!("site.toml is invalid: {e}")))
+        })?;
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
         }

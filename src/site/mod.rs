@@ -36,27 +36,15 @@ impl Site {
 pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
     let mut registry = Registry::builtin();
     let dir = root.join("formats");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return registry;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let Ok(entries) = std::fs::read_dir(&dir) else { return registry };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
     paths.sort();
     for p in paths {
-        match std::fs::read_to_string(&p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| FormatDef::from_toml(&t))
-        {
+        match std::fs::read_to_string(&p).map_err(|e| e.to_string()).and_then(|t| FormatDef::from_toml(&t)) {
             Ok(def) => registry.add(def),
             Err(e) => diags.push(Diagnostic::error(
                 "S010",
-                Msg::new(
-                    format!("格式定义 {} 有误：{e}", p.display()),
-                    format!("format definition {} is invalid: {e}", p.display()),
-                ),
+                Msg::new(format!("格式定义 {} 有误：{e}", p.display()), format!("format definition {} is invalid: {e}", p.display())),
             )),
         }
     }
@@ -88,13 +76,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     }
     check::site(root, &config, &reports, &mut diagnostics)?;
     diagnostics.sort_by_key(Diagnostic::sort_key);
-    Ok(Site {
-        root: root.to_path_buf(),
-        config,
-        registry,
-        reports,
-        diagnostics,
-    })
+    Ok(Site { root: root.to_path_buf(), config, registry, reports, diagnostics })
 }
 
 /// A file of the built site: path relative to the output folder, and bytes.
@@ -116,13 +98,7 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
     ("其他处理", &["applications.other_handling.total"]),
     ("结转下年度", &["applications.carried_forward.total"]),
     ("行政复议", &["reviews.review.total"]),
-    (
-        "行政诉讼",
-        &[
-            "reviews.litigation_direct.total",
-            "reviews.litigation_after_review.total",
-        ],
-    ),
+    ("行政诉讼", &["reviews.litigation_direct.total", "reviews.litigation_after_review.total"]),
 ];
 
 /// One summary figure of a report, or `None` when its format lacks the cell.
@@ -135,11 +111,7 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
         let (row_id, col_id) = rest.rsplit_once('.')?;
         let (def, data) = report.table(table)?;
         let row = def.row_by_id(row_id)?;
-        let rows: Vec<usize> = if def.is_group(row) {
-            def.children(row).collect()
-        } else {
-            vec![row]
-        };
+        let rows: Vec<usize> = if def.is_group(row) { def.children(row).collect() } else { vec![row] };
         for r in rows {
             let col = def.col_by_id(r, col_id)?;
             total += data.int(def, CellRef { row: r, col });
@@ -165,12 +137,7 @@ fn link(r: &Report) -> ReportLink {
         slug: r.meta.slug.clone(),
         title: r.meta.title.clone(),
         url: format!("{}/{}/index.html", r.meta.year, r.meta.slug),
-        figures: SUMMARY
-            .iter()
-            .map(|(_, cells)| {
-                summary_value(r, cells).map_or_else(|| "—".to_string(), |v| v.to_string())
-            })
-            .collect(),
+        figures: SUMMARY.iter().map(|(_, cells)| summary_value(r, cells).map_or_else(|| "—".to_string(), |v| v.to_string())).collect(),
     }
 }
 
@@ -190,18 +157,8 @@ fn page_ctx(site: &SiteConfig, years: &[u16], path: &str) -> Context {
 
 /// Render every page of the site. `drafts`: include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    let reports: Vec<&Report> = site
-        .reports
-        .iter()
-        .filter(|r| drafts || !r.meta.draft)
-        .collect();
-    let years: Vec<u16> = reports
-        .iter()
-        .map(|r| r.meta.year)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let reports: Vec<&Report> = site.reports.iter().filter(|r| drafts || !r.meta.draft).collect();
+    let years: Vec<u16> = reports.iter().map(|r| r.meta.year).collect::<BTreeSet<_>>().into_iter().rev().collect();
     let cfg = &site.config;
 
     let pages: Vec<Result<OutFile, Diagnostic>> = reports
@@ -244,10 +201,7 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
             ctx.insert(k.to_string(), v);
         }
         match theme.render(template, &ctx) {
-            Ok(html) => out.push(OutFile {
-                path,
-                bytes: html.into_bytes(),
-            }),
+            Ok(html) => out.push(OutFile { path, bytes: html.into_bytes() }),
             Err(d) => errors.push(d),
         }
     };
@@ -264,55 +218,26 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         push(
             format!("{year}/index.html"),
             "year.html",
-            &[
-                ("year", year.into()),
-                ("reports", serde_json::to_value(&links).unwrap_or_default()),
-                (
-                    "columns",
-                    serde_json::to_value(&columns).unwrap_or_default(),
-                ),
-                ("totals", serde_json::to_value(&totals).unwrap_or_default()),
-            ],
+            &[("year", year.into()), ("reports", serde_json::to_value(&links).unwrap_or_default()), ("columns", serde_json::to_value(&columns).unwrap_or_default()), ("totals", serde_json::to_value(&totals).unwrap_or_default())],
         );
     }
     let mut townships = Vec::new();
     for (slug, mut rs) in by_township {
         rs.sort_by_key(|r| r.meta.year);
-        let name = rs
-            .last()
-            .map(|r| r.meta.township.clone())
-            .unwrap_or_default();
+        let name = rs.last().map(|r| r.meta.township.clone()).unwrap_or_default();
         let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
         townships.push(serde_json::json!({ "slug": slug, "name": name }));
-        push(
-            format!("townships/{slug}/index.html"),
-            "township.html",
-            &[(
-                "township",
-                serde_json::json!({ "slug": slug, "name": name, "reports": links }),
-            )],
-        );
+        push(format!("townships/{slug}/index.html"), "township.html", &[("township", serde_json::json!({ "slug": slug, "name": name, "reports": links }))]);
     }
-    let year_list: Vec<serde_json::Value> = by_year
-        .iter()
-        .rev()
-        .map(|(y, rs)| serde_json::json!({ "year": y, "count": rs.len() }))
-        .collect();
-    push(
-        "index.html".into(),
-        "home.html",
-        &[("years", year_list.into()), ("townships", townships.into())],
-    );
+    let year_list: Vec<serde_json::Value> = by_year.iter().rev().map(|(y, rs)| serde_json::json!({ "year": y, "count": rs.len() })).collect();
+    push("index.html".into(), "home.html", &[("years", year_list.into()), ("townships", townships.into())]);
     push("404.html".into(), "404.html", &[]);
 
     if !errors.is_empty() {
         return Err(errors);
     }
     for (name, bytes) in &theme.statics {
-        out.push(OutFile {
-            path: format!("static/{name}"),
-            bytes: bytes.clone(),
-        });
+        out.push(OutFile { path: format!("static/{name}"), bytes: bytes.clone() });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
