@@ -116,6 +116,10 @@ pub fn complete(report: &mut Report) {
                     continue;
                 }
                 let total = sum(def, data, &inst.rhs);
+                // A total summed from a figure that could not be read is unknown too.
+                if inst.rhs.iter().any(|c| data.unreadable.contains(c)) {
+                    data.unreadable.insert(*target);
+                }
                 if let Some(cell) = data.cell_mut(def, *target) {
                     cell.value = Value::Count(u64::try_from(total).unwrap_or(0));
                     if cell.origin == Origin::Omitted {
@@ -238,6 +242,9 @@ fn failures(report: &Report, tables: &[TableData]) -> Vec<Failure> {
             let Some(inst) = instance(def, ident, &item) else {
                 continue;
             };
+            if unreadable(data, &inst) {
+                continue;
+            }
             if ident.derived.contains(&item)
                 && !inst
                     .blame
@@ -422,6 +429,10 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
                 continue;
             };
             let involved: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
+            if unreadable(data, &inst) {
+                // Reported as a value error already; its sums say nothing new.
+                continue;
+            }
             if is_derived {
                 let written = inst
                     .blame
@@ -530,18 +541,56 @@ fn phase2_diag(
         agrees_elsewhere(report, work, t, blame, ident)
     };
     let mut d = if let Some(other_id) = other {
-        // No single cell to name: say what disagrees and leave expected/found out.
-        Diagnostic::error(
-            code,
-            Msg::new(
-                format!(
-                    "这一格 {found} 与 {other_id} 的各项相符，但 {lt} = {l}，{rt} = {r}，两边不等：错的多半是其中的其他项"
-                ),
-                format!(
-                    "this cell ({found}) agrees with {other_id}, but {l} ≠ {r}: the fault is most likely among the other terms"
-                ),
-            ),
-        )
+        let found_suspects = suspects(report, work, t, def, inst, blame, l - r);
+        let side = format!("{lt} = {l}，{rt} = {r}");
+        match found_suspects.as_slice() {
+            [(cell, want)] => {
+                let have = data.int(def, *cell);
+                let at = data.cell(def, *cell).and_then(|c| c.loc()).or(loc);
+                return with_hint(
+                    Diagnostic::error(
+                        code,
+                        Msg::new(
+                            format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等；只有这一格改为 {want} 能使两边相等且不破坏其他勾稽关系", labels[0]),
+                            format!("“{}” ({found}) agrees with {other_id}, but {l} ≠ {r}; only this cell, as {want}, makes them equal without breaking another identity", labels[0]),
+                        ),
+                    )
+                    .at(&report.file, at)
+                    .labels(def.cell_labels(*cell))
+                    .expected_found(want, have),
+                    code,
+                );
+            }
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .take(4)
+                    .map(|(c, _)| format!("「{}」", def.row_label(c.row)))
+                    .collect();
+                let at = many
+                    .first()
+                    .and_then(|(c, _)| data.cell(def, *c))
+                    .and_then(|c| c.loc())
+                    .or(loc);
+                let which = if names.is_empty() {
+                    "其中的其他项".to_string()
+                } else {
+                    names.join("、")
+                };
+                return with_hint(
+                    Diagnostic::error(
+                        code,
+                        Msg::new(
+                            format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等：错的多半是{which}", labels[0]),
+                            format!("“{}” ({found}) agrees with {other_id}, but {l} ≠ {r}: the fault is most likely among the other terms", labels[0]),
+                        ),
+                    )
+                    .at(&report.file, at)
+                    .labels(labels.clone()),
+                    code,
+                );
+            }
+        }
     } else if computed {
         Diagnostic::error(
             code,
@@ -570,6 +619,96 @@ fn phase2_diag(
         d = d.hint(h);
     }
     d
+}
+
+/// Whether a term of the instance could not be read (a value error).
+fn unreadable(data: &TableData, inst: &Instance) -> bool {
+    inst.lhs
+        .iter()
+        .chain(inst.rhs.iter())
+        .any(|c| data.unreadable.contains(c))
+}
+
+fn with_hint(d: Diagnostic, code: &str) -> Diagnostic {
+    match hint_for(code) {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+/// Written terms of a failing instance (other than its blamed cell) that one
+/// change would repair without breaking an identity instance that holds now
+/// and has no computed cell: the plausible typos. `diff` is `l − r`.
+#[allow(clippy::too_many_arguments)]
+fn suspects(
+    report: &Report,
+    work: &[TableData],
+    t: usize,
+    def: &TableDef,
+    inst: &Instance,
+    blame: CellRef,
+    diff: i128,
+) -> Vec<(CellRef, i128)> {
+    let Some(data) = work.get(t) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let terms = inst
+        .lhs
+        .iter()
+        .map(|c| (*c, true))
+        .chain(inst.rhs.iter().map(|c| (*c, false)));
+    for (cell, in_lhs) in terms {
+        if cell == blame || !data.cell(def, cell).is_some_and(|c| c.written()) {
+            continue;
+        }
+        let have = data.int(def, cell);
+        let want = if in_lhs { have - diff } else { have + diff };
+        if want < 0 {
+            continue;
+        }
+        if !breaks_holding(report, work, t, cell, want - have) {
+            out.push((cell, want));
+        }
+    }
+    out
+}
+
+/// Whether changing `cell` by `d` breaks an instance that holds now and whose
+/// cells are all written or omitted (a computed total would follow the change).
+fn breaks_holding(report: &Report, tables: &[TableData], t: usize, cell: CellRef, d: i128) -> bool {
+    let format = &report.format;
+    let Some(def) = format.tables.get(t) else {
+        return false;
+    };
+    let Some(data) = tables.get(t) else {
+        return false;
+    };
+    for ident in &format.identities {
+        if format.table(&ident.table).map(|(i, _)| i) != Some(t) {
+            continue;
+        }
+        for item in items(def, ident) {
+            let Some(inst) = instance(def, ident, &item) else {
+                continue;
+            };
+            let (in_l, in_r) = (inst.lhs.contains(&cell), inst.rhs.contains(&cell));
+            if in_l == in_r || d == 0 {
+                continue;
+            }
+            let all: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
+            if all.iter().any(|c| {
+                data.cell(def, *c)
+                    .is_some_and(|x| x.origin == Origin::Computed)
+            }) {
+                continue;
+            }
+            if sum(def, data, &inst.lhs) == sum(def, data, &inst.rhs) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The stable code of an identity id from a format definition.

@@ -46,6 +46,7 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
         found.push((i, text, *loc));
     }
 
+    let mut disordered = false;
     let mut highest: Option<(usize, &str)> = None;
     let mut seen: Vec<Option<Loc>> = vec![None; sections.len()];
     for &(i, text, loc) in &found {
@@ -65,6 +66,7 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
             );
         }
         if let Some(Some(first)) = seen.get(i) {
+            disordered = true;
             out.push(
                 Diagnostic::warning(
                     "W10",
@@ -86,20 +88,23 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
             *slot = Some(loc);
         }
         match highest {
-            Some((h, htext)) if h > i => out.push(
-                Diagnostic::warning(
-                    "W10",
-                    Msg::new(
-                        format!("「{official}」应在「{htext}」之前"),
-                        format!("“{official}” belongs before “{htext}”"),
-                    ),
-                )
-                .at(&report.file, Some(loc))
-                .hint(Msg::new(
-                    "六个部分应按一至六的顺序排列",
-                    "the six sections follow the order 一 to 六",
-                )),
-            ),
+            Some((h, htext)) if h > i => {
+                disordered = true;
+                out.push(
+                    Diagnostic::warning(
+                        "W10",
+                        Msg::new(
+                            format!("「{official}」应在「{htext}」之前"),
+                            format!("“{official}” belongs before “{htext}”"),
+                        ),
+                    )
+                    .at(&report.file, Some(loc))
+                    .hint(Msg::new(
+                        "六个部分应按一至六的顺序排列",
+                        "the six sections follow the order 一 to 六",
+                    )),
+                );
+            }
             _ => highest = Some((i, text)),
         }
     }
@@ -136,7 +141,11 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
         out.push(d);
     }
 
-    // A table under another section's heading (by position in the file).
+    // A table under another section's heading (by position in the file);
+    // not when the headings themselves are out of order (one cause, one message).
+    if disordered {
+        return out;
+    }
     for (t, def) in report.format.tables.iter().enumerate() {
         let Some(at) = report.tables.get(t).and_then(|d| d.written) else {
             continue;

@@ -201,6 +201,13 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
         i += 1;
     }
 
+    // Where a missing table belongs: its section's heading, matched loosely
+    // (numbering, width and the drift 的 ignored, as in check::structure).
+    let loose = |h: &str| labels::strip_numbering(&labels::normalize(h)).replace('的', "");
+    let heading_of = |section: usize| {
+        let want = loose(format.sections.get(section.checked_sub(1)?)?);
+        headings.iter().find(|(h, _)| loose(h) == want).map(|(_, l): &(String, Loc)| *l)
+    };
     for (t, def) in format.tables.iter().enumerate() {
         if seen[t].is_none() {
             diags.push(
@@ -211,7 +218,7 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
                         format!("the table “{}” is missing: write a ```yaml table={} block under its section", def.caption, def.id),
                     ),
                 )
-                .at(file, None),
+                .at(file, heading_of(def.section)),
             );
         }
     }

@@ -125,6 +125,10 @@ pub struct TableData {
     pub row_locs: Vec<Option<Loc>>,
     /// Indexed by `TableDef::cell_index`.
     pub cells: Vec<Cell>,
+    /// Cells whose figure could not be read (a value error, a row of the wrong
+    /// length, numbers on a group row, malformed YAML): already reported, so
+    /// the checks leave identities that involve them alone (one cause, one message).
+    pub unreadable: std::collections::BTreeSet<CellRef>,
 }
 
 impl TableData {
@@ -138,13 +142,30 @@ impl TableData {
                 cells.push(Cell { value: Value::zero(c.value), origin: Origin::Omitted });
             }
         }
-        TableData { written: None, row_locs: vec![None; def.rows.len()], cells }
+        TableData { written: None, row_locs: vec![None; def.rows.len()], cells, unreadable: Default::default() }
     }
     pub fn cell(&self, def: &TableDef, at: CellRef) -> Option<&Cell> {
         self.cells.get(def.cell_index(at))
     }
     pub fn cell_mut(&mut self, def: &TableDef, at: CellRef) -> Option<&mut Cell> {
         self.cells.get_mut(def.cell_index(at))
+    }
+    /// Mark every cell of `row` (and of its sub-rows) unreadable.
+    fn unreadable_row(&mut self, def: &TableDef, row: usize) {
+        let mut rows = vec![row];
+        rows.extend(def.children(row));
+        for r in rows {
+            if def.is_group(r) {
+                let kids: Vec<usize> = def.children(r).collect();
+                for k in kids {
+                    self.unreadable_row(def, k);
+                }
+                continue;
+            }
+            for col in 0..def.columns_of(r).len() {
+                self.unreadable.insert(CellRef { row: r, col });
+            }
+        }
     }
     pub fn int(&self, def: &TableDef, at: CellRef) -> i128 {
         self.cell(def, at).and_then(|c| c.value.as_int()).unwrap_or(0)
@@ -203,6 +224,9 @@ pub fn parse_block(
                 loc,
                 Msg::new(format!("表格「{}」的 YAML 写法有误：{}", def.caption, e.message), format!("the YAML of table “{}” is malformed: {}", def.caption, e.message)),
             );
+            for row in 0..def.rows.len() {
+                ctx.data.unreadable_row(def, row);
+            }
         }
         Ok(root) => match &root.kind {
             Kind::Null => {}
@@ -280,6 +304,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                         ),
                     )
                     .labels = vec![label.clone()];
+                    ctx.data.unreadable_row(def, row);
                 }
             }
         } else {
@@ -308,6 +333,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                     ),
                 )
                 .labels = vec![label.clone()];
+                ctx.data.unreadable_row(def, row);
                 return;
             }
             for (col, item) in items.iter().enumerate() {
@@ -339,6 +365,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                         if let Some(n) = nearest {
                             d.hint = Some(Msg::new(format!("是否想写「{n}」？"), format!("did you mean “{n}”?")));
                         }
+                        ctx.data.unreadable_row(def, row);
                     }
                 }
             }
@@ -358,6 +385,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                 ),
             )
             .labels = vec![label.clone()];
+            ctx.data.unreadable_row(def, row);
         }
     }
 }
@@ -391,6 +419,7 @@ fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
             if let Problem::Fraction(n) | Problem::Negative(n) = &p {
                 d.found = Some(n.clone());
             }
+            ctx.data.unreadable.insert(at);
         }
     }
 }
