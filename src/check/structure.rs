@@ -7,7 +7,7 @@
 
 use crate::content::Report;
 use crate::diag::{Diagnostic, Loc, Msg};
-use crate::format::labels::{normalize, strip_numbering};
+use crate::format::labels::{distance, normalize, strip_numbering};
 
 /// The loose form of a heading: no numbering, no 的, folded width and spaces.
 fn key(heading: &str) -> String {
@@ -38,13 +38,29 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
     let keys: Vec<String> = sections.iter().map(|s| key(s)).collect();
     // (section index, heading text, where) for each heading that names a section.
     let mut found: Vec<(usize, &str, Loc)> = Vec::new();
+    let mut unmatched = Vec::new();
     for (text, loc) in &report.headings {
         let k = key(text);
-        let Some(i) = keys.iter().position(|s| *s == k) else {
-            continue;
-        };
-        found.push((i, text, *loc));
+        match keys.iter().position(|s| *s == k) {
+            Some(i) => found.push((i, text.as_str(), *loc)),
+            None => unmatched.push((k, text.as_str(), *loc)),
+        }
     }
+    // A heading one or two characters off an official one that no heading
+    // matched (及 → 和, a dropped character) is that section, worded differently.
+    for (k, text, loc) in unmatched {
+        let near = keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !found.iter().any(|(j, _, _)| j == i))
+            .map(|(i, s)| (distance(&k, s), i))
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        if let Some((_, i)) = near {
+            found.push((i, text, loc));
+        }
+    }
+    found.sort_by_key(|(_, _, l)| l.line);
 
     let mut disordered = false;
     let mut highest: Option<(usize, &str)> = None;
