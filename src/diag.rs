@@ -213,7 +213,12 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         }
         if lines.is_empty() {
             if let Some(f) = &d.file {
-                group = group.element(Level::NOTE.message(format!("--> {}", d.location_or(&f.rel))));
+                // No source line to show: the file (and line, if known) as rustc prints it.
+                let mut origin = annotate_snippets::Origin::path(f.rel.as_str());
+                if let Some(l) = d.loc {
+                    origin = origin.line(l.line as usize).char_column(l.col as usize);
+                }
+                group = group.element(origin);
             }
             if !label.is_empty() {
                 group = group.element(Level::NOTE.message(label.clone()));
@@ -236,12 +241,6 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
     out
 }
 
-impl Diagnostic {
-    fn location_or(&self, fallback: &str) -> String {
-        let l = self.location();
-        if l.is_empty() { fallback.to_string() } else { l }
-    }
-}
 
 #[derive(Serialize)]
 struct JsonDiag<'a> {
