@@ -243,3 +243,23 @@ error[A3]: 「三、本年度办理结果（七）总计」×「自然人」 「
     assert!(err.starts_with(expected), "got:\n{err}");
     assert!(err.trim_end().ends_with("1 个错误，0 个警告"), "{err}");
 }
+
+#[test]
+fn build_runs_the_same_checks_and_writes_nothing_on_error() {
+    let site = Site::with(&variant(&[(
+        58,
+        "总计:",
+        "总计:                            [4, 0, 0, 0, 0, 0, 4]",
+    )]));
+    let out = site.root().join("public");
+    let (code, _, err) = run(&[
+        "build",
+        "--root",
+        site.root().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[A3]"), "{err}");
+    assert!(!out.exists(), "nothing is written when a check fails");
+}

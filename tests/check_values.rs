@@ -185,3 +185,25 @@ fn several_independent_errors_all_reported_in_one_run() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn a_misspelled_row_is_one_message_not_also_a3() {
+    // 事务 → 事物: the 3 applications belong to an unknown row, so the results
+    // no longer add up; only the key error is reported, with the nearest label.
+    let site = Site::with(&variant(&[(
+        40,
+        "属于三类内部事务信息",
+        "  属于三类内部事物信息:          [3, 0, 0, 0, 0, 0, 3]",
+    )]));
+    let (code, diags) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    let d = only(&diags);
+    assert_eq!(
+        (d.code.as_str(), d.line, d.column),
+        ("E023", Some(40), Some(3))
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("是否想写「属于三类内部事务信息」？")
+    );
+}

@@ -242,7 +242,7 @@ fn failures(report: &Report, tables: &[TableData]) -> Vec<Failure> {
             let Some(inst) = instance(def, ident, &item) else {
                 continue;
             };
-            if unreadable(data, &inst) {
+            if unreadable(data, &inst) || (data.incomplete && ident.along == Axis::Column) {
                 continue;
             }
             if ident.derived.contains(&item)
@@ -429,8 +429,8 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
                 continue;
             };
             let involved: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
-            if unreadable(data, &inst) {
-                // Reported as a value error already; its sums say nothing new.
+            if unreadable(data, &inst) || (data.incomplete && ident.along == Axis::Column) {
+                // Reported as a value or key error already; its sums say nothing new.
                 continue;
             }
             if is_derived {

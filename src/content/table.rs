@@ -129,6 +129,9 @@ pub struct TableData {
     /// length, numbers on a group row, malformed YAML): already reported, so
     /// the checks leave identities that involve them alone (one cause, one message).
     pub unreadable: std::collections::BTreeSet<CellRef>,
+    /// A row key was not recognised (E023/E024): its figures belong to some
+    /// row, unknown which, so column sums are not checked until it is fixed.
+    pub incomplete: bool,
 }
 
 impl TableData {
@@ -142,7 +145,7 @@ impl TableData {
                 cells.push(Cell { value: Value::zero(c.value), origin: Origin::Omitted });
             }
         }
-        TableData { written: None, row_locs: vec![None; def.rows.len()], cells, unreadable: Default::default() }
+        TableData { written: None, row_locs: vec![None; def.rows.len()], cells, unreadable: Default::default(), incomplete: false }
     }
     pub fn cell(&self, def: &TableDef, at: CellRef) -> Option<&Cell> {
         self.cells.get(def.cell_index(at))
@@ -263,6 +266,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                     Some(g) => Msg::new(format!("「{g}」下没有“{key}”这一行"), format!("there is no row “{key}” under “{g}”")),
                     None => Msg::new(format!("表格「{}」没有“{key}”这一行", def.caption), format!("table “{}” has no row “{key}”", def.caption)),
                 };
+                ctx.data.incomplete = true;
                 let d = ctx.err("E023", kloc, msg);
                 if let Some(n) = nearest {
                     d.hint = Some(Msg::new(format!("是否想写「{n}」？"), format!("did you mean “{n}”?")));
@@ -270,6 +274,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                 continue;
             }
             many => {
+                ctx.data.incomplete = true;
                 let names: Vec<String> = many.iter().map(|&r| def.row_path(r)).collect();
                 ctx.err(
                     "E024",
