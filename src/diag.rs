@@ -181,7 +181,9 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
             Severity::Warning => Level::WARNING,
         };
         let mut title = d.message.get(lang).to_string();
-        if !d.labels.is_empty() {
+        // Name the cell first, unless the message already does.
+        let named = d.labels.first().is_some_and(|l| title.contains(&format!("「{l}」")));
+        if !d.labels.is_empty() && !named {
             title = format!("{} {}", labels_text(&d.labels), title);
         }
         let label = match (&d.expected, &d.found) {

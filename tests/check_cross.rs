@@ -231,3 +231,34 @@ fn w13_gov2019_item_counts_roll_over() {
         vec![("content/2019/pingan.md".to_string(), Some(20))]
     );
 }
+
+#[test]
+fn w14_tables_fit_the_other_format() {
+    // A 2022 report written on the 2019 tables: the key errors stay errors, and
+    // one warning says which format the tables do fit.
+    let report = edit(
+        &fixture("pingan-2020.md"),
+        &[(6, "year: 2022"), (7, "published: 2023-01-25")],
+    );
+    let site = Site::new();
+    site.write("content/2022/pingan.md", &report);
+    let (code, diags) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    let w = with_code(&diags, "W14");
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        (w[0].line, w[0].expected.as_deref(), w[0].found.as_deref()),
+        (Some(6), Some("gov-2019"), Some("gov-2021"))
+    );
+    assert!(w[0].message.contains("gov-2019") && w[0].message.contains("gov-2021"));
+
+    // Saying so in the front matter makes the report check clean.
+    let site = Site::new();
+    site.write(
+        "content/2022/pingan.md",
+        &edit(&report, &[(6, "year: 2022\nformat: gov-2019")]),
+    );
+    let (code, diags) = site.check_json(&[]);
+    assert_eq!(code, 0);
+    assert!(diags.is_empty(), "{diags:#?}");
+}

@@ -5,13 +5,15 @@
 //! blank cells W5, the gov-2019 bounds W12 and the section headings W10/W11
 //! ([`structure`]). Per site ([`site`], after every report is loaded): two
 //! files for one township and year, the cross-year warnings W1/W2/W3/W7/W13
-//! ([`cross`]), the body-kind checks W4/W9 ([`plausible`]), and finally the
+//! ([`cross`]), the body-kind checks W4/W9 ([`plausible`]), tables that fit
+//! another format W14 ([`formats`]), and finally the
 //! severities configured in `site.toml` `[check]` ([`severity`]).
 //!
 //! Every rule that names a row or column comes from the format definition;
 //! the codes are listed in [`severity`] and explained in docs/checks.md.
 
 pub mod cross;
+pub mod formats;
 pub mod identities;
 pub mod plausible;
 pub mod severity;
@@ -21,6 +23,7 @@ use std::path::Path;
 
 use crate::content::Report;
 use crate::diag::Diagnostic;
+use crate::format::Registry;
 use crate::site::SiteConfig;
 
 pub use identities::{blanks, complete, identities};
@@ -43,6 +46,7 @@ pub fn report(report: &mut Report) -> Vec<Diagnostic> {
 pub fn site(
     root: &Path,
     config: &SiteConfig,
+    registry: &Registry,
     reports: &[Report],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
@@ -52,6 +56,7 @@ pub fn site(
     for r in reports {
         diagnostics.extend(plausible::no_rules(r, config));
         diagnostics.extend(plausible::late(r, config));
+        diagnostics.extend(formats::fit(r, registry));
     }
     let all = std::mem::take(diagnostics);
     *diagnostics = severities.apply(all);

@@ -29,6 +29,7 @@ pub const CONFIGURABLE: &[(&str, Severity)] = &[
     ("W11", Severity::Warning),
     ("W12", Severity::Warning),
     ("W13", Severity::Warning),
+    ("W14", Severity::Warning),
 ];
 
 /// The `&'static` form of a configurable code, for codes named in data.

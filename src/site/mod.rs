@@ -74,7 +74,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         diagnostics.extend(d);
         reports.extend(r);
     }
-    check::site(root, &config, &reports, &mut diagnostics)?;
+    check::site(root, &config, &registry, &reports, &mut diagnostics)?;
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(Site { root: root.to_path_buf(), config, registry, reports, diagnostics })
 }
