@@ -63,6 +63,10 @@ impl<'a> Found<'a> {
         data.written?;
         let r = def.row_by_id(row)?;
         let c = def.col_by_id(r, col)?;
+        // A figure that could not be read was reported already; comparing its 0 says nothing.
+        if data.unreadable.contains(&CellRef { row: r, col: c }) {
+            return None;
+        }
         Some(Found {
             report,
             def,

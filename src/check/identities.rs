@@ -343,12 +343,17 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
     let format = &report.format;
     let mut work: Vec<TableData> = report.tables.clone();
 
-    // Phase 1: crossings. Each round corrects one cell, so this ends.
-    for _ in 0..10_000 {
+    // Phase 1: crossings.
+    // A cell is corrected at most once, so this ends after at most one round per cell.
+    let mut corrected: BTreeSet<(usize, CellRef)> = BTreeSet::new();
+    loop {
         let fails = failures(report, &work);
         let Some((t, cell, d, fixed)) = crossing(report, &work, &fails) else {
             break;
         };
+        if !corrected.insert((t, cell)) {
+            break;
+        }
         let Some(def) = format.tables.get(t) else {
             break;
         };

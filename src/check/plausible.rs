@@ -146,7 +146,10 @@ pub fn bounds(report: &Report) -> Vec<Diagnostic> {
                 data.int(def, CellRef { row, col: lc }),
                 data.int(def, CellRef { row, col: rc }),
             );
-            if l <= r {
+            let unread = [lc, rc]
+                .iter()
+                .any(|&col| data.unreadable.contains(&CellRef { row, col }));
+            if l <= r || unread {
                 continue;
             }
             let cols = def.columns_of(row);
