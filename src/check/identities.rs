@@ -159,7 +159,8 @@ fn fallback_loc(def: &TableDef, data: &TableData, inst: &Instance) -> Option<Loc
         .or(data.written)
 }
 
-fn terms_text(def: &TableDef, cells: &[CellRef], along: Axis) -> String {
+/// The terms of one side, by label: `「a」+「b」`, or `「a」…「z」共 21 项` when long.
+fn terms_text(def: &TableDef, cells: &[CellRef], along: Axis) -> Msg {
     let names: Vec<String> = cells
         .iter()
         .map(|&c| match along {
@@ -171,13 +172,17 @@ fn terms_text(def: &TableDef, cells: &[CellRef], along: Axis) -> String {
         })
         .collect();
     if let (true, Some(first), Some(last)) = (names.len() > 4, names.first(), names.last()) {
-        format!("「{first}」…「{last}」共 {} 项", names.len())
+        Msg::new(
+            format!("「{first}」…「{last}」共 {} 项", names.len()),
+            format!("「{first}」…「{last}」 ({} terms)", names.len()),
+        )
     } else {
-        names
+        let joined = names
             .iter()
             .map(|n| format!("「{n}」"))
             .collect::<Vec<_>>()
-            .join("+")
+            .join("+");
+        Msg::new(joined.clone(), joined)
     }
 }
 
@@ -375,8 +380,8 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
                 terms_text(def, &f.inst.rhs, ident.along),
             );
             notes.push(Msg::new(
-                format!("{code}：{lt} = {}，而 {rt} = {}", f.l, f.r),
-                format!("{code}: {lt} = {}, but {rt} = {}", f.l, f.r),
+                format!("{code}：{} = {}，而 {} = {}", lt.zh, f.l, rt.zh, f.r),
+                format!("{code}: {} = {}, but {} = {}", lt.en, f.l, rt.en, f.r),
             ));
         }
         let code = codes.first().copied().unwrap_or("A0");
@@ -547,7 +552,8 @@ fn phase2_diag(
     };
     let mut d = if let Some(other_id) = other {
         let found_suspects = suspects(report, work, t, def, inst, blame, l - r);
-        let side = format!("{lt} = {l}，{rt} = {r}");
+        let side = format!("{} = {l}，{} = {r}", lt.zh, rt.zh);
+        let side_en = format!("{} = {l}, {} = {r}", lt.en, rt.en);
         match found_suspects.as_slice() {
             [(cell, want)] => {
                 let have = data.int(def, *cell);
@@ -557,7 +563,7 @@ fn phase2_diag(
                         code,
                         Msg::new(
                             format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等；只有这一格改为 {want} 能使两边相等且不破坏其他勾稽关系", labels[0]),
-                            format!("“{}” ({found}) agrees with {other_id}, but {l} ≠ {r}; only this cell, as {want}, makes them equal without breaking another identity", labels[0]),
+                            format!("“{}” ({found}) agrees with {other_id}, but {side_en}; only this cell, as {want}, makes them equal without breaking another identity", labels[0]),
                         ),
                     )
                     .at(&report.file, at)
@@ -587,7 +593,7 @@ fn phase2_diag(
                         code,
                         Msg::new(
                             format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等：错的多半是{which}", labels[0]),
-                            format!("“{}” ({found}) agrees with {other_id}, but {l} ≠ {r}: the fault is most likely among the other terms", labels[0]),
+                            format!("“{}” ({found}) agrees with {other_id}, but {side_en}: the fault is most likely among the other terms", labels[0]),
                         ),
                     )
                     .at(&report.file, at)
@@ -600,7 +606,10 @@ fn phase2_diag(
         Diagnostic::error(
             code,
             Msg::new(
-                format!("由各项算出为 {found}，但 {lt} = {l}，{rt} = {r}，两边不等"),
+                format!(
+                    format!("computed as {found}, but {} = {l}, {} = {r}", lt.en, rt.en),
+                    lt.zh, rt.zh
+                ),
                 format!("computed as {found}, but the two sides differ: {l} ≠ {r}"),
             ),
         )
@@ -609,8 +618,11 @@ fn phase2_diag(
         let d = Diagnostic::error(
             code,
             Msg::new(
-                format!("{lt} = {l}，而 {rt} = {r}，两边应相等"),
-                format!("the two sides of {} differ: {l} ≠ {r}", ident.id),
+                format!("{} = {l}，而 {} = {r}，两边应相等", lt.zh, rt.zh),
+                format!(
+                    "{} = {l}, but {} = {r}; the two sides must be equal",
+                    lt.en, rt.en
+                ),
             ),
         );
         if expected >= 0 {
