@@ -607,10 +607,10 @@ fn phase2_diag(
             code,
             Msg::new(
                 format!(
-                    format!("computed as {found}, but {} = {l}, {} = {r}", lt.en, rt.en),
+                    "由各项算出为 {found}，但 {} = {l}，{} = {r}，两边不等",
                     lt.zh, rt.zh
                 ),
-                format!("computed as {found}, but the two sides differ: {l} ≠ {r}"),
+                format!("computed as {found}, but {} = {l}, {} = {r}", lt.en, rt.en),
             ),
         )
         .expected_found(r, l)
