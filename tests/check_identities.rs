@@ -221,3 +221,31 @@ fn english_messages_with_lang_en() {
     // Labels stay the form's own Chinese labels in either language.
     assert_eq!(d.labels, labels(&["行政复议", "总计"]));
 }
+
+#[test]
+fn gov2019_identities_over_its_19_leaves() {
+    // In gov-2019 （六）其他处理 is one leaf row; a typo there is one message.
+    let site = Site::new();
+    site.write(
+        "content/2020/pingan.md",
+        &edit(
+            &fixture("pingan-2020.md"),
+            &[(35, "其他处理:   [2, 0, 0, 0, 0, 0, 1]")],
+        ),
+    );
+    let (code, diags) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    let d = only(&diags);
+    assert_eq!(
+        (d.code.as_str(), d.line, d.column),
+        ("A2", Some(35), Some(10))
+    );
+    assert_eq!(
+        d.labels,
+        labels(&["三、本年度办理结果（六）其他处理", "自然人"])
+    );
+    assert_eq!(
+        (d.expected.as_deref(), d.found.as_deref()),
+        (Some("1"), Some("2"))
+    );
+}

@@ -318,7 +318,8 @@ fn crossing(
                     .and_then(|g| format.identities.get(g.ident))
                     .is_some_and(|x| x.along == Axis::Column)
             });
-            if !crosses || !fixed.contains(&i) {
+            // A correction that breaks an identity holding now is no single cause.
+            if !crosses || !fixed.contains(&i) || breaks_holding(report, tables, f.t, cell, d) {
                 continue;
             }
             let better = match &best {
