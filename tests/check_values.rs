@@ -128,22 +128,8 @@ fn unknown_table_with_suggestion_and_missing_table() {
 
 #[test]
 fn unclosed_fence() {
-    let s = sample();
-    let cut: Vec<&str> = s.lines().filter(|l| *l != "```").collect();
-    // Keep the first two closing fences, drop the last one (after the reviews table).
-    let mut text = String::new();
-    let mut closes = 0;
-    for l in s.lines() {
-        if l == "```" {
-            closes += 1;
-            if closes == 3 {
-                continue;
-            }
-        }
-        text.push_str(l);
-        text.push('\n');
-    }
-    assert!(cut.len() < s.lines().count());
+    // The fence closing the reviews table (line 69) is deleted.
+    let text = variant(&[(69, "```", "")]);
     let site = Site::with(&text);
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 1);
@@ -206,4 +192,19 @@ fn a_misspelled_row_is_one_message_not_also_a3() {
         d.hint.as_deref(),
         Some("是否想写「属于三类内部事务信息」？")
     );
+}
+
+#[test]
+fn a_forgotten_closing_fence_is_one_message_and_the_rest_is_read() {
+    // The fence closing the applications table (line 60) is deleted: the block
+    // ends at the next heading, the reviews table is still read.
+    let site = Site::with(&variant(&[(60, "```", "")]));
+    let (code, diags) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    let d = only(&diags);
+    assert_eq!(
+        (d.code.as_str(), d.line, d.column),
+        ("E005", Some(29), Some(1))
+    );
+    assert_eq!(d.hint.as_deref(), Some("在第 62 行之前补一行 ```"));
 }

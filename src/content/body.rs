@@ -122,16 +122,27 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
         let line = lines[i];
         let line_no = i as u32 + 1;
         if let Some((fence, info)) = open_fence(line) {
-            // Find the closing fence.
+            // Find the closing fence. A table block cannot hold a `## ` heading or
+            // another fence with an info string: meeting one means the closing
+            // line was forgotten, and the block ends there (one cause, one
+            // message: no YAML error, no missing headings or tables after it).
+            let is_table = table_key(info).is_some();
+            let stray = |l: &str| is_table && (l.starts_with("## ") || open_fence(l).is_some_and(|(_, inf)| !inf.is_empty()));
             let mut j = i + 1;
-            while j < lines.len() && !closes(&fence, lines[j]) {
+            while j < lines.len() && !closes(&fence, lines[j]) && !stray(lines[j]) {
                 j += 1;
             }
-            if j >= lines.len() {
-                diags.push(
-                    Diagnostic::error("E005", Msg::new("代码块没有结束：缺少与之配对的 ``` 行", "this fenced block is never closed: the matching ``` line is missing"))
-                        .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: fence.len as u32 })),
-                );
+            let mut next = j + 1;
+            let closed = lines.get(j).is_some_and(|l| closes(&fence, l));
+            if !closed {
+                let fence_text: String = std::iter::repeat_n(fence.ch, fence.len).collect();
+                let mut d = Diagnostic::error("E005", Msg::new("代码块没有结束：缺少与之配对的 ``` 行", "this fenced block is never closed: the matching ``` line is missing"))
+                    .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: fence.len as u32 }));
+                if j < lines.len() {
+                    d = d.hint(Msg::new(format!("在第 {} 行之前补一行 {fence_text}", j + 1), format!("add a line {fence_text} before line {}", j + 1)));
+                }
+                diags.push(d);
+                next = j;
             }
             let content_end = j.min(lines.len());
             match table_key(info) {
@@ -186,7 +197,7 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
                     }
                 }
             }
-            i = j + 1;
+            i = next;
             continue;
         }
         let trimmed = line.trim_start_matches(' ');
