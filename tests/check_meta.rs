@@ -267,7 +267,13 @@ fn build_runs_the_same_checks_and_writes_nothing_on_error() {
 #[test]
 fn json_mode_reports_a_site_error_as_json_too() {
     let empty = tempfile::tempdir().unwrap();
-    let (code, out, _) = run(&["check", "--root", empty.path().to_str().unwrap(), "--format", "json"]);
+    let (code, out, _) = run(&[
+        "check",
+        "--root",
+        empty.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 2);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v[0]["code"], "S001");
