@@ -390,7 +390,11 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(d) => {
-                    eprint!("{}", diag::render_human(&[d], lang, color));
+                    // Editors and CI read stdout in JSON mode, also when the site cannot be checked.
+                    match format {
+                        OutputFormat::Human => eprint!("{}", diag::render_human(&[d], lang, color)),
+                        OutputFormat::Json => println!("{}", diag::render_json(&[d], lang)),
+                    }
                     ExitCode::from(2)
                 }
             }
