@@ -58,7 +58,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Msg {
-        Msg { zh: zh.into(), en: en.into() }
+        Msg {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
@@ -131,7 +134,11 @@ impl Diagnostic {
         self
     }
     pub fn related(mut self, file: &Arc<SourceFile>, loc: Option<Loc>, note: Msg) -> Diagnostic {
-        self.related.push(Related { file: file.clone(), loc, note });
+        self.related.push(Related {
+            file: file.clone(),
+            loc,
+            note,
+        });
         self
     }
     pub fn is_error(&self) -> bool {
@@ -140,7 +147,14 @@ impl Diagnostic {
 
     /// Sort key: file, then position, so output reads top to bottom.
     pub fn sort_key(&self) -> (String, Loc, &'static str) {
-        (self.file.as_ref().map(|f| f.rel.clone()).unwrap_or_default(), self.loc.unwrap_or_default(), self.code)
+        (
+            self.file
+                .as_ref()
+                .map(|f| f.rel.clone())
+                .unwrap_or_default(),
+            self.loc.unwrap_or_default(),
+            self.code,
+        )
     }
 
     /// `file:line:col` for one-line summaries.
@@ -155,18 +169,32 @@ impl Diagnostic {
 
 /// Byte range in `line` of `len` characters starting at 1-based character column `col`.
 fn byte_range(line: &str, col: u32, len: u32) -> std::ops::Range<usize> {
-    let start = line.char_indices().nth(col.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
-    let end = line[start..].char_indices().nth(len.max(1) as usize).map_or(line.len(), |(i, _)| start + i);
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let end = line[start..]
+        .char_indices()
+        .nth(len.max(1) as usize)
+        .map_or(line.len(), |(i, _)| start + i);
     start..end.max(start)
 }
 
 fn labels_text(labels: &[String]) -> String {
-    labels.iter().map(|l| format!("「{l}」")).collect::<Vec<_>>().join("×")
+    labels
+        .iter()
+        .map(|l| format!("「{l}」"))
+        .collect::<Vec<_>>()
+        .join("×")
 }
 
 /// Render diagnostics as rustc-style text. `color` adds ANSI styling for terminals.
 pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diags {
         let level = match d.severity {
@@ -188,25 +216,45 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         let mut lines: Vec<(String, u32, String, std::ops::Range<usize>, String)> = Vec::new();
         if let (Some(f), Some(l)) = (&d.file, d.loc) {
             if let Some(src) = f.line(l.line) {
-                lines.push((f.rel.clone(), l.line, src.to_string(), byte_range(src, l.col, l.len), label.clone()));
+                lines.push((
+                    f.rel.clone(),
+                    l.line,
+                    src.to_string(),
+                    byte_range(src, l.col, l.len),
+                    label.clone(),
+                ));
             }
         }
         for r in &d.related {
             if let Some(l) = r.loc {
                 if let Some(src) = r.file.line(l.line) {
-                    lines.push((r.file.rel.clone(), l.line, src.to_string(), byte_range(src, l.col, l.len), r.note.get(lang).to_string()));
+                    lines.push((
+                        r.file.rel.clone(),
+                        l.line,
+                        src.to_string(),
+                        byte_range(src, l.col, l.len),
+                        r.note.get(lang).to_string(),
+                    ));
                 }
             }
         }
         for (i, (path, line, src, range, label)) in lines.iter().enumerate() {
-            let kind = if i == 0 { AnnotationKind::Primary } else { AnnotationKind::Context };
+            let kind = if i == 0 {
+                AnnotationKind::Primary
+            } else {
+                AnnotationKind::Context
+            };
             group = group.element(
-                Snippet::source(src.as_str()).line_start(*line as usize).path(path.as_str()).annotation(kind.span(range.clone()).label(label.as_str())),
+                Snippet::source(src.as_str())
+                    .line_start(*line as usize)
+                    .path(path.as_str())
+                    .annotation(kind.span(range.clone()).label(label.as_str())),
             );
         }
         if lines.is_empty() {
             if let Some(f) = &d.file {
-                group = group.element(Level::NOTE.message(format!("--> {}", d.location_or(&f.rel))));
+                group =
+                    group.element(Level::NOTE.message(format!("--> {}", d.location_or(&f.rel))));
             }
             if !label.is_empty() {
                 group = group.element(Level::NOTE.message(label.clone()));
@@ -214,7 +262,11 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         }
         for r in &d.related {
             if r.loc.is_none() {
-                group = group.element(Level::NOTE.message(format!("{}: {}", r.file.rel, r.note.get(lang))));
+                group = group.element(Level::NOTE.message(format!(
+                    "{}: {}",
+                    r.file.rel,
+                    r.note.get(lang)
+                )));
             }
         }
         if let Some(h) = &d.hint {
@@ -229,7 +281,11 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
 impl Diagnostic {
     fn location_or(&self, fallback: &str) -> String {
         let l = self.location();
-        if l.is_empty() { fallback.to_string() } else { l }
+        if l.is_empty() {
+            fallback.to_string()
+        } else {
+            l
+        }
     }
 }
 
@@ -273,7 +329,11 @@ pub fn summary(diags: &[Diagnostic], lang: Lang) -> String {
     let warnings = diags.len() - errors;
     match lang {
         Lang::Zh => format!("{errors} 个错误，{warnings} 个警告"),
-        Lang::En => format!("{errors} error{}, {warnings} warning{}", if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" }),
+        Lang::En => format!(
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        ),
     }
 }
 
@@ -283,16 +343,33 @@ mod tests {
 
     #[test]
     fn underline_sits_under_chinese_text() {
-        let f = Arc::new(SourceFile { rel: "content/a.md".into(), path: "a.md".into(), text: "总计:  [3, 0]\n".into() });
+        let f = Arc::new(SourceFile {
+            rel: "content/a.md".into(),
+            path: "a.md".into(),
+            text: "总计:  [3, 0]\n".into(),
+        });
         let d = Diagnostic::error("A3", Msg::new("不等于各项之和", "is not the sum"))
-            .at(&f, Some(Loc { line: 1, col: 7, len: 1 }))
-            .labels(["三、本年度办理结果（七）总计".to_string(), "自然人".to_string()])
+            .at(
+                &f,
+                Some(Loc {
+                    line: 1,
+                    col: 7,
+                    len: 1,
+                }),
+            )
+            .labels([
+                "三、本年度办理结果（七）总计".to_string(),
+                "自然人".to_string(),
+            ])
             .expected_found(4, 3);
         let text = render_human(&[d], Lang::Zh, false);
         assert!(text.contains("error[A3]"), "{text}");
         assert!(text.contains("content/a.md:1:7"), "{text}");
         assert!(text.contains("应为 4，实为 3"), "{text}");
         // The caret line puts `^` under the `3`: the byte range was computed from characters.
-        assert_eq!(byte_range("总计:  [3, 0]", 7, 1), "总计:  [".len().."总计:  [3".len());
+        assert_eq!(
+            byte_range("总计:  [3, 0]", 7, 1),
+            "总计:  [".len().."总计:  [3".len()
+        );
     }
 }

@@ -29,7 +29,11 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
-        BuildOptions { root: root.into(), out: None, drafts: false }
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            drafts: false,
+        }
     }
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.root.join("public"))
@@ -61,8 +65,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         output::minify(&mut files);
     }
     let stats = output::publish(&out, &files).map_err(|d| vec![d])?;
-    let reports = site.reports.iter().filter(|r| opts.drafts || !r.meta.draft).count();
-    Ok(BuildReport { reports, pages: files.iter().filter(|f| f.path.ends_with(".html")).count(), stats, diagnostics: site.diagnostics })
+    let reports = site
+        .reports
+        .iter()
+        .filter(|r| opts.drafts || !r.meta.draft)
+        .count();
+    Ok(BuildReport {
+        reports,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        stats,
+        diagnostics: site.diagnostics,
+    })
 }
 
 /// Run every check; write nothing.

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{self, Lang};
 
 #[derive(Parser)]
-#[command(name = "nianbao", version, about = "政府信息公开工作年度报告的静态网站生成器：核对每一个数字，生成无障碍的网页")]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告的静态网站生成器：核对每一个数字，生成无障碍的网页"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,7 +70,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Build { root, out, drafts, lang: l } => {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            lang: l,
+        } => {
             let lang = lang(l);
             let opts = nianbao::BuildOptions { root, out, drafts };
             let started = std::time::Instant::now();
@@ -77,11 +86,23 @@ fn main() -> ExitCode {
                     match lang {
                         Lang::Zh => eprintln!(
                             "已生成 {} 份报告、{} 个页面到 {}（改写 {} 个文件，{} 个未变），用时 {:.2} 秒；{}",
-                            report.reports, report.pages, opts.out_dir().display(), report.stats.written, report.stats.unchanged, secs, diag::summary(&report.diagnostics, lang)
+                            report.reports,
+                            report.pages,
+                            opts.out_dir().display(),
+                            report.stats.written,
+                            report.stats.unchanged,
+                            secs,
+                            diag::summary(&report.diagnostics, lang)
                         ),
                         Lang::En => eprintln!(
                             "built {} reports, {} pages into {} ({} files written, {} unchanged) in {:.2}s; {}",
-                            report.reports, report.pages, opts.out_dir().display(), report.stats.written, report.stats.unchanged, secs, diag::summary(&report.diagnostics, lang)
+                            report.reports,
+                            report.pages,
+                            opts.out_dir().display(),
+                            report.stats.written,
+                            report.stats.unchanged,
+                            secs,
+                            diag::summary(&report.diagnostics, lang)
                         ),
                     }
                     ExitCode::SUCCESS
@@ -89,14 +110,24 @@ fn main() -> ExitCode {
                 Err(diags) => {
                     eprint!("{}", diag::render_human(&diags, lang, color));
                     match lang {
-                        Lang::Zh => eprintln!("未生成：{}。输出目录保持原样。", diag::summary(&diags, lang)),
-                        Lang::En => eprintln!("not built: {}. The output folder is unchanged.", diag::summary(&diags, lang)),
+                        Lang::Zh => eprintln!(
+                            "未生成：{}。输出目录保持原样。",
+                            diag::summary(&diags, lang)
+                        ),
+                        Lang::En => eprintln!(
+                            "not built: {}. The output folder is unchanged.",
+                            diag::summary(&diags, lang)
+                        ),
                     }
                     ExitCode::from(1)
                 }
             }
         }
-        Command::Check { root, format, lang: l } => {
+        Command::Check {
+            root,
+            format,
+            lang: l,
+        } => {
             let lang = lang(l);
             match nianbao::check(&root) {
                 Ok(diags) => {
@@ -107,7 +138,11 @@ fn main() -> ExitCode {
                         }
                         OutputFormat::Json => println!("{}", diag::render_json(&diags, lang)),
                     }
-                    if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+                    if diags.iter().any(|d| d.is_error()) {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
                 Err(d) => {
                     eprint!("{}", diag::render_human(&[d], lang, color));

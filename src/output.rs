@@ -26,7 +26,10 @@ pub struct Stats {
 fn io_error(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
     Diagnostic::error(
         "O001",
-        Msg::new(format!("{what} {} 失败：{e}", path.display()), format!("{what} {} failed: {e}", path.display())),
+        Msg::new(
+            format!("{what} {} 失败：{e}", path.display()),
+            format!("{what} {} failed: {e}", path.display()),
+        ),
     )
 }
 
@@ -38,9 +41,12 @@ pub fn minify(files: &mut [OutFile]) {
     cfg.keep_html_and_head_opening_tags = true;
     cfg.minify_css = true;
     cfg.minify_doctype = false;
-    files.par_iter_mut().filter(|f| f.path.ends_with(".html")).for_each(|f| {
-        f.bytes = minify_html::minify(&f.bytes, &cfg);
-    });
+    files
+        .par_iter_mut()
+        .filter(|f| f.path.ends_with(".html"))
+        .for_each(|f| {
+            f.bytes = minify_html::minify(&f.bytes, &cfg);
+        });
 }
 
 #[cfg(not(feature = "minify"))]
@@ -51,15 +57,27 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let root = abs(root);
     let out_abs = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => abs(parent).join(out.file_name().unwrap_or_default()),
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            abs(parent).join(out.file_name().unwrap_or_default())
+        }
         _ => abs(out),
     };
-    if out.file_name().is_none() || root.starts_with(&out_abs) || out_abs.starts_with(root.join("content")) || out_abs.starts_with(root.join("themes")) {
+    if out.file_name().is_none()
+        || root.starts_with(&out_abs)
+        || out_abs.starts_with(root.join("content"))
+        || out_abs.starts_with(root.join("themes"))
+    {
         return Err(Diagnostic::error(
             "O002",
             Msg::new(
-                format!("输出目录 {} 不能是站点目录本身或包含站点内容", out.display()),
-                format!("the output folder {} must not be the site or hold its sources", out.display()),
+                format!(
+                    "输出目录 {} 不能是站点目录本身或包含站点内容",
+                    out.display()
+                ),
+                format!(
+                    "the output folder {} must not be the site or hold its sources",
+                    out.display()
+                ),
             ),
         ));
     }
@@ -67,7 +85,10 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     out.with_file_name(format!(".{name}.nianbao-{tag}-{}", std::process::id()))
 }
 
@@ -86,7 +107,10 @@ pub fn publish(out: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
 
 fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
     fs::create_dir_all(staging).map_err(|e| io_error("创建临时目录", staging, &e))?;
-    let dirs: std::collections::BTreeSet<PathBuf> = files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
+    let dirs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
+        .collect();
     for d in dirs {
         let p = staging.join(d);
         fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))?;
@@ -96,7 +120,8 @@ fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnos
         .map(|f| {
             let target = staging.join(&f.path);
             let current = out.join(&f.path);
-            let same = fs::metadata(&current).is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
+            let same = fs::metadata(&current)
+                .is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
                 && fs::read(&current).is_ok_and(|old| old == f.bytes);
             if same && fs::hard_link(&current, &target).is_ok() {
                 return Ok(false);
@@ -142,24 +167,50 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> OutFile {
-        OutFile { path: path.into(), bytes: text.as_bytes().to_vec() }
+        OutFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn unchanged_files_keep_their_inode_and_stale_files_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let s = publish(&out, &[file("a/index.html", "A"), file("b.html", "B"), file("gone.html", "G")]).unwrap();
-        assert_eq!(s, Stats { written: 3, unchanged: 0 });
+        let s = publish(
+            &out,
+            &[
+                file("a/index.html", "A"),
+                file("b.html", "B"),
+                file("gone.html", "G"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            Stats {
+                written: 3,
+                unchanged: 0
+            }
+        );
         use std::os::unix::fs::MetadataExt;
         let ino = fs::metadata(out.join("a/index.html")).unwrap().ino();
         let s = publish(&out, &[file("a/index.html", "A"), file("b.html", "B2")]).unwrap();
-        assert_eq!(s, Stats { written: 1, unchanged: 1 });
+        assert_eq!(
+            s,
+            Stats {
+                written: 1,
+                unchanged: 1
+            }
+        );
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "B2");
         assert!(!out.join("gone.html").exists());
         // Nothing is left beside the output.
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
     }
 

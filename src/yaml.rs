@@ -33,7 +33,10 @@ pub enum Kind {
     Null,
     Bool(bool),
     /// A scalar as written; `plain` is false for quoted scalars.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Entries in source order; duplicate keys are kept so callers can report them.
     Map(Vec<(Node, Node)>),
@@ -76,7 +79,11 @@ impl fmt::Display for Error {
 /// error instead of exhausting memory or the stack.
 pub fn parse(text: &str) -> Result<Node, Error> {
     if text.trim().is_empty() {
-        return Ok(Node { kind: Kind::Null, pos: Pos { line: 1, col: 1 }, len: 1 });
+        return Ok(Node {
+            kind: Kind::Null,
+            pos: Pos { line: 1, col: 1 },
+            len: 1,
+        });
     }
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
@@ -91,9 +98,15 @@ pub fn parse(text: &str) -> Result<Node, Error> {
     let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let pos = e
             .location()
-            .map(|l| Pos { line: l.line() as u32, col: l.column() as u32 })
+            .map(|l| Pos {
+                line: l.line() as u32,
+                col: l.column() as u32,
+            })
             .unwrap_or(Pos { line: 1, col: 1 });
-        Error { pos, message: first_line(&e.to_string()) }
+        Error {
+            pos,
+            message: first_line(&e.to_string()),
+        }
     })?;
     Ok(convert(raw, text))
 }
@@ -104,7 +117,10 @@ fn first_line(message: &str) -> String {
 
 fn convert(spanned: Spanned<Raw>, source: &str) -> Node {
     let loc = spanned.referenced;
-    let pos = Pos { line: loc.line() as u32, col: loc.column() as u32 };
+    let pos = Pos {
+        line: loc.line() as u32,
+        col: loc.column() as u32,
+    };
     let span = loc.span();
     let mut len = span.len().max(1) as u32;
     let kind = match spanned.value {
@@ -112,22 +128,39 @@ fn convert(spanned: Spanned<Raw>, source: &str) -> Node {
         Raw::Bool(b) => Kind::Bool(b),
         Raw::Scalar(value) => {
             // Prefer the source text: it keeps what the author wrote (`12.50`, `0x3`).
-            let written = span.byte_offset().zip(span.byte_len()).and_then(|(off, blen)| {
-                source.get(off as usize..(off + blen) as usize)
-            });
+            let written = span
+                .byte_offset()
+                .zip(span.byte_len())
+                .and_then(|(off, blen)| source.get(off as usize..(off + blen) as usize));
             match written {
                 Some(w) if !w.is_empty() => {
                     let w = w.trim_end();
                     len = w.chars().count().max(1) as u32;
                     let quoted = w.starts_with('"') || w.starts_with('\'');
-                    if quoted { Kind::Scalar { text: value, plain: false } } else { Kind::Scalar { text: w.to_string(), plain: true } }
+                    if quoted {
+                        Kind::Scalar {
+                            text: value,
+                            plain: false,
+                        }
+                    } else {
+                        Kind::Scalar {
+                            text: w.to_string(),
+                            plain: true,
+                        }
+                    }
                 }
-                _ => Kind::Scalar { text: value, plain: true },
+                _ => Kind::Scalar {
+                    text: value,
+                    plain: true,
+                },
             }
         }
         Raw::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, source)).collect()),
         Raw::Map(entries) => Kind::Map(
-            entries.into_iter().map(|(k, v)| (convert(k, source), convert(v, source))).collect(),
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(k, source), convert(v, source)))
+                .collect(),
         ),
     };
     Node { kind, pos, len }
@@ -223,7 +256,9 @@ mod tests {
     #[test]
     fn flow_sequence_items_keep_their_columns() {
         let root = parse("本年新收:  [3, 0, 12]\n").unwrap();
-        let Kind::Map(entries) = &root.kind else { panic!() };
+        let Kind::Map(entries) = &root.kind else {
+            panic!()
+        };
         let (k, v) = &entries[0];
         assert_eq!(k.as_key(), Some("本年新收"));
         assert_eq!(k.pos, Pos { line: 1, col: 1 });

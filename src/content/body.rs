@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
-use crate::format::{labels, FormatDef};
+use crate::format::{FormatDef, labels};
 
 use super::table::{self, TableData};
 
@@ -26,28 +26,55 @@ pub fn split_front_matter(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
         let msg = if file.text.trim().is_empty() {
-            Msg::new("文件是空的：报告应以 --- 开头的 front matter 开始", "the file is empty: a report starts with front matter between --- lines")
+            Msg::new(
+                "文件是空的：报告应以 --- 开头的 front matter 开始",
+                "the file is empty: a report starts with front matter between --- lines",
+            )
         } else {
             Msg::new(
                 "报告应以 front matter 开头：第一行写 ---，随后写 organ、township、year 等，再以 --- 结束",
                 "a report starts with front matter: a first line ---, then organ, township, year …, closed by ---",
             )
         };
-        diags.push(Diagnostic::error("E003", msg).at(file, Some(Loc { line: 1, col: 1, len: 1 })));
+        diags.push(Diagnostic::error("E003", msg).at(
+            file,
+            Some(Loc {
+                line: 1,
+                col: 1,
+                len: 1,
+            }),
+        ));
         return None;
     }
     let mut yaml = String::new();
     for (i, line) in lines.enumerate() {
         let t = line.trim_end();
         if t == "---" || t == "..." {
-            return Some(Split { yaml, yaml_first_line: 2, body_start_line: i as u32 + 3 });
+            return Some(Split {
+                yaml,
+                yaml_first_line: 2,
+                body_start_line: i as u32 + 3,
+            });
         }
         yaml.push_str(line);
         yaml.push('\n');
     }
     diags.push(
-        Diagnostic::error("E004", Msg::new("front matter 没有结束：缺少第二个 --- 行", "the front matter is not closed: the second --- line is missing"))
-            .at(file, Some(Loc { line: 1, col: 1, len: 3 })),
+        Diagnostic::error(
+            "E004",
+            Msg::new(
+                "front matter 没有结束：缺少第二个 --- 行",
+                "the front matter is not closed: the second --- line is missing",
+            ),
+        )
+        .at(
+            file,
+            Some(Loc {
+                line: 1,
+                col: 1,
+                len: 3,
+            }),
+        ),
     );
     None
 }
@@ -102,14 +129,28 @@ fn table_key(info: &str) -> Option<(bool, &str)> {
     let rest: Vec<&str> = words.collect();
     let joined = rest.join(" ");
     let pos = joined.find("table")?;
-    let after = joined[pos + 5..].trim_start().strip_prefix('=')?.trim_start();
-    let key = after.split_whitespace().next()?.trim_matches(|c| c == '"' || c == '\'');
+    let after = joined[pos + 5..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let key = after
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c| c == '"' || c == '\'');
     // Return a slice of `info` so the caller can borrow it.
     let start = info.find(key)?;
-    Some((matches!(lang, "yaml" | "yml"), &info[start..start + key.len()]))
+    Some((
+        matches!(lang, "yaml" | "yml"),
+        &info[start..start + key.len()],
+    ))
 }
 
-pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, diags: &mut Vec<Diagnostic>) -> Body {
+pub fn parse_body(
+    file: &Arc<SourceFile>,
+    start_line: u32,
+    format: &FormatDef,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let mut tables: Vec<TableData> = format.tables.iter().map(TableData::empty).collect();
     let mut seen: Vec<Option<u32>> = vec![None; format.tables.len()];
     let mut markdown = String::new();
@@ -129,19 +170,51 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
             }
             if j >= lines.len() {
                 diags.push(
-                    Diagnostic::error("E005", Msg::new("代码块没有结束：缺少与之配对的 ``` 行", "this fenced block is never closed: the matching ``` line is missing"))
-                        .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: fence.len as u32 })),
+                    Diagnostic::error(
+                        "E005",
+                        Msg::new(
+                            "代码块没有结束：缺少与之配对的 ``` 行",
+                            "this fenced block is never closed: the matching ``` line is missing",
+                        ),
+                    )
+                    .at(
+                        file,
+                        Some(Loc {
+                            line: line_no,
+                            col: fence.indent as u32 + 1,
+                            len: fence.len as u32,
+                        }),
+                    ),
                 );
             }
             let content_end = j.min(lines.len());
             match table_key(info) {
                 Some((is_yaml, key)) => {
-                    let col = line.find(key).map_or(1, |b| line[..b].chars().count() as u32 + 1);
-                    let key_loc = Loc { line: line_no, col, len: key.chars().count() as u32 };
+                    let col = line
+                        .find(key)
+                        .map_or(1, |b| line[..b].chars().count() as u32 + 1);
+                    let key_loc = Loc {
+                        line: line_no,
+                        col,
+                        len: key.chars().count() as u32,
+                    };
                     if !is_yaml {
                         diags.push(
-                            Diagnostic::warning("E006", Msg::new("表格代码块应写作 ```yaml table=…", "a table block is written ```yaml table=…"))
-                                .at(file, Some(Loc { line: line_no, col: fence.indent as u32 + 1, len: info.chars().count() as u32 + 3 })),
+                            Diagnostic::warning(
+                                "E006",
+                                Msg::new(
+                                    "表格代码块应写作 ```yaml table=…",
+                                    "a table block is written ```yaml table=…",
+                                ),
+                            )
+                            .at(
+                                file,
+                                Some(Loc {
+                                    line: line_no,
+                                    col: fence.indent as u32 + 1,
+                                    len: info.chars().count() as u32 + 3,
+                                }),
+                            ),
                         );
                     }
                     match format.match_table(key) {
@@ -157,7 +230,15 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
                             } else {
                                 seen[t] = Some(line_no);
                                 let block: Vec<&str> = lines[i + 1..content_end].to_vec();
-                                tables[t] = table::parse_block(file, &format.tables[t], &block, line_no, fence.indent, key_loc, diags);
+                                tables[t] = table::parse_block(
+                                    file,
+                                    &format.tables[t],
+                                    &block,
+                                    line_no,
+                                    fence.indent,
+                                    key_loc,
+                                    diags,
+                                );
                                 table_order.push(t);
                                 markdown.push('\n');
                                 markdown.push_str(&placeholder(t));
@@ -165,15 +246,36 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
                             }
                         }
                         None => {
-                            let names: Vec<&str> = format.tables.iter().flat_map(|t| std::iter::once(t.id.as_str()).chain(t.aliases.iter().map(String::as_str))).collect();
+                            let names: Vec<&str> = format
+                                .tables
+                                .iter()
+                                .flat_map(|t| {
+                                    std::iter::once(t.id.as_str())
+                                        .chain(t.aliases.iter().map(String::as_str))
+                                })
+                                .collect();
                             let hint = labels::nearest(key, names.iter().copied());
                             let mut d = Diagnostic::error(
                                 "E008",
-                                Msg::new(format!("未知的表格 “{key}”；{} 格式的表格有：{}", format.id, names.join("、")), format!("unknown table `{key}`; the tables of {} are: {}", format.id, names.join(", "))),
+                                Msg::new(
+                                    format!(
+                                        "未知的表格 “{key}”；{} 格式的表格有：{}",
+                                        format.id,
+                                        names.join("、")
+                                    ),
+                                    format!(
+                                        "unknown table `{key}`; the tables of {} are: {}",
+                                        format.id,
+                                        names.join(", ")
+                                    ),
+                                ),
                             )
                             .at(file, Some(key_loc));
                             if let Some(h) = hint {
-                                d = d.hint(Msg::new(format!("是否想写 table={h}？"), format!("did you mean table={h}?")));
+                                d = d.hint(Msg::new(
+                                    format!("是否想写 table={h}？"),
+                                    format!("did you mean table={h}?"),
+                                ));
                             }
                             diags.push(d);
                         }
@@ -193,7 +295,14 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
         if line.len() - trimmed.len() <= 3 {
             if let Some(h) = trimmed.strip_prefix("## ") {
                 let text = h.trim().trim_end_matches('#').trim().to_string();
-                headings.push((text, Loc { line: line_no, col: 1, len: line.chars().count() as u32 }));
+                headings.push((
+                    text,
+                    Loc {
+                        line: line_no,
+                        col: 1,
+                        len: line.chars().count() as u32,
+                    },
+                ));
             }
         }
         markdown.push_str(line);
@@ -215,7 +324,12 @@ pub fn parse_body(file: &Arc<SourceFile>, start_line: u32, format: &FormatDef, d
             );
         }
     }
-    Body { tables, markdown, table_order, headings }
+    Body {
+        tables,
+        markdown,
+        table_order,
+        headings,
+    }
 }
 
 #[cfg(test)]
@@ -224,8 +338,14 @@ mod tests {
 
     #[test]
     fn table_keys_from_info_strings() {
-        assert_eq!(table_key("yaml table=applications"), Some((true, "applications")));
-        assert_eq!(table_key("yaml  table = 依申请公开"), Some((true, "依申请公开")));
+        assert_eq!(
+            table_key("yaml table=applications"),
+            Some((true, "applications"))
+        );
+        assert_eq!(
+            table_key("yaml  table = 依申请公开"),
+            Some((true, "依申请公开"))
+        );
         assert_eq!(table_key("json table=active"), Some((false, "active")));
         assert_eq!(table_key("yaml"), None);
         assert_eq!(table_key("rust"), None);

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
-use crate::format::{labels, Registry};
+use crate::format::{Registry, labels};
 use crate::yaml::{self, Kind, Node};
 
 use super::body::Split;
@@ -39,7 +39,11 @@ impl Date {
         let year: u16 = parts.next()?.parse().ok()?;
         let month: u8 = parts.next()?.parse().ok()?;
         let day: u8 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if parts.next().is_some()
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Some(Date { year, month, day })
@@ -100,18 +104,29 @@ impl Meta {
 }
 
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-')
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
 }
 
 /// The current year, for the "year out of range" check.
 fn this_year() -> u16 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     // Days to civil year (good for any date after 1970).
     let days = secs / 86_400;
     let mut year = 1970u16;
     let mut left = days;
     loop {
-        let len = if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 { 366 } else { 365 };
+        let len = if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+            366
+        } else {
+            365
+        };
         if left < len {
             return year;
         }
@@ -120,15 +135,38 @@ fn this_year() -> u16 {
     }
 }
 
-pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Registry, diags: &mut Vec<Diagnostic>) -> Option<Meta> {
+pub fn parse(
+    file: &Arc<SourceFile>,
+    split: &Split,
+    stem: &str,
+    registry: &Registry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Meta> {
     let offset = split.yaml_first_line - 1;
-    let loc = |n: &Node| Loc { line: n.pos.line + offset, col: n.pos.col, len: n.len };
+    let loc = |n: &Node| Loc {
+        line: n.pos.line + offset,
+        col: n.pos.col,
+        len: n.len,
+    };
     let root = match yaml::parse(&split.yaml) {
         Ok(r) => r,
         Err(e) => {
             diags.push(
-                Diagnostic::error("E030", Msg::new(format!("front matter 的 YAML 写法有误：{}", e.message), format!("the front matter is malformed YAML: {}", e.message)))
-                    .at(file, Some(Loc { line: e.pos.line + offset, col: e.pos.col, len: 1 })),
+                Diagnostic::error(
+                    "E030",
+                    Msg::new(
+                        format!("front matter 的 YAML 写法有误：{}", e.message),
+                        format!("the front matter is malformed YAML: {}", e.message),
+                    ),
+                )
+                .at(
+                    file,
+                    Some(Loc {
+                        line: e.pos.line + offset,
+                        col: e.pos.col,
+                        len: 1,
+                    }),
+                ),
             );
             return None;
         }
@@ -137,7 +175,16 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
         Kind::Map(e) => e.clone(),
         Kind::Null => Vec::new(),
         _ => {
-            diags.push(Diagnostic::error("E031", Msg::new("front matter 应逐行写「键: 值」", "front matter is a mapping of `key: value` lines")).at(file, Some(loc(&root))));
+            diags.push(
+                Diagnostic::error(
+                    "E031",
+                    Msg::new(
+                        "front matter 应逐行写「键: 值」",
+                        "front matter is a mapping of `key: value` lines",
+                    ),
+                )
+                .at(file, Some(loc(&root))),
+            );
             return None;
         }
     };
@@ -149,21 +196,41 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
                 if let Some((_, prev)) = values.get(name) {
                     let prev = *prev;
                     diags.push(
-                        Diagnostic::error("E032", Msg::new(format!("{key} 写了两次"), format!("{key} is written twice")))
-                            .at(file, Some(loc(k)))
-                            .related(file, Some(prev), Msg::new("第一次写在这里", "first written here")),
+                        Diagnostic::error(
+                            "E032",
+                            Msg::new(format!("{key} 写了两次"), format!("{key} is written twice")),
+                        )
+                        .at(file, Some(loc(k)))
+                        .related(
+                            file,
+                            Some(prev),
+                            Msg::new("第一次写在这里", "first written here"),
+                        ),
                     );
                 } else {
                     values.insert(name, (v.clone(), loc(k)));
                 }
             }
             None => {
-                let mut d = Diagnostic::error("E033", Msg::new(format!("未知的 front matter 键 “{key}”"), format!("unknown front matter key `{key}`"))).at(file, Some(loc(k)));
+                let mut d = Diagnostic::error(
+                    "E033",
+                    Msg::new(
+                        format!("未知的 front matter 键 “{key}”"),
+                        format!("unknown front matter key `{key}`"),
+                    ),
+                )
+                .at(file, Some(loc(k)));
                 if let Some(n) = labels::nearest(key, KEYS.iter().map(|(n, _)| *n)) {
-                    d = d.hint(Msg::new(format!("是否想写 {n}？"), format!("did you mean `{n}`?")));
+                    d = d.hint(Msg::new(
+                        format!("是否想写 {n}？"),
+                        format!("did you mean `{n}`?"),
+                    ));
                 } else {
                     let all: Vec<&str> = KEYS.iter().map(|(n, _)| *n).collect();
-                    d = d.hint(Msg::new(format!("可用的键：{}", all.join("、")), format!("known keys: {}", all.join(", "))));
+                    d = d.hint(Msg::new(
+                        format!("可用的键：{}", all.join("、")),
+                        format!("known keys: {}", all.join(", ")),
+                    ));
                 }
                 diags.push(d);
             }
@@ -180,7 +247,13 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
             Kind::Scalar { text, .. } if !text.trim().is_empty() => Some(text.trim().to_string()),
             Kind::Null => None,
             _ => {
-                diags.push(Diagnostic::error("E034", Msg::new(format!("{key} 应是一段文字"), format!("{key} must be text"))).at(file, Some(loc(v))));
+                diags.push(
+                    Diagnostic::error(
+                        "E034",
+                        Msg::new(format!("{key} 应是一段文字"), format!("{key} must be text")),
+                    )
+                    .at(file, Some(loc(v))),
+                );
                 None
             }
         }
@@ -199,13 +272,27 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
     let kind_text = text("body_kind", diags);
     let value_loc = |key: &str| values.get(key).map(|(v, _)| loc(v));
 
-    let whole = Loc { line: 1, col: 1, len: 3 };
-    for (key, val) in [("organ", &organ), ("township", &township), ("year", &year_text)] {
+    let whole = Loc {
+        line: 1,
+        col: 1,
+        len: 3,
+    };
+    for (key, val) in [
+        ("organ", &organ),
+        ("township", &township),
+        ("year", &year_text),
+    ] {
         if val.is_none() && !values.contains_key(key) {
             let meaning = KEYS.iter().find(|(n, _)| *n == key).map_or("", |(_, m)| *m);
             diags.push(
-                Diagnostic::error("E035", Msg::new(format!("front matter 缺少必填的 {key}（{meaning}）"), format!("the front matter lacks the required key `{key}`")))
-                    .at(file, Some(whole)),
+                Diagnostic::error(
+                    "E035",
+                    Msg::new(
+                        format!("front matter 缺少必填的 {key}（{meaning}）"),
+                        format!("the front matter lacks the required key `{key}`"),
+                    ),
+                )
+                .at(file, Some(whole)),
             );
         }
     }
@@ -216,8 +303,14 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
             Ok(y) if (2008..=max_year).contains(&y) => Some(y),
             _ => {
                 diags.push(
-                    Diagnostic::error("E036", Msg::new(format!("year 应是 2008 至 {max_year} 之间的年份，写的是 “{t}”"), format!("year must be between 2008 and {max_year}, found `{t}`")))
-                        .at(file, value_loc("year")),
+                    Diagnostic::error(
+                        "E036",
+                        Msg::new(
+                            format!("year 应是 2008 至 {max_year} 之间的年份，写的是 “{t}”"),
+                            format!("year must be between 2008 and {max_year}, found `{t}`"),
+                        ),
+                    )
+                    .at(file, value_loc("year")),
                 );
                 None
             }
@@ -227,24 +320,44 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
 
     let slug = slug_written.clone().unwrap_or_else(|| stem.to_string());
     if !is_slug(&slug) {
-        let (at, how) = if slug_written.is_some() { (value_loc("slug"), "slug") } else { (Some(whole), "文件名") };
+        let (at, how) = if slug_written.is_some() {
+            (value_loc("slug"), "slug")
+        } else {
+            (Some(whole), "文件名")
+        };
         diags.push(
             Diagnostic::error(
                 "E037",
                 Msg::new(
                     format!("网址名 “{slug}”（来自{how}）只能由小写英文字母、数字和 - 组成"),
-                    format!("the URL name `{slug}` (from the {}) may only use a-z, 0-9 and -", if slug_written.is_some() { "slug" } else { "file name" }),
+                    format!(
+                        "the URL name `{slug}` (from the {}) may only use a-z, 0-9 and -",
+                        if slug_written.is_some() {
+                            "slug"
+                        } else {
+                            "file name"
+                        }
+                    ),
                 ),
             )
             .at(file, at)
-            .hint(Msg::new("在 front matter 中写 slug: pingan 这样的拼音名", "write a pinyin name such as `slug: pingan` in the front matter")),
+            .hint(Msg::new(
+                "在 front matter 中写 slug: pingan 这样的拼音名",
+                "write a pinyin name such as `slug: pingan` in the front matter",
+            )),
         );
     }
     if let Some(rs) = &region_slug {
         if !is_slug(rs) {
             diags.push(
-                Diagnostic::error("E037", Msg::new(format!("region_slug “{rs}” 只能由小写英文字母、数字和 - 组成"), format!("region_slug `{rs}` may only use a-z, 0-9 and -")))
-                    .at(file, value_loc("region_slug")),
+                Diagnostic::error(
+                    "E037",
+                    Msg::new(
+                        format!("region_slug “{rs}” 只能由小写英文字母、数字和 - 组成"),
+                        format!("region_slug `{rs}` may only use a-z, 0-9 and -"),
+                    ),
+                )
+                .at(file, value_loc("region_slug")),
             );
         }
     }
@@ -267,8 +380,14 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
             }
             None => {
                 diags.push(
-                    Diagnostic::error("E039", Msg::new(format!("published 应写成 YYYY-MM-DD，写的是 “{t}”"), format!("published must be YYYY-MM-DD, found `{t}`")))
-                        .at(file, value_loc("published")),
+                    Diagnostic::error(
+                        "E039",
+                        Msg::new(
+                            format!("published 应写成 YYYY-MM-DD，写的是 “{t}”"),
+                            format!("published must be YYYY-MM-DD, found `{t}`"),
+                        ),
+                    )
+                    .at(file, value_loc("published")),
                 );
                 None
             }
@@ -280,7 +399,13 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
         None | Some(Kind::Null) => false,
         Some(Kind::Bool(b)) => *b,
         Some(_) => {
-            diags.push(Diagnostic::error("E040", Msg::new("draft 只能写 true 或 false", "draft must be true or false")).at(file, value_loc("draft")));
+            diags.push(
+                Diagnostic::error(
+                    "E040",
+                    Msg::new("draft 只能写 true 或 false", "draft must be true or false"),
+                )
+                .at(file, value_loc("draft")),
+            );
             false
         }
     };
@@ -292,8 +417,16 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
         Some("township" | "乡镇" | "街道") => Some(BodyKind::Township),
         Some(other) => {
             diags.push(
-                Diagnostic::error("E041", Msg::new(format!("body_kind 可写 department、government 或 township，写的是 “{other}”"), format!("body_kind is department, government or township, found `{other}`")))
-                    .at(file, value_loc("body_kind")),
+                Diagnostic::error(
+                    "E041",
+                    Msg::new(
+                        format!(
+                            "body_kind 可写 department、government 或 township，写的是 “{other}”"
+                        ),
+                        format!("body_kind is department, government or township, found `{other}`"),
+                    ),
+                )
+                .at(file, value_loc("body_kind")),
             );
             None
         }
@@ -305,8 +438,14 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
         Some(f) => {
             if registry.get(&f).is_none() {
                 diags.push(
-                    Diagnostic::error("E042", Msg::new(format!("未知的报告格式 “{f}”；可用：{}", registry.ids().join("、")), format!("unknown format `{f}`; known: {}", registry.ids().join(", "))))
-                        .at(file, value_loc("format")),
+                    Diagnostic::error(
+                        "E042",
+                        Msg::new(
+                            format!("未知的报告格式 “{f}”；可用：{}", registry.ids().join("、")),
+                            format!("unknown format `{f}`; known: {}", registry.ids().join(", ")),
+                        ),
+                    )
+                    .at(file, value_loc("format")),
                 );
                 return None;
             }
@@ -316,8 +455,14 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
             Some(f) => f.id.clone(),
             None => {
                 diags.push(
-                    Diagnostic::error("E042", Msg::new(format!("没有适用于 {year} 年度的报告格式；请写 format:"), format!("no format applies to {year}; write `format:`")))
-                        .at(file, value_loc("year")),
+                    Diagnostic::error(
+                        "E042",
+                        Msg::new(
+                            format!("没有适用于 {year} 年度的报告格式；请写 format:"),
+                            format!("no format applies to {year}; write `format:`"),
+                        ),
+                    )
+                    .at(file, value_loc("year")),
                 );
                 return None;
             }
@@ -326,7 +471,22 @@ pub fn parse(file: &Arc<SourceFile>, split: &Split, stem: &str, registry: &Regis
     let organ = organ?;
     let township = township?;
     let title = title.unwrap_or_else(|| format!("{organ}{year}年度政府信息公开工作报告"));
-    Some(Meta { organ, township, slug, region, region_slug, year, published, title, format, format_written, index_no, draft, body_kind, locs })
+    Some(Meta {
+        organ,
+        township,
+        slug,
+        region,
+        region_slug,
+        year,
+        published,
+        title,
+        format,
+        format_written,
+        index_no,
+        draft,
+        body_kind,
+        locs,
+    })
 }
 
 #[cfg(test)]
@@ -335,9 +495,19 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse("2022-01-15"), Some(Date { year: 2022, month: 1, day: 15 }));
+        assert_eq!(
+            Date::parse("2022-01-15"),
+            Some(Date {
+                year: 2022,
+                month: 1,
+                day: 15
+            })
+        );
         assert_eq!(Date::parse("2022-02-30"), None);
-        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+        assert_eq!(
+            Date::parse("2024-02-29").map(|d| d.to_string()),
+            Some("2024-02-29".into())
+        );
         assert_eq!(Date::parse("2022/01/15"), None);
     }
 

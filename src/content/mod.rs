@@ -53,8 +53,16 @@ pub fn find_reports(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-fn walk(dir: &Path, root: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+fn walk(
+    dir: &Path,
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     if depth > 32 {
         return;
     }
@@ -69,13 +77,18 @@ fn walk(dir: &Path, root: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagn
         }
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_symlink() {
-            let inside = std::fs::canonicalize(&path).map(|t| t.starts_with(root)).unwrap_or(false);
+            let inside = std::fs::canonicalize(&path)
+                .map(|t| t.starts_with(root))
+                .unwrap_or(false);
             if !inside {
                 diags.push(Diagnostic::warning(
                     "E010",
                     Msg::new(
                         format!("{} 是指向站点目录之外的符号链接，已跳过", path.display()),
-                        format!("{} is a symbolic link leading outside the site; not followed", path.display()),
+                        format!(
+                            "{} is a symbolic link leading outside the site; not followed",
+                            path.display()
+                        ),
                     ),
                 ));
                 continue;
@@ -118,7 +131,11 @@ pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<String, Msg> {
         ));
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(if s.contains('\r') { s.replace("\r\n", "\n").replace('\r', "\n") } else { s.to_string() }),
+        Ok(s) => Ok(if s.contains('\r') {
+            s.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            s.to_string()
+        }),
         Err(_) => Err(Msg::new(
             format!(
                 "{file_for_errors} 不是 UTF-8 编码（看起来是 GBK/GB18030）。请另存为 UTF-8，例如：iconv -f GB18030 -t UTF-8 原文件 > 新文件"
@@ -133,11 +150,21 @@ pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<String, Msg> {
 /// Read and parse one report file. `None` when the file cannot be a report at
 /// all (unreadable, no usable front matter); the diagnostics say why.
 pub fn load(path: &Path, root: &Path, registry: &Registry) -> (Option<Report>, Vec<Diagnostic>) {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::error("E001", Msg::new(format!("无法读取 {rel}：{e}"), format!("cannot read {rel}: {e}")));
+            let d = Diagnostic::error(
+                "E001",
+                Msg::new(
+                    format!("无法读取 {rel}：{e}"),
+                    format!("cannot read {rel}: {e}"),
+                ),
+            );
             return (None, vec![d]);
         }
     };
@@ -145,21 +172,37 @@ pub fn load(path: &Path, root: &Path, registry: &Registry) -> (Option<Report>, V
 }
 
 /// Parse a report from bytes (the file need not exist; used by tests and fuzzing).
-pub fn parse(rel: &str, path: &Path, bytes: &[u8], registry: &Registry) -> (Option<Report>, Vec<Diagnostic>) {
+pub fn parse(
+    rel: &str,
+    path: &Path,
+    bytes: &[u8],
+    registry: &Registry,
+) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let text = match decode(bytes, rel) {
         Ok(t) => t,
         Err(msg) => {
-            let file = Arc::new(SourceFile { rel: rel.to_string(), path: path.to_path_buf(), text: String::new() });
+            let file = Arc::new(SourceFile {
+                rel: rel.to_string(),
+                path: path.to_path_buf(),
+                text: String::new(),
+            });
             diags.push(Diagnostic::error("E002", msg).at(&file, None));
             return (None, diags);
         }
     };
-    let file = Arc::new(SourceFile { rel: rel.to_string(), path: path.to_path_buf(), text });
+    let file = Arc::new(SourceFile {
+        rel: rel.to_string(),
+        path: path.to_path_buf(),
+        text,
+    });
     let Some(split) = body::split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let Some(meta) = meta::parse(&file, &split, &stem, registry, &mut diags) else {
         return (None, diags);
     };

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
-use crate::format::{labels, CellRef, TableDef, ValueKind};
+use crate::format::{CellRef, TableDef, ValueKind, labels};
 use crate::yaml::{self, Kind, Node};
 
 /// A decimal kept as written (`12.50` stays `12.50`), with its value in
@@ -18,21 +18,33 @@ pub struct Decimal {
 
 impl Decimal {
     pub fn zero() -> Decimal {
-        Decimal { text: "0".into(), units: 0, scale: 0 }
+        Decimal {
+            text: "0".into(),
+            units: 0,
+            scale: 0,
+        }
     }
     fn parse(s: &str) -> Option<Decimal> {
         let (int, frac) = match s.split_once('.') {
             Some((i, f)) => (i, f),
             None => (s, ""),
         };
-        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) || (s.contains('.') && frac.is_empty()) {
+        if int.is_empty()
+            || !int.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || (s.contains('.') && frac.is_empty())
+        {
             return None;
         }
         if int.len() + frac.len() > 30 {
             return None;
         }
         let units: u128 = format!("{int}{frac}").parse().ok()?;
-        Some(Decimal { text: s.to_string(), units, scale: frac.len() as u32 })
+        Some(Decimal {
+            text: s.to_string(),
+            units,
+            scale: frac.len() as u32,
+        })
     }
     pub fn as_f64(&self) -> f64 {
         self.units as f64 / 10f64.powi(self.scale as i32)
@@ -135,10 +147,17 @@ impl TableData {
                 continue;
             }
             for c in def.columns_of(r) {
-                cells.push(Cell { value: Value::zero(c.value), origin: Origin::Omitted });
+                cells.push(Cell {
+                    value: Value::zero(c.value),
+                    origin: Origin::Omitted,
+                });
             }
         }
-        TableData { written: None, row_locs: vec![None; def.rows.len()], cells }
+        TableData {
+            written: None,
+            row_locs: vec![None; def.rows.len()],
+            cells,
+        }
     }
     pub fn cell(&self, def: &TableDef, at: CellRef) -> Option<&Cell> {
         self.cells.get(def.cell_index(at))
@@ -147,7 +166,9 @@ impl TableData {
         self.cells.get_mut(def.cell_index(at))
     }
     pub fn int(&self, def: &TableDef, at: CellRef) -> i128 {
-        self.cell(def, at).and_then(|c| c.value.as_int()).unwrap_or(0)
+        self.cell(def, at)
+            .and_then(|c| c.value.as_int())
+            .unwrap_or(0)
     }
 }
 
@@ -164,11 +185,20 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn loc(&self, n: &Node) -> Loc {
-        let extra = self.stripped.get(n.pos.line.saturating_sub(1) as usize).copied().unwrap_or(0);
-        Loc { line: n.pos.line + self.line_offset, col: n.pos.col + extra, len: n.len }
+        let extra = self
+            .stripped
+            .get(n.pos.line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(0);
+        Loc {
+            line: n.pos.line + self.line_offset,
+            col: n.pos.col + extra,
+            len: n.len,
+        }
     }
     fn err(&mut self, code: &'static str, at: Loc, msg: Msg) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, msg).at(self.file, Some(at)));
+        self.diags
+            .push(Diagnostic::error(code, msg).at(self.file, Some(at)));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -194,14 +224,31 @@ pub fn parse_block(
     }
     let mut data = TableData::empty(def);
     data.written = Some(key_loc);
-    let mut ctx = Ctx { file, def, line_offset: fence_line, stripped, diags, data };
+    let mut ctx = Ctx {
+        file,
+        def,
+        line_offset: fence_line,
+        stripped,
+        diags,
+        data,
+    };
     match yaml::parse(&text) {
         Err(e) => {
-            let loc = Loc { line: e.pos.line + fence_line, col: e.pos.col, len: 1 };
+            let loc = Loc {
+                line: e.pos.line + fence_line,
+                col: e.pos.col,
+                len: 1,
+            };
             ctx.err(
                 "E020",
                 loc,
-                Msg::new(format!("表格「{}」的 YAML 写法有误：{}", def.caption, e.message), format!("the YAML of table “{}” is malformed: {}", def.caption, e.message)),
+                Msg::new(
+                    format!("表格「{}」的 YAML 写法有误：{}", def.caption, e.message),
+                    format!(
+                        "the YAML of table “{}” is malformed: {}",
+                        def.caption, e.message
+                    ),
+                ),
             );
         }
         Ok(root) => match &root.kind {
@@ -212,7 +259,10 @@ pub fn parse_block(
                 ctx.err(
                     "E021",
                     at,
-                    Msg::new("表格代码块里应逐行写「行名: 数值」", "a table block is a mapping of `row: values` lines"),
+                    Msg::new(
+                        "表格代码块里应逐行写「行名: 数值」",
+                        "a table block is a mapping of `row: values` lines",
+                    ),
                 );
             }
         },
@@ -225,7 +275,11 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
     for (k, v) in entries {
         let kloc = ctx.loc(k);
         let Some(key) = k.as_key() else {
-            ctx.err("E022", kloc, Msg::new("行名应是文字", "a row key must be text"));
+            ctx.err(
+                "E022",
+                kloc,
+                Msg::new("行名应是文字", "a row key must be text"),
+            );
             continue;
         };
         let hits = def.match_row(key, within);
@@ -236,12 +290,21 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                 let group_label = within.map(|g| def.row_label(g));
                 let nearest = labels::nearest(key, candidates.drain(..)).map(str::to_string);
                 let msg = match &group_label {
-                    Some(g) => Msg::new(format!("「{g}」下没有“{key}”这一行"), format!("there is no row “{key}” under “{g}”")),
-                    None => Msg::new(format!("表格「{}」没有“{key}”这一行", def.caption), format!("table “{}” has no row “{key}”", def.caption)),
+                    Some(g) => Msg::new(
+                        format!("「{g}」下没有“{key}”这一行"),
+                        format!("there is no row “{key}” under “{g}”"),
+                    ),
+                    None => Msg::new(
+                        format!("表格「{}」没有“{key}”这一行", def.caption),
+                        format!("table “{}” has no row “{key}”", def.caption),
+                    ),
                 };
                 let d = ctx.err("E023", kloc, msg);
                 if let Some(n) = nearest {
-                    d.hint = Some(Msg::new(format!("是否想写「{n}」？"), format!("did you mean “{n}”?")));
+                    d.hint = Some(Msg::new(
+                        format!("是否想写「{n}」？"),
+                        format!("did you mean “{n}”?"),
+                    ));
                 }
                 continue;
             }
@@ -250,7 +313,13 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                 ctx.err(
                     "E024",
                     kloc,
-                    Msg::new(format!("“{key}”可以指多行：{}；请写完整的行名", names.join("、")), format!("“{key}” could mean several rows: {}; write the full label", names.join(", "))),
+                    Msg::new(
+                        format!("“{key}”可以指多行：{}；请写完整的行名", names.join("、")),
+                        format!(
+                            "“{key}” could mean several rows: {}; write the full label",
+                            names.join(", ")
+                        ),
+                    ),
                 );
                 continue;
             }
@@ -258,9 +327,20 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
         if let Some(prev) = ctx.data.row_locs[row] {
             let label = def.row_path(row);
             let file = ctx.file.clone();
-            ctx.err("E025", kloc, Msg::new(format!("「{label}」这一行写了两次"), format!("the row “{label}” is written twice")))
-                .related
-                .push(crate::diag::Related { file, loc: Some(prev), note: Msg::new("第一次写在这里", "first written here") });
+            ctx.err(
+                "E025",
+                kloc,
+                Msg::new(
+                    format!("「{label}」这一行写了两次"),
+                    format!("the row “{label}” is written twice"),
+                ),
+            )
+            .related
+            .push(crate::diag::Related {
+                file,
+                loc: Some(prev),
+                note: Msg::new("第一次写在这里", "first written here"),
+            });
             continue;
         }
         ctx.data.row_locs[row] = Some(kloc);
@@ -297,14 +377,26 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
         Kind::Seq(items) => {
             if items.len() != cols.len() && items.len() != required {
                 let names: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();
-                let expected = if required == cols.len() { format!("{}", cols.len()) } else { format!("{required} 或 {}", cols.len()) };
+                let expected = if required == cols.len() {
+                    format!("{}", cols.len())
+                } else {
+                    format!("{required} 或 {}", cols.len())
+                };
                 let at = ctx.loc(v);
                 ctx.err(
                     "E026",
                     at,
                     Msg::new(
-                        format!("「{label}」应有 {expected} 个数，实有 {} 个（依次为：{}）", items.len(), names.join("、")),
-                        format!("“{label}” needs {expected} values, found {} (in order: {})", items.len(), names.join(", ")),
+                        format!(
+                            "「{label}」应有 {expected} 个数，实有 {} 个（依次为：{}）",
+                            items.len(),
+                            names.join("、")
+                        ),
+                        format!(
+                            "“{label}” needs {expected} values, found {} (in order: {})",
+                            items.len(),
+                            names.join(", ")
+                        ),
                     ),
                 )
                 .labels = vec![label.clone()];
@@ -322,22 +414,45 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                 match def.match_col(row, key) {
                     Some(col) => {
                         if seen[col].is_some() {
-                            ctx.err("E027", kloc, Msg::new(format!("「{label}」的「{}」写了两次", cols[col].label), format!("column “{}” of “{label}” is written twice", cols[col].label)));
+                            ctx.err(
+                                "E027",
+                                kloc,
+                                Msg::new(
+                                    format!("「{label}」的「{}」写了两次", cols[col].label),
+                                    format!(
+                                        "column “{}” of “{label}” is written twice",
+                                        cols[col].label
+                                    ),
+                                ),
+                            );
                             continue;
                         }
                         seen[col] = Some(kloc);
                         set_cell(ctx, CellRef { row, col }, item);
                     }
                     None => {
-                        let nearest = labels::nearest(key, cols.iter().map(|c| c.label.as_str())).map(str::to_string);
+                        let nearest = labels::nearest(key, cols.iter().map(|c| c.label.as_str()))
+                            .map(str::to_string);
                         let names: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();
                         let d = ctx.err(
                             "E028",
                             kloc,
-                            Msg::new(format!("「{label}」没有“{key}”这一列；可写的列：{}", names.join("、")), format!("“{label}” has no column “{key}”; its columns are: {}", names.join(", "))),
+                            Msg::new(
+                                format!(
+                                    "「{label}」没有“{key}”这一列；可写的列：{}",
+                                    names.join("、")
+                                ),
+                                format!(
+                                    "“{label}” has no column “{key}”; its columns are: {}",
+                                    names.join(", ")
+                                ),
+                            ),
                         );
                         if let Some(n) = nearest {
-                            d.hint = Some(Msg::new(format!("是否想写「{n}」？"), format!("did you mean “{n}”?")));
+                            d.hint = Some(Msg::new(
+                                format!("是否想写「{n}」？"),
+                                format!("did you mean “{n}”?"),
+                            ));
                         }
                     }
                 }
@@ -376,12 +491,18 @@ fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
     match parsed {
         Ok(Some(value)) => {
             if let Some(c) = ctx.data.cell_mut(def, at) {
-                *c = Cell { value, origin: Origin::Written(loc) };
+                *c = Cell {
+                    value,
+                    origin: Origin::Written(loc),
+                };
             }
         }
         Ok(None) => {
             if let Some(c) = ctx.data.cell_mut(def, at) {
-                *c = Cell { value: Value::zero(kind), origin: Origin::Blank(loc) };
+                *c = Cell {
+                    value: Value::zero(kind),
+                    origin: Origin::Blank(loc),
+                };
             }
         }
         Err(p) => {
@@ -406,16 +527,53 @@ impl Problem {
     fn message(&self, kind: ValueKind) -> (&'static str, Msg) {
         let what = match kind {
             ValueKind::Count => ("一个不小于 0 的整数", "a whole number ≥ 0"),
-            ValueKind::Signed => ("一个整数（减少写负数）", "a whole number (negative for a decrease)"),
-            ValueKind::Amount => ("一个不小于 0 的金额（万元，可带小数）", "an amount ≥ 0 (in 万元, decimals allowed)"),
-            ValueKind::AmountWithUnit => ("一个金额，可带单位（元、万元）", "an amount, with its unit (元, 万元) if printed"),
+            ValueKind::Signed => (
+                "一个整数（减少写负数）",
+                "a whole number (negative for a decrease)",
+            ),
+            ValueKind::Amount => (
+                "一个不小于 0 的金额（万元，可带小数）",
+                "an amount ≥ 0 (in 万元, decimals allowed)",
+            ),
+            ValueKind::AmountWithUnit => (
+                "一个金额，可带单位（元、万元）",
+                "an amount, with its unit (元, 万元) if printed",
+            ),
         };
-        let code = if kind == ValueKind::Amount { "D2" } else { "D1" };
+        let code = if kind == ValueKind::Amount {
+            "D2"
+        } else {
+            "D1"
+        };
         match self {
-            Problem::Text(t) => (code, Msg::new(format!("这里应填{}，写的是“{t}”", what.0), format!("expected {}, found “{t}”", what.1))),
-            Problem::Negative(t) => (code, Msg::new(format!("数量不能为负数（写的是 {t}）"), format!("a count cannot be negative (found {t})"))),
-            Problem::Fraction(t) => (code, Msg::new(format!("件数、个数应为整数（写的是 {t}）"), format!("a count is a whole number (found {t})"))),
-            Problem::TooLarge(t) => (code, Msg::new(format!("数字 {t} 太大，不可能是实际的件数"), format!("{t} is too large to be a real count"))),
+            Problem::Text(t) => (
+                code,
+                Msg::new(
+                    format!("这里应填{}，写的是“{t}”", what.0),
+                    format!("expected {}, found “{t}”", what.1),
+                ),
+            ),
+            Problem::Negative(t) => (
+                code,
+                Msg::new(
+                    format!("数量不能为负数（写的是 {t}）"),
+                    format!("a count cannot be negative (found {t})"),
+                ),
+            ),
+            Problem::Fraction(t) => (
+                code,
+                Msg::new(
+                    format!("件数、个数应为整数（写的是 {t}）"),
+                    format!("a count is a whole number (found {t})"),
+                ),
+            ),
+            Problem::TooLarge(t) => (
+                code,
+                Msg::new(
+                    format!("数字 {t} 太大，不可能是实际的件数"),
+                    format!("{t} is too large to be a real count"),
+                ),
+            ),
         }
     }
 }
@@ -453,7 +611,11 @@ fn parse_value(text: &str, kind: ValueKind) -> Result<Value, Problem> {
                 _ => (false, s),
             };
             if !digits(rest) {
-                return Err(if Decimal::parse(rest).is_some() { Problem::Fraction(text.into()) } else { Problem::Text(text.into()) });
+                return Err(if Decimal::parse(rest).is_some() {
+                    Problem::Fraction(text.into())
+                } else {
+                    Problem::Text(text.into())
+                });
             }
             match rest.parse::<u64>() {
                 Ok(n) if n <= MAX => Ok(Value::Signed(if neg { -(n as i64) } else { n as i64 })),
@@ -464,15 +626,25 @@ fn parse_value(text: &str, kind: ValueKind) -> Result<Value, Problem> {
             if s.starts_with(is_minus) {
                 return Err(Problem::Negative(text.into()));
             }
-            Decimal::parse(s).map(Value::Amount).ok_or_else(|| if s.len() > 30 && digits(s) { Problem::TooLarge(text.into()) } else { Problem::Text(text.into()) })
+            Decimal::parse(s).map(Value::Amount).ok_or_else(|| {
+                if s.len() > 30 && digits(s) {
+                    Problem::TooLarge(text.into())
+                } else {
+                    Problem::Text(text.into())
+                }
+            })
         }
         ValueKind::AmountWithUnit => {
-            let unit_start = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+            let unit_start = s
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(s.len());
             let (num, unit) = s.split_at(unit_start);
             // Keep the unit as the author wrote it (before folding).
             let unit = text.trim()[text.trim().len().saturating_sub(unit.len())..].to_string();
             match Decimal::parse(num) {
-                Some(d) if matches!(unit.as_str(), "" | "元" | "万元" | "亿元") => Ok(Value::AmountWithUnit(d, unit)),
+                Some(d) if matches!(unit.as_str(), "" | "元" | "万元" | "亿元") => {
+                    Ok(Value::AmountWithUnit(d, unit))
+                }
                 _ => Err(Problem::Text(text.into())),
             }
         }
@@ -485,22 +657,53 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(parse_value("3", ValueKind::Count).ok(), Some(Value::Count(3)));
-        assert_eq!(parse_value("３", ValueKind::Count).ok(), Some(Value::Count(3)));
-        assert!(matches!(parse_value("-1", ValueKind::Count), Err(Problem::Negative(_))));
-        assert!(matches!(parse_value("1.5", ValueKind::Count), Err(Problem::Fraction(_))));
-        assert!(matches!(parse_value("三", ValueKind::Count), Err(Problem::Text(_))));
-        assert!(matches!(parse_value("99999999999999999999999", ValueKind::Count), Err(Problem::TooLarge(_))));
-        assert!(matches!(parse_value("0x10", ValueKind::Count), Err(Problem::Text(_))));
+        assert_eq!(
+            parse_value("3", ValueKind::Count).ok(),
+            Some(Value::Count(3))
+        );
+        assert_eq!(
+            parse_value("３", ValueKind::Count).ok(),
+            Some(Value::Count(3))
+        );
+        assert!(matches!(
+            parse_value("-1", ValueKind::Count),
+            Err(Problem::Negative(_))
+        ));
+        assert!(matches!(
+            parse_value("1.5", ValueKind::Count),
+            Err(Problem::Fraction(_))
+        ));
+        assert!(matches!(
+            parse_value("三", ValueKind::Count),
+            Err(Problem::Text(_))
+        ));
+        assert!(matches!(
+            parse_value("99999999999999999999999", ValueKind::Count),
+            Err(Problem::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_value("0x10", ValueKind::Count),
+            Err(Problem::Text(_))
+        ));
     }
 
     #[test]
     fn amounts_keep_their_text() {
-        let Ok(Value::Amount(d)) = parse_value("12.50", ValueKind::Amount) else { panic!() };
+        let Ok(Value::Amount(d)) = parse_value("12.50", ValueKind::Amount) else {
+            panic!()
+        };
         assert_eq!((d.text.as_str(), d.units, d.scale), ("12.50", 1250, 2));
         assert!(parse_value("-1", ValueKind::Amount).is_err());
         assert!(parse_value("1.", ValueKind::Amount).is_err());
-        assert_eq!(parse_value("−8", ValueKind::Signed).ok(), Some(Value::Signed(-8)));
-        assert_eq!(parse_value("251000元", ValueKind::AmountWithUnit).ok().map(|v| v.to_string()), Some("251000元".into()));
+        assert_eq!(
+            parse_value("−8", ValueKind::Signed).ok(),
+            Some(Value::Signed(-8))
+        );
+        assert_eq!(
+            parse_value("251000元", ValueKind::AmountWithUnit)
+                .ok()
+                .map(|v| v.to_string()),
+            Some("251000元".into())
+        );
     }
 }

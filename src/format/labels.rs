@@ -27,7 +27,10 @@ pub fn normalize(s: &str) -> String {
 }
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '`' | '«' | '»')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '`' | '«' | '»'
+    )
 }
 
 /// Strip a leading official numbering (`一、`, `（三）`, `5.`, `5、`) from a normalized key.
@@ -43,7 +46,11 @@ pub fn strip_numbering(normalized: &str) -> &str {
         }
     }
     // `一,` (from `一、`) / `5.` / `5,`
-    let numeral_len: usize = s.chars().take_while(|c| is_numeral(*c)).map(char::len_utf8).sum();
+    let numeral_len: usize = s
+        .chars()
+        .take_while(|c| is_numeral(*c))
+        .map(char::len_utf8)
+        .sum();
     if numeral_len > 0 {
         let rest = &s[numeral_len..];
         if let Some(r) = rest.strip_prefix(',').or_else(|| rest.strip_prefix('.')) {
@@ -80,7 +87,11 @@ pub fn nearest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     for cand in candidates {
         let c = normalize(cand);
         let c = strip_numbering(&c);
-        let d = if c.contains(&k) || k.contains(c) { 1 } else { distance(&k, c) };
+        let d = if c.contains(&k) || k.contains(c) {
+            1
+        } else {
+            distance(&k, c)
+        };
         let longer = k.chars().count().max(c.chars().count());
         if d * 2 <= longer.max(2) && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, cand));
@@ -96,25 +107,47 @@ mod tests {
     #[test]
     fn width_spaces_and_quotes_fold() {
         assert_eq!(normalize("（三） 不予公开"), normalize("(三)不予公开"));
-        assert_eq!(normalize("危及“三安全一稳定”"), normalize("危及\"三安全一稳定\""));
-        assert_eq!(normalize("危及「三安全一稳定」"), normalize("危及三安全一稳定"));
+        assert_eq!(
+            normalize("危及“三安全一稳定”"),
+            normalize("危及\"三安全一稳定\"")
+        );
+        assert_eq!(
+            normalize("危及「三安全一稳定」"),
+            normalize("危及三安全一稳定")
+        );
         assert_eq!(normalize("ＡＢＣ　１"), "abc1");
     }
 
     #[test]
     fn numbering_is_stripped() {
-        assert_eq!(strip_numbering(&normalize("一、本年新收政府信息公开申请数量")), "本年新收政府信息公开申请数量");
+        assert_eq!(
+            strip_numbering(&normalize("一、本年新收政府信息公开申请数量")),
+            "本年新收政府信息公开申请数量"
+        );
         assert_eq!(strip_numbering(&normalize("（三）不予公开")), "不予公开");
-        assert_eq!(strip_numbering(&normalize("5.属于三类内部事务信息")), "属于三类内部事务信息");
-        assert_eq!(strip_numbering(&normalize("5、属于三类内部事务信息")), "属于三类内部事务信息");
+        assert_eq!(
+            strip_numbering(&normalize("5.属于三类内部事务信息")),
+            "属于三类内部事务信息"
+        );
+        assert_eq!(
+            strip_numbering(&normalize("5、属于三类内部事务信息")),
+            "属于三类内部事务信息"
+        );
         assert_eq!(strip_numbering(&normalize("三安全")), "三安全");
         assert_eq!(strip_numbering("2021"), "2021");
     }
 
     #[test]
     fn nearest_finds_a_typo() {
-        let labels = ["本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开"];
-        assert_eq!(nearest("本年新收政府信息公开申请数", labels), Some("本年新收政府信息公开申请数量"));
+        let labels = [
+            "本年新收政府信息公开申请数量",
+            "上年结转政府信息公开申请数量",
+            "予以公开",
+        ];
+        assert_eq!(
+            nearest("本年新收政府信息公开申请数", labels),
+            Some("本年新收政府信息公开申请数量")
+        );
         assert_eq!(nearest("予以公布", labels), Some("予以公开"));
         assert_eq!(nearest("完全无关的东西写在这里", labels), None);
     }

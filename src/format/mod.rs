@@ -259,7 +259,9 @@ impl TableDef {
     /// the leaves under the group rows (`@leaves` in identities).
     pub fn leaves(&self) -> Vec<usize> {
         (0..self.rows.len())
-            .filter(|&r| !self.is_group(r) && !self.row_def(r).computed && self.rows[r].parent.is_some())
+            .filter(|&r| {
+                !self.is_group(r) && !self.row_def(r).computed && self.rows[r].parent.is_some()
+            })
             .collect()
     }
     /// Rows matching an authored key. `within`: the group whose mapping the key
@@ -285,7 +287,11 @@ impl TableDef {
         }
         if hits.len() > 1 && within.is_none() {
             // Prefer rows written at the top level of the table over nested ones.
-            let top: Vec<usize> = hits.iter().copied().filter(|&r| self.rows[r].parent.is_none()).collect();
+            let top: Vec<usize> = hits
+                .iter()
+                .copied()
+                .filter(|&r| self.rows[r].parent.is_none())
+                .collect();
             if top.len() == 1 {
                 return top;
             }
@@ -295,7 +301,9 @@ impl TableDef {
     /// Column of `row` matching an authored key.
     pub fn match_col(&self, row: usize, key: &str) -> Option<usize> {
         let n = normalize(key);
-        self.columns_of(row).iter().position(|c| column_keys(c).any(|k| k == n))
+        self.columns_of(row)
+            .iter()
+            .position(|c| column_keys(c).any(|k| k == n))
     }
     /// Every label a row may be written as, for "did you mean".
     pub fn row_labels(&self, within: Option<usize>) -> Vec<&str> {
@@ -324,7 +332,11 @@ impl TableDef {
     pub fn col_path(&self, row: usize, col: usize) -> String {
         let block = self.block_of(row);
         let c = &block.columns[col];
-        match c.group.as_ref().and_then(|g| block.column_groups.iter().find(|x| &x.id == g)) {
+        match c
+            .group
+            .as_ref()
+            .and_then(|g| block.column_groups.iter().find(|x| &x.id == g))
+        {
             Some(g) => format!("{}·{}", g.label, c.label),
             None => c.label.clone(),
         }
@@ -335,7 +347,11 @@ impl TableDef {
             // Printed with the row as a column group: 行政诉讼·复议后起诉 × 总计.
             let d = self.row_def(cell.row);
             let block = self.block_of(cell.row);
-            let row = match d.group.as_ref().and_then(|g| block.column_groups.iter().find(|x| &x.id == g)) {
+            let row = match d
+                .group
+                .as_ref()
+                .and_then(|g| block.column_groups.iter().find(|x| &x.id == g))
+            {
                 Some(g) => format!("{}·{}", g.label, d.label),
                 None => d.label.clone(),
             };
@@ -349,7 +365,12 @@ impl TableDef {
     }
     /// Fully qualified id of a cell, e.g. `applications.denied.state_secret.natural_person`.
     pub fn cell_id(&self, cell: CellRef) -> String {
-        format!("{}.{}.{}", self.id, self.row_def(cell.row).id, self.columns_of(cell.row)[cell.col].id)
+        format!(
+            "{}.{}.{}",
+            self.id,
+            self.row_def(cell.row).id,
+            self.columns_of(cell.row)[cell.col].id
+        )
     }
     pub fn keys_of_table(&self) -> impl Iterator<Item = String> + '_ {
         std::iter::once(normalize(&self.id)).chain(self.aliases.iter().map(|a| normalize(a)))
@@ -357,11 +378,15 @@ impl TableDef {
 }
 
 fn column_keys(c: &ColumnDef) -> impl Iterator<Item = String> + '_ {
-    [Some(c.id.as_str()), Some(c.label.as_str()), c.short.as_deref()]
-        .into_iter()
-        .flatten()
-        .chain(c.aliases.iter().map(String::as_str))
-        .map(normalize)
+    [
+        Some(c.id.as_str()),
+        Some(c.label.as_str()),
+        c.short.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(c.aliases.iter().map(String::as_str))
+    .map(normalize)
 }
 
 fn row_keys(d: &RowDef) -> Vec<String> {
@@ -395,12 +420,16 @@ impl FormatDef {
     /// The table an authored `table=<key>` names.
     pub fn match_table(&self, key: &str) -> Option<usize> {
         let n = normalize(key);
-        self.tables.iter().position(|t| t.keys_of_table().any(|k| k == n))
+        self.tables
+            .iter()
+            .position(|t| t.keys_of_table().any(|k| k == n))
     }
 
     fn validate(&self) -> Result<(), String> {
         for i in &self.identities {
-            let (_, t) = self.table(&i.table).ok_or(format!("{}: unknown table {}", i.id, i.table))?;
+            let (_, t) = self
+                .table(&i.table)
+                .ok_or(format!("{}: unknown table {}", i.id, i.table))?;
             let (each_axis_rows, other_rows) = match i.along {
                 Axis::Row => (true, false),
                 Axis::Column => (false, true),
@@ -413,10 +442,16 @@ impl FormatDef {
                     let found = if rows {
                         t.row_by_id(id).is_some()
                     } else {
-                        t.blocks.iter().any(|b| b.columns.iter().any(|c| &c.id == id))
+                        t.blocks
+                            .iter()
+                            .any(|b| b.columns.iter().any(|c| &c.id == id))
                     };
                     if !found {
-                        return Err(format!("{}: unknown {} {id}", i.id, if rows { "row" } else { "column" }));
+                        return Err(format!(
+                            "{}: unknown {} {id}",
+                            i.id,
+                            if rows { "row" } else { "column" }
+                        ));
                     }
                 }
                 Ok(())
@@ -437,14 +472,25 @@ impl TableDef {
         for (b, block) in self.blocks.iter().enumerate() {
             for (i, r) in block.rows.iter().enumerate() {
                 let parent = match &r.parent {
-                    Some(p) => Some(*ids.get(p).ok_or(format!("{}: row {} has unknown parent {p}", self.id, r.id))?),
+                    Some(p) => Some(
+                        *ids.get(p)
+                            .ok_or(format!("{}: row {} has unknown parent {p}", self.id, r.id))?,
+                    ),
                     None => None,
                 };
-                let depth = parent.map_or(1, |p: usize| rows.get(p).map_or(1, |x: &RowInfo| x.depth + 1));
+                let depth = parent.map_or(1, |p: usize| {
+                    rows.get(p).map_or(1, |x: &RowInfo| x.depth + 1)
+                });
                 if ids.insert(r.id.clone(), rows.len()).is_some() {
                     return Err(format!("{}: row {} defined twice", self.id, r.id));
                 }
-                rows.push(RowInfo { block: b, index: i, parent, depth, first_cell: cell });
+                rows.push(RowInfo {
+                    block: b,
+                    index: i,
+                    parent,
+                    depth,
+                    first_cell: cell,
+                });
                 if r.kind == RowKind::Cells {
                     cell += block.columns.len();
                 }
@@ -505,7 +551,12 @@ impl Registry {
             .iter()
             .filter(|f| f.years[0] <= year && year <= f.years[1])
             .min_by_key(|f| f.years[1] - f.years[0])
-            .or_else(|| self.formats.iter().max_by_key(|f| f.years[0]).filter(|f| year >= f.years[0]))
+            .or_else(|| {
+                self.formats
+                    .iter()
+                    .max_by_key(|f| f.years[0])
+                    .filter(|f| year >= f.years[0])
+            })
     }
 }
 
@@ -534,7 +585,13 @@ mod tests {
         let f = gov2021();
         let (_, t) = f.table("applications").unwrap();
         let new = t.row_by_id("new").unwrap();
-        for key in ["本年新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", "本年新收", "new", "一、 本年新收政府信息公开申请数量"] {
+        for key in [
+            "本年新收政府信息公开申请数量",
+            "一、本年新收政府信息公开申请数量",
+            "本年新收",
+            "new",
+            "一、 本年新收政府信息公开申请数量",
+        ] {
             assert_eq!(t.match_row(key, None), vec![new], "{key}");
         }
         let denied = t.row_by_id("denied").unwrap();
@@ -547,7 +604,13 @@ mod tests {
         assert_eq!(t.match_row("（三） 不予公开", None), vec![denied]);
         let partial = t.row_by_id("partial").unwrap();
         assert_eq!(t.match_row("部分公开", None), vec![partial]);
-        assert_eq!(t.match_row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None), vec![partial]);
+        assert_eq!(
+            t.match_row(
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                None
+            ),
+            vec![partial]
+        );
         // "其他" inside 其他处理 is the leaf, never the column.
         let oh = t.row_by_id("other_handling").unwrap();
         let other = t.row_by_id("other_handling.other").unwrap();
@@ -575,10 +638,22 @@ mod tests {
         let f = gov2021();
         let (_, t) = f.table("applications").unwrap();
         let total = t.row_by_id("total").unwrap();
-        assert_eq!(t.cell_labels(CellRef { row: total, col: 0 }), ["三、本年度办理结果（七）总计".to_string(), "自然人".to_string()]);
+        assert_eq!(
+            t.cell_labels(CellRef { row: total, col: 0 }),
+            [
+                "三、本年度办理结果（七）总计".to_string(),
+                "自然人".to_string()
+            ]
+        );
         let (_, r) = f.table("reviews").unwrap();
-        assert_eq!(r.cell_labels(CellRef { row: 2, col: 4 }), ["行政诉讼·复议后起诉".to_string(), "总计".to_string()]);
-        assert_eq!(t.cell_id(CellRef { row: total, col: 6 }), "applications.total.total");
+        assert_eq!(
+            r.cell_labels(CellRef { row: 2, col: 4 }),
+            ["行政诉讼·复议后起诉".to_string(), "总计".to_string()]
+        );
+        assert_eq!(
+            t.cell_id(CellRef { row: total, col: 6 }),
+            "applications.total.total"
+        );
     }
 
     #[test]

@@ -26,7 +26,16 @@ pub struct GridCell {
 
 impl GridCell {
     fn th(text: impl Into<String>, id: String) -> GridCell {
-        GridCell { th: true, text: text.into(), colspan: 1, rowspan: 1, id, headers: String::new(), scope: "", class: "" }
+        GridCell {
+            th: true,
+            text: text.into(),
+            colspan: 1,
+            rowspan: 1,
+            id,
+            headers: String::new(),
+            scope: "",
+            class: "",
+        }
     }
     fn span(mut self, colspan: usize, rowspan: usize) -> GridCell {
         self.colspan = colspan.max(1);
@@ -51,13 +60,28 @@ pub struct Grid {
     pub columns: usize,
 }
 
-fn data_cell(def: &TableDef, data: &TableData, at: CellRef, headers: &[String], colspan: usize) -> GridCell {
+fn data_cell(
+    def: &TableDef,
+    data: &TableData,
+    at: CellRef,
+    headers: &[String],
+    colspan: usize,
+) -> GridCell {
     let text = match data.cell(def, at) {
         Some(c) if matches!(c.origin, Origin::Blank(_)) => String::new(),
         Some(c) => c.value.to_string(),
         None => String::new(),
     };
-    GridCell { th: false, text, colspan: colspan.max(1), rowspan: 1, id: String::new(), headers: headers.join(" "), scope: "", class: "num" }
+    GridCell {
+        th: false,
+        text,
+        colspan: colspan.max(1),
+        rowspan: 1,
+        id: String::new(),
+        headers: headers.join(" "),
+        scope: "",
+        class: "num",
+    }
 }
 
 pub fn build(def: &TableDef, data: &TableData) -> Grid {
@@ -70,7 +94,12 @@ pub fn build(def: &TableDef, data: &TableData) -> Grid {
 
 fn blocks(def: &TableDef, data: &TableData) -> Grid {
     let t = &def.id;
-    let width = def.blocks.iter().map(|b| b.columns.len()).max().unwrap_or(1);
+    let width = def
+        .blocks
+        .iter()
+        .map(|b| b.columns.len())
+        .max()
+        .unwrap_or(1);
     let mut bodies = Vec::new();
     for (b, block) in def.blocks.iter().enumerate() {
         let mut rows = Vec::new();
@@ -84,12 +113,18 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
             top.push(cap_id.clone());
         }
         let corner_id = format!("{t}-b{b}-corner");
-        let mut head = vec![GridCell::th(block.corner.clone().unwrap_or_default(), corner_id.clone()).headers(&top)];
+        let mut head = vec![
+            GridCell::th(block.corner.clone().unwrap_or_default(), corner_id.clone()).headers(&top),
+        ];
         // Narrower blocks stretch their last column to the table's width, as the printed form does.
         let n = block.columns.len();
         let span_of = |c: usize| if c + 1 == n { width + 1 - n } else { 1 };
         for (c, col) in block.columns.iter().enumerate() {
-            head.push(GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id)).span(span_of(c), 1).headers(&top));
+            head.push(
+                GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id))
+                    .span(span_of(c), 1)
+                    .headers(&top),
+            );
         }
         rows.push(head);
         for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
@@ -101,25 +136,45 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
                 let mut h = top.clone();
                 h.push(row_id.clone());
                 h.push(format!("{t}-b{b}-c-{}", col.id));
-                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, span_of(c)));
+                tr.push(data_cell(
+                    def,
+                    data,
+                    CellRef { row: r, col: c },
+                    &h,
+                    span_of(c),
+                ));
             }
             rows.push(tr);
         }
         bodies.push(rows);
     }
-    Grid { id: t.clone(), caption: def.caption.clone(), head: Vec::new(), bodies, columns: width + 1 }
+    Grid {
+        id: t.clone(),
+        caption: def.caption.clone(),
+        head: Vec::new(),
+        bodies,
+        columns: width + 1,
+    }
 }
 
 fn matrix(def: &TableDef, data: &TableData) -> Grid {
     let t = &def.id;
     let mut bodies = Vec::new();
     for (b, block) in def.blocks.iter().enumerate() {
-        let label_cols = (0..def.rows.len()).filter(|&r| def.rows[r].block == b).map(|r| def.rows[r].depth).max().unwrap_or(1);
+        let label_cols = (0..def.rows.len())
+            .filter(|&r| def.rows[r].block == b)
+            .map(|r| def.rows[r].depth)
+            .max()
+            .unwrap_or(1);
         let grouped = block.columns.iter().any(|c| c.group.is_some());
         let levels = usize::from(block.column_header.is_some()) + if grouped { 2 } else { 1 };
         let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
         let mut col_top: Vec<String> = Vec::new();
-        let mut corner = GridCell::th(block.corner.clone().unwrap_or_default(), format!("{t}-corner")).span(label_cols, levels);
+        let mut corner = GridCell::th(
+            block.corner.clone().unwrap_or_default(),
+            format!("{t}-corner"),
+        )
+        .span(label_cols, levels);
         corner.class = "note";
         head[0].push(corner);
         let mut level = 0;
@@ -141,20 +196,35 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
                     let gid = format!("{t}-g-{g}");
                     if !seen_groups.contains(&g) {
                         seen_groups.push(g);
-                        let label = block.column_groups.iter().find(|x| x.id == g).map_or(g, |x| x.label.as_str());
-                        let n = block.columns.iter().filter(|c| c.group.as_deref() == Some(g)).count();
-                        let mut c = GridCell::th(label, gid.clone()).span(n, 1).headers(&col_top);
+                        let label = block
+                            .column_groups
+                            .iter()
+                            .find(|x| x.id == g)
+                            .map_or(g, |x| x.label.as_str());
+                        let n = block
+                            .columns
+                            .iter()
+                            .filter(|c| c.group.as_deref() == Some(g))
+                            .count();
+                        let mut c = GridCell::th(label, gid.clone())
+                            .span(n, 1)
+                            .headers(&col_top);
                         c.scope = "colgroup";
                         head[level].push(c);
                     }
                     let mut h = col_top.clone();
                     h.push(gid);
-                    head[(level + 1).min(levels - 1)].push(GridCell::th(col.label.clone(), cid.clone()).headers(&h));
+                    head[(level + 1).min(levels - 1)]
+                        .push(GridCell::th(col.label.clone(), cid.clone()).headers(&h));
                     h.push(cid);
                     col_headers.push(h);
                 }
                 None => {
-                    head[level].push(GridCell::th(col.label.clone(), cid.clone()).span(1, levels - level).headers(&col_top));
+                    head[level].push(
+                        GridCell::th(col.label.clone(), cid.clone())
+                            .span(1, levels - level)
+                            .headers(&col_top),
+                    );
                     let mut h = col_top.clone();
                     h.push(cid);
                     col_headers.push(h);
@@ -163,7 +233,9 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
         }
         let mut rows = Vec::new();
         let rows_with_cells = |g: usize| -> Vec<usize> {
-            (0..def.rows.len()).filter(|&r| !def.is_group(r) && is_descendant(def, r, g)).collect()
+            (0..def.rows.len())
+                .filter(|&r| !def.is_group(r) && is_descendant(def, r, g))
+                .collect()
         };
         for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
             let mut tr = Vec::new();
@@ -179,7 +251,9 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
                 let gid = format!("{t}-r-{}", def.row_def(g).id);
                 let members = rows_with_cells(g);
                 if members.first() == Some(&r) {
-                    let mut c = GridCell::th(def.row_label(g), gid.clone()).span(1, members.len()).headers(&row_headers);
+                    let mut c = GridCell::th(def.row_label(g), gid.clone())
+                        .span(1, members.len())
+                        .headers(&row_headers);
                     c.scope = "rowgroup";
                     tr.push(c);
                 }
@@ -187,7 +261,11 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
             }
             let rid = format!("{t}-r-{}", def.row_def(r).id);
             let depth = def.rows[r].depth;
-            tr.push(GridCell::th(def.row_label(r), rid.clone()).span(label_cols + 1 - depth, 1).headers(&row_headers));
+            tr.push(
+                GridCell::th(def.row_label(r), rid.clone())
+                    .span(label_cols + 1 - depth, 1)
+                    .headers(&row_headers),
+            );
             row_headers.push(rid);
             for (c, ch) in col_headers.iter().enumerate() {
                 let mut h = row_headers.clone();
@@ -197,9 +275,21 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
             rows.push(tr);
         }
         bodies.push(rows);
-        return Grid { id: t.clone(), caption: def.caption.clone(), head, bodies, columns: label_cols + block.columns.len() };
+        return Grid {
+            id: t.clone(),
+            caption: def.caption.clone(),
+            head,
+            bodies,
+            columns: label_cols + block.columns.len(),
+        };
     }
-    Grid { id: t.clone(), caption: def.caption.clone(), head: Vec::new(), bodies, columns: 0 }
+    Grid {
+        id: t.clone(),
+        caption: def.caption.clone(),
+        head: Vec::new(),
+        bodies,
+        columns: 0,
+    }
 }
 
 fn is_descendant(def: &TableDef, r: usize, g: usize) -> bool {
@@ -233,8 +323,15 @@ fn transposed(def: &TableDef, data: &TableData) -> Grid {
                 let gid = format!("{t}-g-{g}");
                 if !seen_groups.contains(g) {
                     seen_groups.push(g.clone());
-                    let members = rows.iter().filter(|&&x| def.row_def(x).group.as_ref() == Some(g)).count();
-                    let label = block.column_groups.iter().find(|x| &x.id == g).map_or(g.as_str(), |x| x.label.as_str());
+                    let members = rows
+                        .iter()
+                        .filter(|&&x| def.row_def(x).group.as_ref() == Some(g))
+                        .count();
+                    let label = block
+                        .column_groups
+                        .iter()
+                        .find(|x| &x.id == g)
+                        .map_or(g.as_str(), |x| x.label.as_str());
                     let mut c = GridCell::th(label, gid.clone()).span(members * n, 1);
                     c.scope = "colgroup";
                     head[0].push(c);
@@ -243,19 +340,31 @@ fn transposed(def: &TableDef, data: &TableData) -> Grid {
             }
             None => (Vec::new(), 0),
         };
-        let mut c = GridCell::th(d.label.clone(), rid.clone()).span(n, 1).headers(&h);
+        let mut c = GridCell::th(d.label.clone(), rid.clone())
+            .span(n, 1)
+            .headers(&h);
         c.scope = "colgroup";
         head[level].push(c);
         h.push(rid.clone());
         for (ci, col) in block.columns.iter().enumerate() {
             let cid = format!("{t}-r-{}-c-{}", d.id, col.id);
-            head[level + 1].push(GridCell::th(col.label.clone(), cid.clone()).span(1, levels - level - 1).headers(&h));
+            head[level + 1].push(
+                GridCell::th(col.label.clone(), cid.clone())
+                    .span(1, levels - level - 1)
+                    .headers(&h),
+            );
             let mut hh = h.clone();
             hh.push(cid);
             body.push(data_cell(def, data, CellRef { row: r, col: ci }, &hh, 1));
         }
     }
-    Grid { id: t.clone(), caption: def.caption.clone(), head, bodies: vec![vec![body]], columns: width }
+    Grid {
+        id: t.clone(),
+        caption: def.caption.clone(),
+        head,
+        bodies: vec![vec![body]],
+        columns: width,
+    }
 }
 
 #[cfg(test)]
@@ -277,11 +386,17 @@ mod tests {
         assert_eq!(g.columns, 10);
         assert_eq!(g.bodies[0].len(), 25);
         // 三、本年度办理结果 spans the 21 leaves and （七）总计.
-        let results = g.bodies[0][2].iter().find(|c| c.text == "三、本年度办理结果").unwrap();
+        let results = g.bodies[0][2]
+            .iter()
+            .find(|c| c.text == "三、本年度办理结果")
+            .unwrap();
         assert_eq!(results.rowspan, 22);
         let new = &g.bodies[0][0];
         assert_eq!(new[0].colspan, 3);
-        assert_eq!(new[1].headers, "applications-r-new applications-ch applications-c-natural_person");
+        assert_eq!(
+            new[1].headers,
+            "applications-r-new applications-ch applications-c-natural_person"
+        );
         let commercial = &new[2];
         assert!(commercial.headers.contains("applications-g-legal_person"));
     }
@@ -326,7 +441,10 @@ mod tests {
         let (_, apps) = f.table("applications").unwrap();
         assert_eq!(apps.leaves().len(), 19);
         let g = build(apps, &TableData::empty(apps));
-        let results = g.bodies[0][2].iter().find(|c| c.text == "三、本年度办理结果").unwrap();
+        let results = g.bodies[0][2]
+            .iter()
+            .find(|c| c.text == "三、本年度办理结果")
+            .unwrap();
         assert_eq!(results.rowspan, 20);
     }
 }

@@ -30,12 +30,21 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn edge_char<'a>(node: &'a AstNode<'a>, last: bool) -> Option<char> {
-    let texts: Vec<&'a AstNode<'a>> = node.descendants().filter(|n| matches!(n.data().value, NodeValue::Text(_))).collect();
+    let texts: Vec<&'a AstNode<'a>> = node
+        .descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::Text(_)))
+        .collect();
     let pick = if last { texts.last() } else { texts.first() };
     let n = pick?;
     let data = n.data();
     match &data.value {
-        NodeValue::Text(t) => if last { t.chars().last() } else { t.chars().next() },
+        NodeValue::Text(t) => {
+            if last {
+                t.chars().last()
+            } else {
+                t.chars().next()
+            }
+        }
         _ => None,
     }
 }
@@ -45,7 +54,10 @@ pub fn to_html(markdown: &str) -> String {
     let arena = Arena::new();
     let opts = options();
     let root = parse_document(&arena, markdown, &opts);
-    let soft: Vec<&AstNode> = root.descendants().filter(|n| matches!(n.data().value, NodeValue::SoftBreak)).collect();
+    let soft: Vec<&AstNode> = root
+        .descendants()
+        .filter(|n| matches!(n.data().value, NodeValue::SoftBreak))
+        .collect();
     for n in soft {
         let before = n.previous_sibling().and_then(|p| edge_char(p, true));
         let after = n.next_sibling().and_then(|p| edge_char(p, false));
@@ -67,7 +79,10 @@ mod tests {
     #[test]
     fn chinese_bold_next_to_fullwidth_punctuation() {
         let html = to_html("**（一）主动公开情况。**2022年，本镇……\n");
-        assert!(html.contains("<strong>（一）主动公开情况。</strong>2022年"), "{html}");
+        assert!(
+            html.contains("<strong>（一）主动公开情况。</strong>2022年"),
+            "{html}"
+        );
         let html = to_html("根据**《条例》**规定\n");
         assert!(html.contains("根据<strong>《条例》</strong>规定"), "{html}");
     }
@@ -82,7 +97,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped() {
-        let html = to_html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n");
+        let html = to_html(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");

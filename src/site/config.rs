@@ -44,6 +44,10 @@ pub struct Portal {
     pub site_name: Option<String>,
     pub site_domain: Option<String>,
     pub site_id_code: Option<String>,
+    /// `ColumnName` of the index pages (栏目名称); default: the page's own name.
+    pub column_name: Option<String>,
+    /// `ColumnType` of the index pages (栏目类别), e.g. 信息公开.
+    pub column_type: Option<String>,
     /// 主办单位
     pub host: Option<String>,
     /// ICP备案号
@@ -71,12 +75,28 @@ impl SiteConfig {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Diagnostic::error(
                 "S001",
-                Msg::new(format!("无法读取 {}：{e}（站点根目录应有 site.toml）", path.display()), format!("cannot read {}: {e} (a site root has a site.toml)", path.display())),
+                Msg::new(
+                    format!(
+                        "无法读取 {}：{e}（站点根目录应有 site.toml）",
+                        path.display()
+                    ),
+                    format!(
+                        "cannot read {}: {e} (a site root has a site.toml)",
+                        path.display()
+                    ),
+                ),
             )
         })?;
-        let mut cfg: SiteConfig = toml::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
-            Diagnostic::error("S002", Msg::new(format!("site.toml 有误：{e}"), format!("site.toml is invalid: {e}")))
-        })?;
+        let mut cfg: SiteConfig =
+            toml::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| {
+                Diagnostic::error(
+                    "S002",
+                    Msg::new(
+                        format!("site.toml 有误：{e}"),
+                        format!("site.toml is invalid: {e}"),
+                    ),
+                )
+            })?;
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
         }

@@ -1,12 +1,18 @@
 //! Site assembly: load every report, check them, and lay out the pages.
 
+pub mod chart;
 pub mod config;
+pub mod data;
+pub mod feeds;
+pub mod index;
+pub mod pages;
+pub mod regions;
+pub mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::Context;
 
 use crate::check;
@@ -16,6 +22,7 @@ use crate::format::{CellRef, FormatDef, Registry};
 use crate::render::Theme;
 
 pub use config::SiteConfig;
+use summary::Summary;
 
 /// Everything read from a site folder, checked.
 pub struct Site {
@@ -36,15 +43,27 @@ impl Site {
 pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
     let mut registry = Registry::builtin();
     let dir = root.join("formats");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return registry };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return registry;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
     paths.sort();
     for p in paths {
-        match std::fs::read_to_string(&p).map_err(|e| e.to_string()).and_then(|t| FormatDef::from_toml(&t)) {
+        match std::fs::read_to_string(&p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| FormatDef::from_toml(&t))
+        {
             Ok(def) => registry.add(def),
             Err(e) => diags.push(Diagnostic::error(
                 "S010",
-                Msg::new(format!("格式定义 {} 有误：{e}", p.display()), format!("format definition {} is invalid: {e}", p.display())),
+                Msg::new(
+                    format!("格式定义 {} 有误：{e}", p.display()),
+                    format!("format definition {} is invalid: {e}", p.display()),
+                ),
             )),
         }
     }
@@ -75,8 +94,15 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         reports.extend(r);
     }
     diagnostics.extend(duplicates(&reports));
+    diagnostics.extend(regions::resolve(&config, &reports).1);
     diagnostics.sort_by_key(Diagnostic::sort_key);
-    Ok(Site { root: root.to_path_buf(), config, registry, reports, diagnostics })
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        registry,
+        reports,
+        diagnostics,
+    })
 }
 
 /// Two files for the same township and year: an error naming both.
@@ -89,12 +115,22 @@ fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     "E050",
                     Msg::new(
-                        format!("{} {} 年度的报告有两份：{} 和 {}", r.meta.township, r.meta.year, first.file.rel, r.file.rel),
-                        format!("two reports for {} {}: {} and {}", r.meta.township, r.meta.year, first.file.rel, r.file.rel),
+                        format!(
+                            "{} {} 年度的报告有两份：{} 和 {}",
+                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
+                        ),
+                        format!(
+                            "two reports for {} {}: {} and {}",
+                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
+                        ),
                     ),
                 )
                 .at(&r.file, r.meta.loc("year"))
-                .related(&first.file, first.meta.loc("year"), Msg::new("另一份在这里", "the other one is here")),
+                .related(
+                    &first.file,
+                    first.meta.loc("year"),
+                    Msg::new("另一份在这里", "the other one is here"),
+                ),
             ),
             None => {
                 seen.insert((r.meta.slug.as_str(), r.meta.year), r);
@@ -123,7 +159,13 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
     ("其他处理", &["applications.other_handling.total"]),
     ("结转下年度", &["applications.carried_forward.total"]),
     ("行政复议", &["reviews.review.total"]),
-    ("行政诉讼", &["reviews.litigation_direct.total", "reviews.litigation_after_review.total"]),
+    (
+        "行政诉讼",
+        &[
+            "reviews.litigation_direct.total",
+            "reviews.litigation_after_review.total",
+        ],
+    ),
 ];
 
 /// One summary figure of a report, or `None` when its format lacks the cell.
@@ -136,7 +178,11 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
         let (row_id, col_id) = rest.rsplit_once('.')?;
         let (def, data) = report.table(table)?;
         let row = def.row_by_id(row_id)?;
-        let rows: Vec<usize> = if def.is_group(row) { def.children(row).collect() } else { vec![row] };
+        let rows: Vec<usize> = if def.is_group(row) {
+            def.children(row).collect()
+        } else {
+            vec![row]
+        };
         for r in rows {
             let col = def.col_by_id(r, col_id)?;
             total += data.int(def, CellRef { row: r, col });
@@ -145,125 +191,204 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     Some(total)
 }
 
-#[derive(Serialize, Clone)]
-struct ReportLink {
-    year: u16,
-    township: String,
-    slug: String,
-    title: String,
-    url: String,
-    figures: Vec<String>,
-}
-
-fn link(r: &Report) -> ReportLink {
-    ReportLink {
-        year: r.meta.year,
-        township: r.meta.township.clone(),
-        slug: r.meta.slug.clone(),
-        title: r.meta.title.clone(),
-        url: format!("{}/{}/index.html", r.meta.year, r.meta.slug),
-        figures: SUMMARY.iter().map(|(_, cells)| summary_value(r, cells).map_or_else(|| "—".to_string(), |v| v.to_string())).collect(),
-    }
-}
-
 /// Relative prefix from a page at `path` back to the site root.
 fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-fn page_ctx(site: &SiteConfig, years: &[u16], path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", site);
-    ctx.insert("nav", &serde_json::json!({ "years": years }));
-    let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
-    ctx.insert("page", &serde_json::json!({ "root": root_prefix(path), "path": path, "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() } }));
-    ctx
+/// What every page's template context shares: the site and its navigation.
+pub struct PageCtx<'a> {
+    pub cfg: &'a SiteConfig,
+    /// Every year with a report, newest first.
+    pub years: Vec<u16>,
+}
+
+impl PageCtx<'_> {
+    /// The context of the page at `path`. `column`: the page's own name, used
+    /// for the portal's `ColumnName` tag on index pages (`index`).
+    pub fn ctx(&self, path: &str, column: &str, index: bool) -> Context {
+        let site = self.cfg;
+        let mut ctx = Context::new();
+        ctx.insert("site", site);
+        ctx.insert("nav", &serde_json::json!({ "years": self.years }));
+        let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "root": root_prefix(path), "path": path, "index": index, "column": column,
+                "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() },
+            }),
+        );
+        ctx
+    }
 }
 
 /// Render every page of the site. `drafts`: include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    let reports: Vec<&Report> = site.reports.iter().filter(|r| drafts || !r.meta.draft).collect();
-    let years: Vec<u16> = reports.iter().map(|r| r.meta.year).collect::<BTreeSet<_>>().into_iter().rev().collect();
+    let reports: Vec<&Report> = site
+        .reports
+        .iter()
+        .filter(|r| drafts || !r.meta.draft)
+        .collect();
+    let years: Vec<u16> = reports
+        .iter()
+        .map(|r| r.meta.year)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let cfg = &site.config;
+    let pc = PageCtx { cfg, years };
+    // Region slugs were checked (and their problems reported) by `load`.
+    let (regions, _) = regions::resolve(cfg, &site.reports);
 
-    let pages: Vec<Result<OutFile, Diagnostic>> = reports
+    let rendered: Vec<pages::Rendered> = reports
         .par_iter()
-        .map(|r| {
-            let path = format!("{}/{}/index.html", r.meta.year, r.meta.slug);
-            let mut ctx = page_ctx(cfg, &years, &path);
-            let body = theme.report_body(r)?;
-            ctx.insert(
-                "report",
-                &serde_json::json!({
-                    "title": r.meta.title, "organ": r.meta.organ, "township": r.meta.township, "slug": r.meta.slug,
-                    "region": r.meta.region, "year": r.meta.year, "published": r.meta.published.map(|d| d.to_string()),
-                    "index_no": r.meta.index_no, "format": r.format.id, "body": body,
-                }),
-            );
-            Ok(OutFile { path, bytes: theme.render("report.html", &ctx)?.into_bytes() })
-        })
+        .map(|r| pages::report(r, Summary::of(r, &regions), theme, &pc))
         .collect();
 
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for p in pages {
+    let mut entries: Vec<(&Report, Summary, data::FigureRow)> = Vec::with_capacity(rendered.len());
+    for (r, x) in reports.iter().zip(rendered) {
+        match x.html {
+            Ok(f) => out.push(f),
+            Err(d) => errors.push(d),
+        }
+        out.push(x.json);
+        entries.push((r, x.summary, x.figures));
+    }
+    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
+    let summaries: Vec<&Summary> = entries.iter().map(|(_, s, _)| s).collect();
+
+    let mut pages: Vec<(String, &str, String, serde_json::Value)> = Vec::new();
+    let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
+    let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
+    let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
+    for s in &summaries {
+        by_year.entry(s.year).or_default().push(s);
+        by_township.entry(s.slug.as_str()).or_default().push(s);
+        if let (Some(n), Some(slug)) = (s.region.as_deref(), s.region_slug.as_deref()) {
+            by_region.entry((slug, n)).or_default().push(s);
+        }
+    }
+    for (year, rs) in &by_year {
+        pages.push((
+            format!("{year}/index.html"),
+            "year.html",
+            format!("{year}年度"),
+            serde_json::json!({ "year": year, "summary": index::summary_table(*year, rs) }),
+        ));
+    }
+    for (slug, rs) in &by_township {
+        let t = index::township(slug, rs);
+        let name = t["name"].as_str().unwrap_or_default().to_string();
+        pages.push((
+            format!("townships/{slug}/index.html"),
+            "township.html",
+            name,
+            serde_json::json!({ "township": t }),
+        ));
+    }
+    for ((slug, name), rs) in &by_region {
+        pages.push((
+            format!("regions/{slug}/index.html"),
+            "region.html",
+            name.to_string(),
+            serde_json::json!({ "region": index::region(name, slug, rs) }),
+        ));
+    }
+    pages.push((
+        "index.html".into(),
+        "home.html",
+        "首页".into(),
+        serde_json::json!({ "home": index::home(&summaries) }),
+    ));
+    pages.push((
+        "404.html".into(),
+        "404.html",
+        "页面不存在".into(),
+        serde_json::json!({}),
+    ));
+    let index_pages: Vec<Result<OutFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|(path, template, column, extra)| {
+            let mut ctx = pc.ctx(path, column, *template != "404.html");
+            if let Some(m) = extra.as_object() {
+                for (k, v) in m {
+                    ctx.insert(k.clone(), v);
+                }
+            }
+            Ok(OutFile {
+                path: path.clone(),
+                bytes: theme.render(template, &ctx)?.into_bytes(),
+            })
+        })
+        .collect();
+    for p in index_pages {
         match p {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
         }
     }
-
-    let mut by_year: BTreeMap<u16, Vec<&Report>> = BTreeMap::new();
-    let mut by_township: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
-    for r in &reports {
-        by_year.entry(r.meta.year).or_default().push(r);
-        by_township.entry(r.meta.slug.as_str()).or_default().push(r);
-    }
-    let columns: Vec<&str> = SUMMARY.iter().map(|(l, _)| *l).collect();
-    let mut push = |path: String, template: &str, extra: &[(&str, serde_json::Value)]| {
-        let mut ctx = page_ctx(cfg, &years, &path);
-        for (k, v) in extra {
-            ctx.insert(k.to_string(), v);
-        }
-        match theme.render(template, &ctx) {
-            Ok(html) => out.push(OutFile { path, bytes: html.into_bytes() }),
-            Err(d) => errors.push(d),
-        }
-    };
-    for (year, mut rs) in by_year.clone() {
-        rs.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
-        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
-        let totals: Vec<String> = SUMMARY
-            .iter()
-            .map(|(_, cells)| {
-                let vals: Vec<Option<i128>> = rs.iter().map(|r| summary_value(r, cells)).collect();
-                vals.iter().flatten().sum::<i128>().to_string()
-            })
-            .collect();
-        push(
-            format!("{year}/index.html"),
-            "year.html",
-            &[("year", year.into()), ("reports", serde_json::to_value(&links).unwrap_or_default()), ("columns", serde_json::to_value(&columns).unwrap_or_default()), ("totals", serde_json::to_value(&totals).unwrap_or_default())],
-        );
-    }
-    let mut townships = Vec::new();
-    for (slug, mut rs) in by_township {
-        rs.sort_by_key(|r| r.meta.year);
-        let name = rs.last().map(|r| r.meta.township.clone()).unwrap_or_default();
-        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
-        townships.push(serde_json::json!({ "slug": slug, "name": name }));
-        push(format!("townships/{slug}/index.html"), "township.html", &[("township", serde_json::json!({ "slug": slug, "name": name, "reports": links }))]);
-    }
-    let year_list: Vec<serde_json::Value> = by_year.iter().rev().map(|(y, rs)| serde_json::json!({ "year": y, "count": rs.len() })).collect();
-    push("index.html".into(), "home.html", &[("years", year_list.into()), ("townships", townships.into())]);
-    push("404.html".into(), "404.html", &[]);
-
     if !errors.is_empty() {
         return Err(errors);
     }
+
+    out.extend(open_data(cfg, &entries, &by_year, &summaries));
+    let html_paths: Vec<String> = out
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut html_paths: Vec<&str> = html_paths.iter().map(String::as_str).collect();
+    html_paths.sort();
+    let lastmod: BTreeMap<String, String> = summaries
+        .iter()
+        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
+        .collect();
+    out.push(feeds::sitemap(cfg, &html_paths, &|p| {
+        lastmod.get(p).cloned()
+    }));
+    out.push(feeds::atom(cfg, &summaries));
+    out.push(feeds::robots(cfg));
     for (name, bytes) in &theme.statics {
-        out.push(OutFile { path: format!("static/{name}"), bytes: bytes.clone() });
+        out.push(OutFile {
+            path: format!("static/{name}"),
+            bytes: bytes.clone(),
+        });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// The year CSV files, the field dictionary, the report list and the package.
+fn open_data(
+    cfg: &SiteConfig,
+    entries: &[(&Report, Summary, data::FigureRow)],
+    by_year: &BTreeMap<u16, Vec<&Summary>>,
+    summaries: &[&Summary],
+) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    let mut resources = Vec::new();
+    for year in by_year.keys() {
+        let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
+            .iter()
+            .filter(|(_, s, _)| s.year == *year)
+            .map(|(r, s, f)| (*r, s, f))
+            .collect();
+        out.push(data::year_csv(*year, &rows, cfg));
+        resources.push(data::year_resource(*year, &rows));
+    }
+    let mut formats: Vec<&FormatDef> = Vec::new();
+    for (r, _, _) in entries {
+        if !formats.iter().any(|f| f.id == r.format.id) {
+            formats.push(&r.format);
+        }
+    }
+    formats.sort_by(|a, b| a.id.cmp(&b.id));
+    out.push(data::fields_csv(&formats));
+    out.push(data::reports_json(summaries, cfg));
+    out.push(data::datapackage(resources, cfg));
+    out
 }
