@@ -205,7 +205,9 @@ pub struct PageCtx<'a> {
 
 impl PageCtx<'_> {
     /// The context of the page at `path`. `column`: the page's own name, used
-    /// for the portal's `ColumnName` tag on index pages (`index`).
+    /// for the portal's `ColumnName` tag on index pages (`index`). Links are
+    /// relative, except on `404.html`: the server shows it at any depth, so
+    /// its links start from `base_url`.
     pub fn ctx(&self, path: &str, column: &str, index: bool) -> Context {
         let site = self.cfg;
         let mut ctx = Context::new();
@@ -215,7 +217,7 @@ impl PageCtx<'_> {
         ctx.insert(
             "page",
             &serde_json::json!({
-                "root": root_prefix(path), "path": path, "index": index, "column": column,
+                "root": if path == "404.html" { site.base_url.clone() } else { root_prefix(path) }, "path": path, "index": index, "column": column,
                 "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() },
             }),
         );
