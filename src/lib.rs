@@ -6,10 +6,20 @@
 //! [`check`] (diagnostics) → [`render`] (Tera contexts and pages) →
 //! [`site`] (index pages, assembly) → [`output`] (one atomic write).
 
+// Input must never panic the tool: no unwrap/expect outside tests (enforced by
+// `cargo clippy` in CI). Diagnostics are deliberately rich values, so large
+// `Err` variants are expected.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod content;
 pub mod diag;
 pub mod format;
+pub mod init;
 pub mod output;
 pub mod render;
 pub mod site;

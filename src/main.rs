@@ -48,6 +48,31 @@ enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
+    /// Start a new site in DIR (新建站点)
+    Init {
+        dir: PathBuf,
+        /// Year of the first report (第一份报告的年度), default last year
+        #[arg(long)]
+        year: Option<u16>,
+    },
+    /// Write next year's report for a township, prefilled from its last one (新建报告，按上年预填)
+    New {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Short name of the township or body (乡镇、单位简称)
+        #[arg(long)]
+        township: String,
+        /// URL name (网址名), e.g. pingan; default: last year's
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long)]
+        year: u16,
+        #[arg(long)]
+        region: Option<String>,
+        /// Full name of the reporting body (发布机构); default: last year's
+        #[arg(long)]
+        organ: Option<String>,
+    },
     /// Check every report; write nothing (只核对，不生成)
     Check {
         #[arg(long, default_value = ".")]
@@ -120,6 +145,61 @@ fn main() -> ExitCode {
                         ),
                     }
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir, year } => {
+            let year = year.unwrap_or_else(|| nianbao::content::meta::this_year() - 1);
+            match nianbao::init::init(&dir, year) {
+                Ok(files) => {
+                    for f in files {
+                        eprintln!("已创建 {}", f.display());
+                    }
+                    eprintln!(
+                        "下一步：编辑报告后运行 nianbao build --root {}",
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprint!("{}", diag::render_human(&[d], Lang::Zh, color));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::New {
+            root,
+            township,
+            slug,
+            year,
+            region,
+            organ,
+        } => {
+            let opts = nianbao::init::NewOptions {
+                root,
+                township,
+                slug,
+                year,
+                region,
+                organ,
+            };
+            match nianbao::init::new_report(&opts) {
+                Ok(created) => {
+                    eprintln!("已创建 {}", created.path.display());
+                    match &created.from {
+                        Some(from) => {
+                            eprintln!("按 {from} 预填：");
+                            for line in &created.prefilled {
+                                eprintln!("  {line}");
+                            }
+                        }
+                        None => eprintln!("没有找到往年的报告，各表均为 0。"),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    eprint!("{}", diag::render_human(&[d], Lang::Zh, color));
+                    ExitCode::from(2)
                 }
             }
         }

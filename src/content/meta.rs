@@ -112,7 +112,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// The current year, for the "year out of range" check.
-fn this_year() -> u16 {
+pub fn this_year() -> u16 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

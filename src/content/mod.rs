@@ -8,6 +8,7 @@
 pub mod body;
 pub mod meta;
 pub mod table;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -121,8 +122,10 @@ pub fn is_editor_temp(name: &str) -> bool {
 }
 
 /// Decode a file's bytes: UTF-8 (a BOM is dropped), CRLF folded to LF.
-/// Anything else is refused with a diagnostic that says how to convert it.
-pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<String, Msg> {
+/// GBK/GB18030 — what many Windows editors in China still save — is read
+/// transparently and the author is told (the `Msg` beside the text).
+/// Binary files are refused.
+pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<(String, Option<Msg>), Msg> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err(Msg::new(
@@ -130,18 +133,34 @@ pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<String, Msg> {
             format!("{file_for_errors} is not a text file (it contains binary data)"),
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(if s.contains('\r') {
+    let fold = |s: &str| {
+        if s.contains('\r') {
             s.replace("\r\n", "\n").replace('\r', "\n")
         } else {
             s.to_string()
-        }),
-        Err(_) => Err(Msg::new(
+        }
+    };
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((fold(s), None));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(s) => Ok((
+            fold(&s),
+            Some(Msg::new(
+                format!(
+                    "{file_for_errors} 是 GBK/GB18030 编码，已按此读取；建议另存为 UTF-8（如：iconv -f GB18030 -t UTF-8 原文件 > 新文件）"
+                ),
+                format!(
+                    "{file_for_errors} is GBK/GB18030-encoded and was read as such; consider saving it as UTF-8 (iconv -f GB18030 -t UTF-8 old > new)"
+                ),
+            )),
+        )),
+        None => Err(Msg::new(
             format!(
-                "{file_for_errors} 不是 UTF-8 编码（看起来是 GBK/GB18030）。请另存为 UTF-8，例如：iconv -f GB18030 -t UTF-8 原文件 > 新文件"
+                "{file_for_errors} 既不是 UTF-8 也不是 GBK 编码的文本，无法读取；请用文本编辑器另存为 UTF-8"
             ),
             format!(
-                "{file_for_errors} is not UTF-8 (it looks like GBK/GB18030). Save it as UTF-8, e.g.: iconv -f GB18030 -t UTF-8 old > new"
+                "{file_for_errors} is neither UTF-8 nor GBK text; save it as UTF-8 in a text editor"
             ),
         )),
     }
@@ -179,7 +198,7 @@ pub fn parse(
     registry: &Registry,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let text = match decode(bytes, rel) {
+    let (text, note) = match decode(bytes, rel) {
         Ok(t) => t,
         Err(msg) => {
             let file = Arc::new(SourceFile {
@@ -196,6 +215,9 @@ pub fn parse(
         path: path.to_path_buf(),
         text,
     });
+    if let Some(note) = note {
+        diags.push(Diagnostic::warning("E011", note).at(&file, None));
+    }
     let Some(split) = body::split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };

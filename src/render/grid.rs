@@ -159,8 +159,18 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
 
 fn matrix(def: &TableDef, data: &TableData) -> Grid {
     let t = &def.id;
-    let mut bodies = Vec::new();
-    for (b, block) in def.blocks.iter().enumerate() {
+    // A matrix table is one block: a row tree against a column tree.
+    let b = 0;
+    let Some(block) = def.blocks.first() else {
+        return Grid {
+            id: t.clone(),
+            caption: def.caption.clone(),
+            head: Vec::new(),
+            bodies: Vec::new(),
+            columns: 0,
+        };
+    };
+    {
         let label_cols = (0..def.rows.len())
             .filter(|&r| def.rows[r].block == b)
             .map(|r| def.rows[r].depth)
@@ -274,21 +284,13 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
             }
             rows.push(tr);
         }
-        bodies.push(rows);
-        return Grid {
+        Grid {
             id: t.clone(),
             caption: def.caption.clone(),
             head,
-            bodies,
+            bodies: vec![rows],
             columns: label_cols + block.columns.len(),
-        };
-    }
-    Grid {
-        id: t.clone(),
-        caption: def.caption.clone(),
-        head: Vec::new(),
-        bodies,
-        columns: 0,
+        }
     }
 }
 

@@ -137,10 +137,22 @@ pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig) -> OutFile {
     }
 }
 
+/// Pretty JSON with `<`, `>` and `&` written as `\u003c` … (they can only
+/// occur inside strings), so an author's markup stays inert even when a
+/// careless portal embeds the file in a page. Parsers read the same text.
 fn pretty(v: &Json) -> Vec<u8> {
-    let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
-    b.push(b'\n');
-    b
+    let text = serde_json::to_string_pretty(v).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out.push('\n');
+    out.into_bytes()
 }
 
 /// A report's figures as CSV texts, in its format's cell order (computed
@@ -156,6 +168,17 @@ pub fn figure_row(r: &Report) -> FigureRow {
         texts.extend(cells(def).map(|at| data.cell(def, at).map(csv_text).unwrap_or_default()));
     }
     FigureRow { texts }
+}
+
+/// A text field of a year CSV: a leading `=`, `+`, `-` or `@` would make a
+/// spreadsheet program run it as a formula, so such text gets a leading `'`
+/// (the OWASP advice). Figures are never touched (`-2` is a real 本年增/减).
+pub fn csv_text_field(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// One CSV field, quoted when it must be (RFC 4180).
@@ -245,10 +268,10 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteC
     for (r, s, fig) in rows {
         let lead = [
             s.year.to_string(),
-            s.township.clone(),
+            csv_text_field(&s.township),
             s.slug.clone(),
-            s.organ.clone(),
-            s.region.clone().unwrap_or_default(),
+            csv_text_field(&s.organ),
+            csv_text_field(s.region.as_deref().unwrap_or_default()),
             s.published.map(|d| d.to_string()).unwrap_or_default(),
             s.format.clone(),
             abs_url(cfg, &s.url()),
@@ -439,6 +462,20 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn formulas_are_defused_and_markup_escaped_in_json() {
+        assert_eq!(csv_text_field("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_text_field("平安镇"), "平安镇");
+        let b = pretty(&json!({ "organ": "<script>&" }));
+        let text = String::from_utf8(b).unwrap();
+        assert!(
+            !text.contains('<') && text.contains("\\u003cscript\\u003e\\u0026"),
+            "{text}"
+        );
+        let back: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["organ"], "<script>&");
     }
 
     #[test]
