@@ -14,14 +14,11 @@ fn site() -> &'static Built {
     SITE.get_or_init(|| common::build("site_index", |_| {}))
 }
 
-/// Rows of a summary table: row header text → its `td.num` figures.
-fn table_rows(
-    doc: &scraper::Html,
-    table: &str,
-) -> (
-    Vec<(String, Option<String>, Vec<Option<i128>>)>,
-    Vec<Option<i128>>,
-) {
+/// A body row: header text, its link, its figures.
+type Row = (String, Option<String>, Vec<Option<i128>>);
+
+/// Rows of a summary table (row header, link, `td.num` figures) and the 合计 row.
+fn table_rows(doc: &scraper::Html, table: &str) -> (Vec<Row>, Vec<Option<i128>>) {
     let t = doc
         .select(&sel(table))
         .next()

@@ -379,13 +379,14 @@ pub fn year_resource(year: u16, rows: &[(&Report, &Summary, &FigureRow)]) -> Jso
     for (id, has) in &cols.ids {
         let (title, ty) = field_meta(&cols.formats, id).unwrap_or_else(|| (id.clone(), "string"));
         let mut f = json!({ "name": id, "title": title, "type": ty });
-        if mixed && has.len() < cols.formats.len() {
-            if let Some(m) = f.as_object_mut() {
-                m.insert(
-                    "description".into(),
-                    json!(format!("仅 {} 格式的报告有此项，其他报告此列留空（不是 0） / only reports in {} have this cell; empty for the others", has.join("、"), has.join(", "))),
-                );
-            }
+        if mixed
+            && has.len() < cols.formats.len()
+            && let Some(m) = f.as_object_mut()
+        {
+            m.insert(
+                "description".into(),
+                json!(format!("仅 {} 格式的报告有此项，其他报告此列留空（不是 0） / only reports in {} have this cell; empty for the others", has.join("、"), has.join(", "))),
+            );
         }
         fields.push(f);
     }
@@ -441,10 +442,10 @@ pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
     if let (Some(d), Some(m)) = (&cfg.description, doc.as_object_mut()) {
         m.insert("description".into(), json!(d));
     }
-    if cfg.base_url.starts_with("http") {
-        if let Some(m) = doc.as_object_mut() {
-            m.insert("homepage".into(), json!(cfg.base_url));
-        }
+    if cfg.base_url.starts_with("http")
+        && let Some(m) = doc.as_object_mut()
+    {
+        m.insert("homepage".into(), json!(cfg.base_url));
     }
     OutFile {
         path: "datapackage.json".into(),

@@ -121,7 +121,9 @@ pub fn region(name: &str, slug: &str, rows: &[&Summary]) -> Json {
             })
         })
         .collect();
-    let mut towns: BTreeMap<&str, (&str, Vec<(u16, String)>)> = BTreeMap::new();
+    // slug → (latest name, [(year, url)])
+    type Town<'a> = (&'a str, Vec<(u16, String)>);
+    let mut towns: BTreeMap<&str, Town> = BTreeMap::new();
     for s in rows {
         let e = towns
             .entry(s.slug.as_str())
@@ -141,6 +143,76 @@ pub fn region(name: &str, slug: &str, rows: &[&Summary]) -> Json {
         "any_partial": rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
         "formats": formats(rows),
     })
+}
+
+/// An index page to render: where, with which template, its `ColumnName`,
+/// and the template variables.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub column: String,
+    pub vars: Json,
+}
+
+/// Every index page of the site: years, townships, regions, home and 404.
+/// `all` sorted by year and slug.
+pub fn pages(all: &[&Summary]) -> Vec<Page> {
+    let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
+    let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
+    let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
+    for s in all {
+        by_year.entry(s.year).or_default().push(s);
+        by_township.entry(s.slug.as_str()).or_default().push(s);
+        if let (Some(n), Some(slug)) = (s.region.as_deref(), s.region_slug.as_deref()) {
+            by_region.entry((slug, n)).or_default().push(s);
+        }
+    }
+    let page = |path: String, template, column: String, vars| Page {
+        path,
+        template,
+        column,
+        vars,
+    };
+    let mut out = Vec::new();
+    for (year, rs) in &by_year {
+        out.push(page(
+            format!("{year}/index.html"),
+            "year.html",
+            format!("{year}年度"),
+            json!({ "year": year, "summary": summary_table(*year, rs) }),
+        ));
+    }
+    for (slug, rs) in &by_township {
+        let t = township(slug, rs);
+        let name = t["name"].as_str().unwrap_or_default().to_string();
+        out.push(page(
+            format!("townships/{slug}/index.html"),
+            "township.html",
+            name,
+            json!({ "township": t }),
+        ));
+    }
+    for ((slug, name), rs) in &by_region {
+        out.push(page(
+            format!("regions/{slug}/index.html"),
+            "region.html",
+            name.to_string(),
+            json!({ "region": region(name, slug, rs) }),
+        ));
+    }
+    out.push(page(
+        "index.html".into(),
+        "home.html",
+        "首页".into(),
+        json!({ "home": home(all) }),
+    ));
+    out.push(page(
+        "404.html".into(),
+        "404.html",
+        "页面不存在".into(),
+        json!({}),
+    ));
+    out
 }
 
 /// The home page's lists.

@@ -172,9 +172,7 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
 pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     let mut total = 0;
     for id in cells {
-        let mut parts = id.splitn(2, '.');
-        let table = parts.next()?;
-        let rest = parts.next()?;
+        let (table, rest) = id.split_once('.')?;
         let (row_id, col_id) = rest.rsplit_once('.')?;
         let (def, data) = report.table(table)?;
         let row = def.row_by_id(row_id)?;
@@ -232,26 +230,23 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         .iter()
         .filter(|r| drafts || !r.meta.draft)
         .collect();
-    let years: Vec<u16> = reports
-        .iter()
-        .map(|r| r.meta.year)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
     let cfg = &site.config;
-    let pc = PageCtx { cfg, years };
+    let pc = PageCtx {
+        cfg,
+        years: years.into_iter().rev().collect(),
+    };
     // Region slugs were checked (and their problems reported) by `load`.
     let (regions, _) = regions::resolve(cfg, &site.reports);
 
+    // The one pass over whole reports: page, report.json, summary, CSV row.
     let rendered: Vec<pages::Rendered> = reports
         .par_iter()
         .map(|r| pages::report(r, Summary::of(r, &regions), theme, &pc))
         .collect();
-
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let mut entries: Vec<(&Report, Summary, data::FigureRow)> = Vec::with_capacity(rendered.len());
+    let mut entries: Vec<Entry> = Vec::with_capacity(rendered.len());
     for (r, x) in reports.iter().zip(rendered) {
         match x.html {
             Ok(f) => out.push(f),
@@ -263,72 +258,8 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
     let summaries: Vec<&Summary> = entries.iter().map(|(_, s, _)| s).collect();
 
-    let mut pages: Vec<(String, &str, String, serde_json::Value)> = Vec::new();
-    let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
-    let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
-    let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
-    for s in &summaries {
-        by_year.entry(s.year).or_default().push(s);
-        by_township.entry(s.slug.as_str()).or_default().push(s);
-        if let (Some(n), Some(slug)) = (s.region.as_deref(), s.region_slug.as_deref()) {
-            by_region.entry((slug, n)).or_default().push(s);
-        }
-    }
-    for (year, rs) in &by_year {
-        pages.push((
-            format!("{year}/index.html"),
-            "year.html",
-            format!("{year}年度"),
-            serde_json::json!({ "year": year, "summary": index::summary_table(*year, rs) }),
-        ));
-    }
-    for (slug, rs) in &by_township {
-        let t = index::township(slug, rs);
-        let name = t["name"].as_str().unwrap_or_default().to_string();
-        pages.push((
-            format!("townships/{slug}/index.html"),
-            "township.html",
-            name,
-            serde_json::json!({ "township": t }),
-        ));
-    }
-    for ((slug, name), rs) in &by_region {
-        pages.push((
-            format!("regions/{slug}/index.html"),
-            "region.html",
-            name.to_string(),
-            serde_json::json!({ "region": index::region(name, slug, rs) }),
-        ));
-    }
-    pages.push((
-        "index.html".into(),
-        "home.html",
-        "首页".into(),
-        serde_json::json!({ "home": index::home(&summaries) }),
-    ));
-    pages.push((
-        "404.html".into(),
-        "404.html",
-        "页面不存在".into(),
-        serde_json::json!({}),
-    ));
-    let index_pages: Vec<Result<OutFile, Diagnostic>> = pages
-        .par_iter()
-        .map(|(path, template, column, extra)| {
-            let mut ctx = pc.ctx(path, column, *template != "404.html");
-            if let Some(m) = extra.as_object() {
-                for (k, v) in m {
-                    ctx.insert(k.clone(), v);
-                }
-            }
-            Ok(OutFile {
-                path: path.clone(),
-                bytes: theme.render(template, &ctx)?.into_bytes(),
-            })
-        })
-        .collect();
-    for p in index_pages {
-        match p {
+    for page in index_pages(&index::pages(&summaries), theme, &pc) {
+        match page {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
         }
@@ -336,44 +267,66 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     if !errors.is_empty() {
         return Err(errors);
     }
-
-    out.extend(open_data(cfg, &entries, &by_year, &summaries));
-    let html_paths: Vec<String> = out
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| f.path.clone())
-        .collect();
-    let mut html_paths: Vec<&str> = html_paths.iter().map(String::as_str).collect();
-    html_paths.sort();
-    let lastmod: BTreeMap<String, String> = summaries
-        .iter()
-        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
-        .collect();
-    out.push(feeds::sitemap(cfg, &html_paths, &|p| {
-        lastmod.get(p).cloned()
+    out.extend(open_data(cfg, &entries, &summaries));
+    out.extend(feeds(cfg, &out, &summaries));
+    out.extend(theme.statics.iter().map(|(name, bytes)| OutFile {
+        path: format!("static/{name}"),
+        bytes: bytes.clone(),
     }));
-    out.push(feeds::atom(cfg, &summaries));
-    out.push(feeds::robots(cfg));
-    for (name, bytes) in &theme.statics {
-        out.push(OutFile {
-            path: format!("static/{name}"),
-            bytes: bytes.clone(),
-        });
-    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
+/// A report with what its pass produced, for the files built from all reports.
+type Entry<'a> = (&'a Report, Summary, data::FigureRow);
+
+fn index_pages(
+    specs: &[index::Page],
+    theme: &Theme,
+    pc: &PageCtx,
+) -> Vec<Result<OutFile, Diagnostic>> {
+    specs
+        .par_iter()
+        .map(|p| {
+            let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
+            if let Some(m) = p.vars.as_object() {
+                for (k, v) in m {
+                    ctx.insert(k.clone(), v);
+                }
+            }
+            Ok(OutFile {
+                path: p.path.clone(),
+                bytes: theme.render(p.template, &ctx)?.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// `sitemap.xml` (over the HTML pages in `out`), `atom.xml`, `robots.txt`.
+fn feeds(cfg: &SiteConfig, out: &[OutFile], summaries: &[&Summary]) -> Vec<OutFile> {
+    let mut html: Vec<&str> = out
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    html.sort_unstable();
+    let lastmod: BTreeMap<String, String> = summaries
+        .iter()
+        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
+        .collect();
+    vec![
+        feeds::sitemap(cfg, &html, &|p| lastmod.get(p).cloned()),
+        feeds::atom(cfg, summaries),
+        feeds::robots(cfg),
+    ]
+}
+
 /// The year CSV files, the field dictionary, the report list and the package.
-fn open_data(
-    cfg: &SiteConfig,
-    entries: &[(&Report, Summary, data::FigureRow)],
-    by_year: &BTreeMap<u16, Vec<&Summary>>,
-    summaries: &[&Summary],
-) -> Vec<OutFile> {
+fn open_data(cfg: &SiteConfig, entries: &[Entry], summaries: &[&Summary]) -> Vec<OutFile> {
     let mut out = Vec::new();
     let mut resources = Vec::new();
-    for year in by_year.keys() {
+    let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
+    for year in &years {
         let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
             .iter()
             .filter(|(_, s, _)| s.year == *year)
