@@ -144,6 +144,63 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
 mod tests {
     use super::*;
 
+    fn report(slug: &str, region: &str, region_slug: Option<&str>) -> Report {
+        let reg = crate::format::Registry::builtin();
+        let extra = region_slug
+            .map(|s| format!("region_slug: {s}\n"))
+            .unwrap_or_default();
+        let text = format!(
+            "---\norgan: {slug}镇人民政府\ntownship: {slug}镇\nslug: {slug}\nregion: {region}\n{extra}year: 2021\n---\n"
+        );
+        let path = std::path::PathBuf::from(format!("content/{slug}.md"));
+        crate::content::parse(&format!("content/{slug}.md"), &path, text.as_bytes(), &reg)
+            .0
+            .unwrap()
+    }
+
+    fn config(regions: &[(&str, &str)]) -> SiteConfig {
+        let mut t = String::from("title = \"t\"\n[regions]\n");
+        for (n, s) in regions {
+            t.push_str(&format!("\"{n}\" = \"{s}\"\n"));
+        }
+        toml::from_str(&t).unwrap()
+    }
+
+    #[test]
+    fn site_toml_then_front_matter_then_fallback() {
+        let reports = [
+            report("a", "甲区", Some("jia-fm")),
+            report("b", "乙区", Some("yi")),
+            report("c", "丙区", None),
+            report("d", "甲区", None),
+        ];
+        let (slugs, diags) = resolve(&config(&[("甲区", "jia")]), &reports);
+        assert_eq!(slugs.get("甲区"), Some("jia"));
+        assert_eq!(slugs.get("乙区"), Some("yi"));
+        assert_eq!(slugs.get("丙区"), Some(fallback_slug("丙区").as_str()));
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            vec!["S022", "S020"],
+            "site.toml overrides the front matter (warned); 丙区 falls back (warned)"
+        );
+    }
+
+    #[test]
+    fn two_regions_on_one_slug_is_an_error() {
+        let reports = [
+            report("a", "甲区", Some("same")),
+            report("b", "乙区", Some("same")),
+        ];
+        let (_, diags) = resolve(&config(&[]), &reports);
+        assert!(diags.iter().any(|d| d.code == "S021"
+            && d.is_error()
+            && d.message.zh.contains("甲区")
+            && d.message.zh.contains("乙区")));
+        let (_, diags) = resolve(&config(&[("甲区", "Bad Slug")]), &reports[..1]);
+        assert!(diags.iter().any(|d| d.code == "S023" && d.is_error()));
+    }
+
     #[test]
     fn fallback_is_stable_ascii() {
         let a = fallback_slug("盘山县");
