@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 use crate::content::{Origin, Report, Value};
@@ -69,15 +70,6 @@ fn frictionless_type(k: ValueKind) -> &'static str {
     }
 }
 
-fn json_value(v: &Value) -> Json {
-    match v {
-        Value::Count(n) => json!(n),
-        Value::Signed(n) => json!(n),
-        Value::Amount(d) => json!(d.text),
-        Value::AmountWithUnit(d, _) => json!(d.text),
-    }
-}
-
 /// A cell as the CSV prints it: empty when blank in the original.
 fn csv_text(c: &crate::content::Cell) -> String {
     match c.origin {
@@ -92,67 +84,194 @@ pub fn abs_url(cfg: &SiteConfig, path: &str) -> String {
     format!("{}{path}", cfg.base_url)
 }
 
-/// `report.json` of one report.
-pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig) -> OutFile {
-    let tables: Vec<Json> = r
-        .format
-        .tables
-        .iter()
-        .zip(&r.tables)
-        .map(|(def, data)| {
-            let cells: Vec<Json> = cells(def)
-                .filter_map(|at| {
-                    let c = data.cell(def, at)?;
-                    let kind = def.columns_of(at.row).get(at.col)?.value;
-                    let mut o = json!({
-                        "id": def.cell_id(at),
-                        "labels": def.cell_labels(at),
-                        "kind": kind_name(kind),
-                        "value": json_value(&c.value),
-                        "text": csv_text(c),
-                        "blank": matches!(c.origin, Origin::Blank(_)),
-                        "computed": matches!(c.origin, Origin::Computed),
-                    });
-                    if let (Value::AmountWithUnit(_, unit), Some(m)) = (&c.value, o.as_object_mut())
-                    {
-                        m.insert("unit".into(), json!(unit));
-                    }
-                    Some(o)
-                })
-                .collect();
-            json!({ "id": def.id, "caption": def.caption, "cells": cells })
-        })
-        .collect();
-    let doc = json!({
-        "year": s.year, "township": s.township, "slug": s.slug, "organ": s.organ, "title": s.title,
-        "region": s.region, "region_slug": s.region_slug,
-        "published": s.published.map(|d| d.to_string()), "index_no": s.index_no,
-        "format": { "id": s.format, "name": s.format_name },
-        "url": abs_url(cfg, &s.url()),
-        "tables": tables,
-    });
-    OutFile {
-        path: s.json_url(),
-        bytes: pretty(&doc),
+/// Ids, labels and kinds of every cell of a format, computed once per build
+/// (not once per report: labels are the bulk of the work).
+pub struct Catalog {
+    pub tables: Vec<TableCells>,
+}
+
+pub struct TableCells {
+    pub id: String,
+    pub caption: String,
+    pub cells: Vec<CellInfo>,
+}
+
+pub struct CellInfo {
+    pub at: CellRef,
+    pub id: String,
+    pub labels: [String; 2],
+    pub kind: ValueKind,
+}
+
+impl Catalog {
+    pub fn of(format: &FormatDef) -> Catalog {
+        let tables = format
+            .tables
+            .iter()
+            .map(|t| TableCells {
+                id: t.id.clone(),
+                caption: t.caption.clone(),
+                cells: cells(t)
+                    .map(|at| CellInfo {
+                        at,
+                        id: t.cell_id(at),
+                        labels: t.cell_labels(at),
+                        kind: t
+                            .columns_of(at.row)
+                            .get(at.col)
+                            .map_or(ValueKind::Count, |c| c.value),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Catalog { tables }
     }
 }
 
-/// Pretty JSON with `<`, `>` and `&` written as `\u003c` … (they can only
-/// occur inside strings), so an author's markup stays inert even when a
-/// careless portal embeds the file in a page. Parsers read the same text.
-fn pretty(v: &Json) -> Vec<u8> {
-    let text = serde_json::to_string_pretty(v).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
+/// The catalogs of the formats `reports` use, by format id.
+pub fn catalogs<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeMap<String, Catalog> {
+    let mut out = BTreeMap::new();
+    for r in reports {
+        if !out.contains_key(&r.format.id) {
+            out.insert(r.format.id.clone(), Catalog::of(&r.format));
         }
     }
-    out.push('\n');
-    out.into_bytes()
+    out
+}
+
+#[derive(Serialize)]
+struct ReportDoc<'a> {
+    year: u16,
+    township: &'a str,
+    slug: &'a str,
+    organ: &'a str,
+    title: &'a str,
+    region: Option<&'a str>,
+    region_slug: Option<&'a str>,
+    published: Option<String>,
+    index_no: Option<&'a str>,
+    format: FormatRef<'a>,
+    url: String,
+    tables: Vec<TableDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct FormatRef<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct TableDoc<'a> {
+    id: &'a str,
+    caption: &'a str,
+    cells: Vec<CellDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct CellDoc<'a> {
+    id: &'a str,
+    labels: &'a [String; 2],
+    kind: &'static str,
+    value: Figure<'a>,
+    text: String,
+    blank: bool,
+    computed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+}
+
+/// A count is a JSON number; an amount keeps the text the author wrote.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Figure<'a> {
+    Count(u64),
+    Signed(i64),
+    Text(&'a str),
+}
+
+fn figure(v: &Value) -> Figure<'_> {
+    match v {
+        Value::Count(n) => Figure::Count(*n),
+        Value::Signed(n) => Figure::Signed(*n),
+        Value::Amount(d) | Value::AmountWithUnit(d, _) => Figure::Text(&d.text),
+    }
+}
+
+/// `report.json` of one report. `cat`: the catalog of the report's format.
+pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> OutFile {
+    let tables = cat
+        .tables
+        .iter()
+        .zip(r.format.tables.iter().zip(&r.tables))
+        .map(|(tc, (def, data))| TableDoc {
+            id: &tc.id,
+            caption: &tc.caption,
+            cells: tc
+                .cells
+                .iter()
+                .filter_map(|ci| {
+                    let c = data.cell(def, ci.at)?;
+                    Some(CellDoc {
+                        id: &ci.id,
+                        labels: &ci.labels,
+                        kind: kind_name(ci.kind),
+                        value: figure(&c.value),
+                        text: csv_text(c),
+                        blank: matches!(c.origin, Origin::Blank(_)),
+                        computed: matches!(c.origin, Origin::Computed),
+                        unit: match &c.value {
+                            Value::AmountWithUnit(_, u) => Some(u.as_str()),
+                            _ => None,
+                        },
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let doc = ReportDoc {
+        year: s.year,
+        township: &s.township,
+        slug: &s.slug,
+        organ: &s.organ,
+        title: &s.title,
+        region: s.region.as_deref(),
+        region_slug: s.region_slug.as_deref(),
+        published: s.published.map(|d| d.to_string()),
+        index_no: s.index_no.as_deref(),
+        format: FormatRef {
+            id: &s.format,
+            name: &s.format_name,
+        },
+        url: abs_url(cfg, &s.url()),
+        tables,
+    };
+    OutFile {
+        path: s.json_url(),
+        bytes: inert(serde_json::to_vec(&doc).unwrap_or_default()),
+    }
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c` … (they can only occur
+/// inside strings), so an author's markup stays inert even when a careless
+/// portal embeds the file in a page. Parsers read the same text.
+fn inert(json: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + 1);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out.push(b'\n');
+    out
+}
+
+/// The small listing files stay pretty-printed for people reading them.
+fn pretty(v: &Json) -> Vec<u8> {
+    inert(serde_json::to_vec_pretty(v).unwrap_or_default())
 }
 
 /// A report's figures as CSV texts, in its format's cell order (computed

@@ -240,9 +240,20 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     let (regions, _) = regions::resolve(cfg, &site.reports);
 
     // The one pass over whole reports: page, report.json, summary, CSV row.
+    let catalogs = data::catalogs(reports.iter().copied());
     let rendered: Vec<pages::Rendered> = reports
         .par_iter()
-        .map(|r| pages::report(r, Summary::of(r, &regions), theme, &pc))
+        .map(|r| {
+            let own;
+            let cat = match catalogs.get(&r.format.id) {
+                Some(c) => c,
+                None => {
+                    own = data::Catalog::of(&r.format);
+                    &own
+                }
+            };
+            pages::report(r, Summary::of(r, &regions), theme, &pc, cat)
+        })
         .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();

@@ -19,8 +19,14 @@ pub struct Rendered {
     pub figures: FigureRow,
 }
 
-pub fn report(r: &Report, summary: Summary, theme: &Theme, pc: &PageCtx) -> Rendered {
-    let json = data::report_json(r, &summary, pc.cfg);
+pub fn report(
+    r: &Report,
+    summary: Summary,
+    theme: &Theme,
+    pc: &PageCtx,
+    cat: &data::Catalog,
+) -> Rendered {
+    let json = data::report_json(r, &summary, pc.cfg, cat);
     let figures = data::figure_row(r);
     let html = report_html(r, &summary, theme, pc);
     Rendered {
