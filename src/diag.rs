@@ -91,6 +91,8 @@ pub struct Diagnostic {
     pub expected: Option<String>,
     pub found: Option<String>,
     pub hint: Option<Msg>,
+    /// Further facts, one line each (`= note:`), e.g. each identity a cell breaks.
+    pub notes: Vec<Msg>,
     pub related: Vec<Related>,
 }
 
@@ -106,6 +108,7 @@ impl Diagnostic {
             expected: None,
             found: None,
             hint: None,
+            notes: Vec::new(),
             related: Vec::new(),
         }
     }
@@ -131,6 +134,10 @@ impl Diagnostic {
     }
     pub fn hint(mut self, hint: Msg) -> Diagnostic {
         self.hint = Some(hint);
+        self
+    }
+    pub fn note(mut self, note: Msg) -> Diagnostic {
+        self.notes.push(note);
         self
     }
     pub fn related(mut self, file: &Arc<SourceFile>, loc: Option<Loc>, note: Msg) -> Diagnostic {
@@ -202,7 +209,12 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
             Severity::Warning => Level::WARNING,
         };
         let mut title = d.message.get(lang).to_string();
-        if !d.labels.is_empty() {
+        // Name the cell first, unless the message already does.
+        let named = d
+            .labels
+            .first()
+            .is_some_and(|l| title.contains(&format!("「{l}」")));
+        if !d.labels.is_empty() && !named {
             title = format!("{} {}", labels_text(&d.labels), title);
         }
         let label = match (&d.expected, &d.found) {
@@ -253,8 +265,12 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         }
         if lines.is_empty() {
             if let Some(f) = &d.file {
-                group =
-                    group.element(Level::NOTE.message(format!("--> {}", d.location_or(&f.rel))));
+                // No source line to show: the file (and line, if known) as rustc prints it.
+                let mut origin = annotate_snippets::Origin::path(f.rel.as_str());
+                if let Some(l) = d.loc {
+                    origin = origin.line(l.line as usize).char_column(l.col as usize);
+                }
+                group = group.element(origin);
             }
             if !label.is_empty() {
                 group = group.element(Level::NOTE.message(label.clone()));
@@ -269,6 +285,9 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
                 )));
             }
         }
+        for n in &d.notes {
+            group = group.element(Level::NOTE.message(n.get(lang).to_string()));
+        }
         if let Some(h) = &d.hint {
             group = group.element(Level::HELP.message(h.get(lang).to_string()));
         }
@@ -276,17 +295,6 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
     out
-}
-
-impl Diagnostic {
-    fn location_or(&self, fallback: &str) -> String {
-        let l = self.location();
-        if l.is_empty() {
-            fallback.to_string()
-        } else {
-            l
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -301,6 +309,17 @@ struct JsonDiag<'a> {
     expected: Option<&'a str>,
     found: Option<&'a str>,
     hint: Option<&'a str>,
+    notes: Vec<&'a str>,
+    /// Other places the message refers to (the other file of a pair, last year's report).
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
 }
 
 /// Render diagnostics as a JSON array (for CI and editors).
@@ -318,6 +337,17 @@ pub fn render_json(diags: &[Diagnostic], lang: Lang) -> String {
             expected: d.expected.as_deref(),
             found: d.found.as_deref(),
             hint: d.hint.as_ref().map(|h| h.get(lang)),
+            notes: d.notes.iter().map(|n| n.get(lang)).collect(),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: r.file.rel.as_str(),
+                    line: r.loc.map(|l| l.line),
+                    column: r.loc.map(|l| l.col),
+                    message: r.note.get(lang),
+                })
+                .collect(),
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())

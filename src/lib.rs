@@ -19,6 +19,7 @@ pub mod check;
 pub mod content;
 pub mod diag;
 pub mod format;
+pub mod import;
 pub mod init;
 pub mod output;
 pub mod render;
@@ -65,16 +66,19 @@ pub struct BuildReport {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
+    let mut clock = Timings::start();
     let site = site::load(&opts.root).map_err(|d| vec![d])?;
+    clock.lap("read+check");
     if site.has_errors() {
         return Err(site.diagnostics);
     }
-    let theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
-    let mut files = site::render(&site, &theme, opts.drafts)?;
-    if site.config.minify {
-        output::minify(&mut files);
-    }
+    let mut theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
+    theme.minify &= site.config.minify;
+    let files = site::render(&site, &theme, opts.drafts)?;
+    clock.lap("render+minify");
     let stats = output::publish(&out, &files).map_err(|d| vec![d])?;
+    clock.lap("write");
+    clock.report();
     let reports = site
         .reports
         .iter()
@@ -86,6 +90,38 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         stats,
         diagnostics: site.diagnostics,
     })
+}
+
+/// Stage timings, printed to stderr when `NIANBAO_TIMINGS` is set (for the benchmark).
+struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            enabled: std::env::var_os("NIANBAO_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+    fn report(&self) {
+        if self.enabled {
+            let parts: Vec<String> = self
+                .laps
+                .iter()
+                .map(|(n, s)| format!("{n} {s:.3}s"))
+                .collect();
+            eprintln!("timings: {}", parts.join(", "));
+        }
+    }
 }
 
 /// Run every check; write nothing.

@@ -82,6 +82,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
+    /// Bring published reports (page text or HTML) into the format (导入已发布的报告)
+    Import {
+        /// Copied page text or saved HTML, UTF-8 or GBK (复制的网页文字或保存的网页)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output file, for one input (输出文件)
+        #[arg(long, conflicts_with = "out_dir")]
+        out: Option<PathBuf>,
+        /// Output folder, one <name>.md per input (输出目录)
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// Replace existing output files (覆盖已有文件)
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+    },
 }
 
 fn lang(l: LangArg) -> Lang {
@@ -89,6 +106,140 @@ fn lang(l: LangArg) -> Lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
     }
+}
+
+/// `nianbao import`: 0 whole and balanced, 1 partial or unbalanced, 2 unusable input.
+fn import(
+    files: &[PathBuf],
+    out: Option<&std::path::Path>,
+    out_dir: Option<&std::path::Path>,
+    force: bool,
+    lang: Lang,
+    color: bool,
+) -> u8 {
+    use nianbao::import::{self, Target};
+    let say = |m: &diag::Msg| eprintln!("{}", m.get(lang));
+    if files.len() > 1 && out_dir.is_none() {
+        say(&diag::Msg::new(
+            "导入多个文件时请用 --out-dir 指定输出目录",
+            "importing several files needs --out-dir",
+        ));
+        return 2;
+    }
+    let registry = nianbao::format::Registry::builtin();
+    let mut worst = 0u8;
+    for file in files {
+        let target = import::target_for(file, out, out_dir);
+        let rel = match &target {
+            Target::File(p) => p.to_string_lossy().into_owned(),
+            Target::Stdout => format!(
+                "{}.md",
+                import::front::slug_from(
+                    &file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )
+            ),
+        };
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                say(&diag::Msg::new(
+                    format!("无法读取 {}：{e}", file.display()),
+                    format!("cannot read {}: {e}", file.display()),
+                ));
+                worst = 2;
+                continue;
+            }
+        };
+        let outcome = match import::run(&bytes, &rel, &registry) {
+            Ok(o) => o,
+            Err(m) => {
+                say(&diag::Msg::new(
+                    format!("{}：{}", file.display(), m.zh),
+                    format!("{}: {}", file.display(), m.en),
+                ));
+                worst = 2;
+                continue;
+            }
+        };
+        match &target {
+            Target::Stdout => print!("{}", outcome.imported.text),
+            Target::File(p) => {
+                if let Err(m) = import::save(p, &outcome.imported.text, force) {
+                    say(&m);
+                    worst = 2;
+                    continue;
+                }
+            }
+        }
+        // Blank cells are kept as `~` on purpose; `check` lists them cell by cell, here one line says so.
+        let (blanks, shown): (Vec<diag::Diagnostic>, Vec<diag::Diagnostic>) = outcome
+            .diagnostics
+            .iter()
+            .cloned()
+            .partition(|d| d.code == "W5");
+        eprint!("{}", diag::render_human(&shown, lang, color));
+        if !blanks.is_empty() {
+            let n = blanks.len();
+            say(&diag::Msg::new(
+                format!(
+                    "原文有 {n} 个空白格，已照原样写作 ~（按 0 计算；nianbao check 会逐格列出）"
+                ),
+                format!(
+                    "{n} cells are blank on the page and were written as ~ (counted as 0; nianbao check lists each)"
+                ),
+            ));
+        }
+        let state = match (
+            outcome.imported.partial,
+            outcome.diagnostics.iter().any(|d| d.is_error()),
+        ) {
+            (false, false) => diag::Msg::new(
+                "完整导入，数字全部平衡",
+                "imported whole; every identity holds",
+            ),
+            (true, false) => diag::Msg::new(
+                "导入不完整（已标为草稿），见 TODO（导入）",
+                "imported in part (marked draft); see the TODO comments",
+            ),
+            (false, true) => diag::Msg::new(
+                "完整导入，但原文数字有不平衡之处（见上）",
+                "imported whole, but the published figures do not balance (see above)",
+            ),
+            (true, true) => diag::Msg::new(
+                "导入不完整，且原文数字有不平衡之处",
+                "imported in part, and the published figures do not balance",
+            ),
+        };
+        let (shown, fmt, sum) = (
+            file.display(),
+            &outcome.imported.format,
+            diag::summary(&outcome.diagnostics, lang),
+        );
+        match lang {
+            Lang::Zh => eprintln!("{shown} → {rel}（{fmt}）：{}；{sum}", state.get(lang)),
+            Lang::En => eprintln!("{shown} → {rel} ({fmt}): {}; {sum}", state.get(lang)),
+        }
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slug = import::front::slug_from(&stem);
+        if slug != stem {
+            say(&diag::Msg::new(
+                format!(
+                    "网址名写作 slug: {slug}（由文件名「{stem}」生成）；请在 front matter 中改为拼音，如 slug: pingan"
+                ),
+                format!(
+                    "the URL name is slug: {slug} (from the file name “{stem}”); change it to a pinyin name such as slug: pingan"
+                ),
+            ));
+        }
+        worst = worst.max(outcome.exit);
+    }
+    worst
 }
 
 fn main() -> ExitCode {
@@ -203,6 +354,20 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Import {
+            files,
+            out,
+            out_dir,
+            force,
+            lang: l,
+        } => ExitCode::from(import(
+            &files,
+            out.as_deref(),
+            out_dir.as_deref(),
+            force,
+            lang(l),
+            color,
+        )),
         Command::Check {
             root,
             format,
@@ -225,7 +390,11 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(d) => {
-                    eprint!("{}", diag::render_human(&[d], lang, color));
+                    // Editors and CI read stdout in JSON mode, also when the site cannot be checked.
+                    match format {
+                        OutputFormat::Human => eprint!("{}", diag::render_human(&[d], lang, color)),
+                        OutputFormat::Json => println!("{}", diag::render_json(&[d], lang)),
+                    }
                     ExitCode::from(2)
                 }
             }

@@ -33,25 +33,6 @@ fn io_error(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
     )
 }
 
-/// Minify HTML pages (closing tags kept for validators and CMS importers).
-#[cfg(feature = "minify")]
-pub fn minify(files: &mut [OutFile]) {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_doctype = false;
-    files
-        .par_iter_mut()
-        .filter(|f| f.path.ends_with(".html"))
-        .for_each(|f| {
-            f.bytes = minify_html::minify(&f.bytes, &cfg);
-        });
-}
-
-#[cfg(not(feature = "minify"))]
-pub fn minify(_files: &mut [OutFile]) {}
-
 /// Refuse output folders that would swallow the site itself.
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

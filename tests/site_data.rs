@@ -1,16 +1,16 @@
 //! Open data of a built site: report.json, the year CSVs, the field
 //! dictionary, reports.json and datapackage.json round-trip every figure.
 
-mod common;
+mod site_common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::{BASE_URL, Built, sel, text};
 use nianbao::content::{Origin, Report};
 use nianbao::format::CellRef;
 use nianbao::site::{SUMMARY, summary_value};
 use serde_json::Value as Json;
+use site_common::{BASE_URL, Built, sel, text};
 
 /// A 2022 report still on the 2019 tables (seen in the wild): the 2022 files mix formats.
 const LATE_2019: &str = "---
@@ -61,7 +61,7 @@ published: 2023-02-10
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
     SITE.get_or_init(|| {
-        common::build("site_data", |root| {
+        site_common::build("site_data", |root| {
             std::fs::write(root.join("content/2022/xincun.md"), LATE_2019).unwrap();
         })
     })
@@ -252,7 +252,7 @@ fn year_csvs_round_trip_every_figure() {
 
 #[test]
 fn organ_names_with_commas_and_quotes_are_quoted() {
-    let s = common::build("site_data_quoting", |root| {
+    let s = site_common::build("site_data_quoting", |root| {
         let p = root.join("content/2023/anping.md");
         let t = std::fs::read_to_string(&p).unwrap().replace(
             "organ: 盘山县安平镇人民政府",

@@ -1,10 +1,10 @@
 //! sitemap.xml, atom.xml, robots.txt, 404.html, portal tags and deterministic output.
 
-mod common;
+mod site_common;
 
 use std::sync::OnceLock;
 
-use common::{BASE_URL, Built, sel, text};
+use site_common::{BASE_URL, Built, sel, text};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
@@ -12,7 +12,7 @@ const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
     SITE.get_or_init(|| {
-        common::build("site_feeds", |root| {
+        site_common::build("site_feeds", |root| {
             // A title that must be escaped in XML.
             let p = root.join("content/2025/anping.md");
             let t = std::fs::read_to_string(&p).unwrap().replace(

@@ -1,17 +1,17 @@
 //! Year, township, region and home pages of a built site, asserted on parsed HTML
 //! against the checked reports.
 
-mod common;
+mod site_common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use common::{Built, figure, sel, text};
 use nianbao::site::{SUMMARY, regions::fallback_slug, summary_value};
+use site_common::{Built, figure, sel, text};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
-    SITE.get_or_init(|| common::build("site_index", |_| {}))
+    SITE.get_or_init(|| site_common::build("site_index", |_| {}))
 }
 
 /// A body row: header text, its link, its figures.

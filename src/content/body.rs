@@ -163,29 +163,47 @@ pub fn parse_body(
         let line = lines[i];
         let line_no = i as u32 + 1;
         if let Some((fence, info)) = open_fence(line) {
-            // Find the closing fence.
+            // Find the closing fence. A table block cannot hold a `## ` heading or
+            // another fence with an info string: meeting one means the closing
+            // line was forgotten, and the block ends there (one cause, one
+            // message: no YAML error, no missing headings or tables after it).
+            let is_table = table_key(info).is_some();
+            let stray = |l: &str| {
+                is_table
+                    && (l.starts_with("## ")
+                        || open_fence(l).is_some_and(|(_, inf)| !inf.is_empty()))
+            };
             let mut j = i + 1;
-            while j < lines.len() && !closes(&fence, lines[j]) {
+            while j < lines.len() && !closes(&fence, lines[j]) && !stray(lines[j]) {
                 j += 1;
             }
-            if j >= lines.len() {
-                diags.push(
-                    Diagnostic::error(
-                        "E005",
-                        Msg::new(
-                            "代码块没有结束：缺少与之配对的 ``` 行",
-                            "this fenced block is never closed: the matching ``` line is missing",
-                        ),
-                    )
-                    .at(
-                        file,
-                        Some(Loc {
-                            line: line_no,
-                            col: fence.indent as u32 + 1,
-                            len: fence.len as u32,
-                        }),
+            let mut next = j + 1;
+            let closed = lines.get(j).is_some_and(|l| closes(&fence, l));
+            if !closed {
+                let fence_text: String = std::iter::repeat_n(fence.ch, fence.len).collect();
+                let mut d = Diagnostic::error(
+                    "E005",
+                    Msg::new(
+                        "代码块没有结束：缺少与之配对的 ``` 行",
+                        "this fenced block is never closed: the matching ``` line is missing",
                     ),
+                )
+                .at(
+                    file,
+                    Some(Loc {
+                        line: line_no,
+                        col: fence.indent as u32 + 1,
+                        len: fence.len as u32,
+                    }),
                 );
+                if j < lines.len() {
+                    d = d.hint(Msg::new(
+                        format!("在第 {} 行之前补一行 {fence_text}", j + 1),
+                        format!("add a line {fence_text} before line {}", j + 1),
+                    ));
+                }
+                diags.push(d);
+                next = j;
             }
             let content_end = j.min(lines.len());
             match table_key(info) {
@@ -288,7 +306,7 @@ pub fn parse_body(
                     }
                 }
             }
-            i = j + 1;
+            i = next;
             continue;
         }
         let trimmed = line.trim_start_matches(' ');
@@ -310,6 +328,16 @@ pub fn parse_body(
         i += 1;
     }
 
+    // Where a missing table belongs: its section's heading, matched loosely
+    // (numbering, width and the drift 的 ignored, as in check::structure).
+    let loose = |h: &str| labels::strip_numbering(&labels::normalize(h)).replace('的', "");
+    let heading_of = |section: usize| {
+        let want = loose(format.sections.get(section.checked_sub(1)?)?);
+        headings
+            .iter()
+            .find(|(h, _)| loose(h) == want)
+            .map(|(_, l): &(String, Loc)| *l)
+    };
     for (t, def) in format.tables.iter().enumerate() {
         if seen[t].is_none() {
             diags.push(
@@ -320,7 +348,7 @@ pub fn parse_body(
                         format!("the table “{}” is missing: write a ```yaml table={} block under its section", def.caption, def.id),
                     ),
                 )
-                .at(file, None),
+                .at(file, heading_of(def.section)),
             );
         }
     }

@@ -137,6 +137,13 @@ pub struct TableData {
     pub row_locs: Vec<Option<Loc>>,
     /// Indexed by `TableDef::cell_index`.
     pub cells: Vec<Cell>,
+    /// Cells whose figure could not be read (a value error, a row of the wrong
+    /// length, numbers on a group row, malformed YAML): already reported, so
+    /// the checks leave identities that involve them alone (one cause, one message).
+    pub unreadable: std::collections::BTreeSet<CellRef>,
+    /// A row key was not recognised (E023/E024): its figures belong to some
+    /// row, unknown which, so column sums are not checked until it is fixed.
+    pub incomplete: bool,
 }
 
 impl TableData {
@@ -157,6 +164,8 @@ impl TableData {
             written: None,
             row_locs: vec![None; def.rows.len()],
             cells,
+            unreadable: Default::default(),
+            incomplete: false,
         }
     }
     pub fn cell(&self, def: &TableDef, at: CellRef) -> Option<&Cell> {
@@ -164,6 +173,23 @@ impl TableData {
     }
     pub fn cell_mut(&mut self, def: &TableDef, at: CellRef) -> Option<&mut Cell> {
         self.cells.get_mut(def.cell_index(at))
+    }
+    /// Mark every cell of `row` (and of its sub-rows) unreadable.
+    fn unreadable_row(&mut self, def: &TableDef, row: usize) {
+        let mut rows = vec![row];
+        rows.extend(def.children(row));
+        for r in rows {
+            if def.is_group(r) {
+                let kids: Vec<usize> = def.children(r).collect();
+                for k in kids {
+                    self.unreadable_row(def, k);
+                }
+                continue;
+            }
+            for col in 0..def.columns_of(r).len() {
+                self.unreadable.insert(CellRef { row: r, col });
+            }
+        }
     }
     pub fn int(&self, def: &TableDef, at: CellRef) -> i128 {
         self.cell(def, at)
@@ -250,6 +276,9 @@ pub fn parse_block(
                     ),
                 ),
             );
+            for row in 0..def.rows.len() {
+                ctx.data.unreadable_row(def, row);
+            }
         }
         Ok(root) => match &root.kind {
             Kind::Null => {}
@@ -299,6 +328,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                         format!("table “{}” has no row “{key}”", def.caption),
                     ),
                 };
+                ctx.data.incomplete = true;
                 let d = ctx.err("E023", kloc, msg);
                 if let Some(n) = nearest {
                     d.hint = Some(Msg::new(
@@ -309,6 +339,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                 continue;
             }
             many => {
+                ctx.data.incomplete = true;
                 let names: Vec<String> = many.iter().map(|&r| def.row_path(r)).collect();
                 ctx.err(
                     "E024",
@@ -360,6 +391,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
                         ),
                     )
                     .labels = vec![label.clone()];
+                    ctx.data.unreadable_row(def, row);
                 }
             }
         } else {
@@ -400,6 +432,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                     ),
                 )
                 .labels = vec![label.clone()];
+                ctx.data.unreadable_row(def, row);
                 return;
             }
             for (col, item) in items.iter().enumerate() {
@@ -454,6 +487,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                                 format!("did you mean “{n}”?"),
                             ));
                         }
+                        ctx.data.unreadable_row(def, row);
                     }
                 }
             }
@@ -473,6 +507,7 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
                 ),
             )
             .labels = vec![label.clone()];
+            ctx.data.unreadable_row(def, row);
         }
     }
 }
@@ -512,6 +547,7 @@ fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
             if let Problem::Fraction(n) | Problem::Negative(n) = &p {
                 d.found = Some(n.clone());
             }
+            ctx.data.unreadable.insert(at);
         }
     }
 }

@@ -38,6 +38,12 @@ pub struct FormatDef {
     pub stock: Vec<Stock>,
     #[serde(default)]
     pub no_rules: Vec<NoRules>,
+    /// Within one report, one cell of a row at most another (W12).
+    #[serde(default)]
+    pub bound: Vec<Bound>,
+    /// Across years, a column carried forward from last year's columns (W13).
+    #[serde(default)]
+    pub rollover: Vec<Rollover>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,6 +225,28 @@ pub struct Stock {
 pub struct NoRules {
     pub table: String,
     pub row: String,
+}
+
+/// W12 (gov-2019 §6.4): in each of `rows`, the cell in column `lhs` is at
+/// most the cell in column `rhs` (本年新公开数量 ≤ 对外公开总数量).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bound {
+    pub table: String,
+    pub rows: Vec<String>,
+    pub lhs: String,
+    pub rhs: String,
+}
+
+/// W13 (gov-2019 §6.4): in each of `rows`, this year's `column` equals the
+/// sum of last year's `from` columns (上一年项目数量(Y) = 上一年项目数量(Y−1) + 本年增/减(Y−1)).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rollover {
+    pub table: String,
+    pub rows: Vec<String>,
+    pub column: String,
+    pub from: Vec<String>,
 }
 
 /// A cell address inside one table.
@@ -459,6 +487,59 @@ impl FormatDef {
             check(&i.each, each_axis_rows)?;
             check(&i.lhs, other_rows)?;
             check(&i.rhs, other_rows)?;
+        }
+        self.validate_rules()
+    }
+
+    /// The cross-year and plausibility rules name rows and columns too; a typo
+    /// there would silently disable a check, so it is an error here.
+    fn validate_rules(&self) -> Result<(), String> {
+        let cells = |rule: &str, table: &str, rows: &[&str], cols: &[&str]| -> Result<(), String> {
+            let (_, t) = self
+                .table(table)
+                .ok_or(format!("{rule}: unknown table {table}"))?;
+            for r in rows {
+                let row = t
+                    .row_by_id(r)
+                    .ok_or(format!("{rule}: unknown row {table}.{r}"))?;
+                for c in cols {
+                    t.col_by_id(row, c)
+                        .ok_or(format!("{rule}: row {table}.{r} has no column {c}"))?;
+                }
+            }
+            Ok(())
+        };
+        for c in &self.carry {
+            cells("carry", &c.table, &[&c.row, &c.from_row], &[])?;
+        }
+        for s in &self.stock {
+            cells(
+                "stock",
+                &s.table,
+                &s.rows.iter().map(String::as_str).collect::<Vec<_>>(),
+                &[&s.stock, &s.inflow, &s.outflow],
+            )?;
+        }
+        for n in &self.no_rules {
+            cells("no_rules", &n.table, &[&n.row], &[])?;
+        }
+        for b in &self.bound {
+            cells(
+                "bound",
+                &b.table,
+                &b.rows.iter().map(String::as_str).collect::<Vec<_>>(),
+                &[&b.lhs, &b.rhs],
+            )?;
+        }
+        for r in &self.rollover {
+            let mut cols: Vec<&str> = r.from.iter().map(String::as_str).collect();
+            cols.push(&r.column);
+            cells(
+                "rollover",
+                &r.table,
+                &r.rows.iter().map(String::as_str).collect::<Vec<_>>(),
+                &cols,
+            )?;
         }
         Ok(())
     }

@@ -22,6 +22,9 @@ pub struct GridCell {
     pub scope: &'static str,
     /// CSS class: `num` for figures, `note` for the A1 note, `group` for caption rows.
     pub class: &'static str,
+    /// The figure a data cell shows (not serialised: templates print `text`).
+    #[serde(skip)]
+    pub at: Option<CellRef>,
 }
 
 impl GridCell {
@@ -35,6 +38,7 @@ impl GridCell {
             headers: String::new(),
             scope: "",
             class: "",
+            at: None,
         }
     }
     fn span(mut self, colspan: usize, rowspan: usize) -> GridCell {
@@ -60,6 +64,15 @@ pub struct Grid {
     pub columns: usize,
 }
 
+/// What a data cell shows: the figure as written, blank for `~`.
+pub fn cell_text(def: &TableDef, data: &TableData, at: CellRef) -> String {
+    match data.cell(def, at) {
+        Some(c) if matches!(c.origin, Origin::Blank(_)) => String::new(),
+        Some(c) => c.value.to_string(),
+        None => String::new(),
+    }
+}
+
 fn data_cell(
     def: &TableDef,
     data: &TableData,
@@ -67,32 +80,38 @@ fn data_cell(
     headers: &[String],
     colspan: usize,
 ) -> GridCell {
-    let text = match data.cell(def, at) {
-        Some(c) if matches!(c.origin, Origin::Blank(_)) => String::new(),
-        Some(c) => c.value.to_string(),
-        None => String::new(),
-    };
     GridCell {
         th: false,
-        text,
+        text: cell_text(def, data, at),
         colspan: colspan.max(1),
         rowspan: 1,
         id: String::new(),
         headers: headers.join(" "),
         scope: "",
         class: "num",
+        at: Some(at),
     }
 }
 
-pub fn build(def: &TableDef, data: &TableData) -> Grid {
+/// Build the grid of one table. `p` prefixes every cell id (unique per page,
+/// e.g. `t1`); ids are short because each data cell lists several of them.
+pub fn build(def: &TableDef, data: &TableData, p: &str) -> Grid {
     match def.layout {
-        Layout::Blocks => blocks(def, data),
-        Layout::Matrix => matrix(def, data),
-        Layout::Transposed => transposed(def, data),
+        Layout::Blocks => blocks(def, data, p),
+        Layout::Matrix => matrix(def, data, p),
+        Layout::Transposed => transposed(def, data, p),
     }
 }
 
-fn blocks(def: &TableDef, data: &TableData) -> Grid {
+fn group_index(block: &crate::format::BlockDef, id: &str) -> usize {
+    block
+        .column_groups
+        .iter()
+        .position(|g| g.id == id)
+        .unwrap_or(0)
+}
+
+fn blocks(def: &TableDef, data: &TableData, p: &str) -> Grid {
     let t = &def.id;
     let width = def
         .blocks
@@ -103,7 +122,7 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
     let mut bodies = Vec::new();
     for (b, block) in def.blocks.iter().enumerate() {
         let mut rows = Vec::new();
-        let cap_id = format!("{t}-b{b}");
+        let cap_id = format!("{p}b{b}");
         let mut top: Vec<String> = Vec::new();
         if let Some(cap) = &block.caption {
             let mut c = GridCell::th(cap.clone(), cap_id.clone()).span(width + 1, 1);
@@ -112,7 +131,7 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
             rows.push(vec![c]);
             top.push(cap_id.clone());
         }
-        let corner_id = format!("{t}-b{b}-corner");
+        let corner_id = format!("{p}b{b}h");
         let mut head = vec![
             GridCell::th(block.corner.clone().unwrap_or_default(), corner_id.clone()).headers(&top),
         ];
@@ -121,21 +140,21 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
         let span_of = |c: usize| if c + 1 == n { width + 1 - n } else { 1 };
         for (c, col) in block.columns.iter().enumerate() {
             head.push(
-                GridCell::th(col.label.clone(), format!("{t}-b{b}-c-{}", col.id))
+                GridCell::th(col.label.clone(), format!("{p}b{b}c{c}"))
                     .span(span_of(c), 1)
                     .headers(&top),
             );
         }
         rows.push(head);
         for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
-            let row_id = format!("{t}-r-{}", def.row_def(r).id);
+            let row_id = format!("{p}r{r}");
             let mut row_headers = top.clone();
             row_headers.push(corner_id.clone());
             let mut tr = vec![GridCell::th(def.row_label(r), row_id.clone()).headers(&row_headers)];
-            for (c, col) in block.columns.iter().enumerate() {
+            for c in 0..block.columns.len() {
                 let mut h = top.clone();
                 h.push(row_id.clone());
-                h.push(format!("{t}-b{b}-c-{}", col.id));
+                h.push(format!("{p}b{b}c{c}"));
                 tr.push(data_cell(
                     def,
                     data,
@@ -157,7 +176,7 @@ fn blocks(def: &TableDef, data: &TableData) -> Grid {
     }
 }
 
-fn matrix(def: &TableDef, data: &TableData) -> Grid {
+fn matrix(def: &TableDef, data: &TableData, p: &str) -> Grid {
     let t = &def.id;
     // A matrix table is one block: a row tree against a column tree.
     let b = 0;
@@ -180,16 +199,13 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
         let levels = usize::from(block.column_header.is_some()) + if grouped { 2 } else { 1 };
         let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
         let mut col_top: Vec<String> = Vec::new();
-        let mut corner = GridCell::th(
-            block.corner.clone().unwrap_or_default(),
-            format!("{t}-corner"),
-        )
-        .span(label_cols, levels);
+        let mut corner = GridCell::th(block.corner.clone().unwrap_or_default(), format!("{p}n"))
+            .span(label_cols, levels);
         corner.class = "note";
         head[0].push(corner);
         let mut level = 0;
         if let Some(ch) = &block.column_header {
-            let id = format!("{t}-ch");
+            let id = format!("{p}h");
             let mut c = GridCell::th(ch.clone(), id.clone()).span(block.columns.len(), 1);
             c.scope = "colgroup";
             head[0].push(c);
@@ -199,11 +215,11 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
         // Column headers: ungrouped columns span the remaining levels; a group gets one cell.
         let mut col_headers: Vec<Vec<String>> = Vec::new();
         let mut seen_groups: Vec<&str> = Vec::new();
-        for col in &block.columns {
-            let cid = format!("{t}-c-{}", col.id);
+        for (ci, col) in block.columns.iter().enumerate() {
+            let cid = format!("{p}c{ci}");
             match col.group.as_deref() {
                 Some(g) => {
-                    let gid = format!("{t}-g-{g}");
+                    let gid = format!("{p}g{}", group_index(block, g));
                     if !seen_groups.contains(&g) {
                         seen_groups.push(g);
                         let label = block
@@ -250,15 +266,15 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
         for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
             let mut tr = Vec::new();
             let mut ancestors = Vec::new();
-            let mut p = def.rows[r].parent;
-            while let Some(g) = p {
+            let mut up = def.rows[r].parent;
+            while let Some(g) = up {
                 ancestors.push(g);
-                p = def.rows[g].parent;
+                up = def.rows[g].parent;
             }
             ancestors.reverse();
             let mut row_headers: Vec<String> = Vec::new();
             for &g in &ancestors {
-                let gid = format!("{t}-r-{}", def.row_def(g).id);
+                let gid = format!("{p}r{g}");
                 let members = rows_with_cells(g);
                 if members.first() == Some(&r) {
                     let mut c = GridCell::th(def.row_label(g), gid.clone())
@@ -269,7 +285,7 @@ fn matrix(def: &TableDef, data: &TableData) -> Grid {
                 }
                 row_headers.push(gid);
             }
-            let rid = format!("{t}-r-{}", def.row_def(r).id);
+            let rid = format!("{p}r{r}");
             let depth = def.rows[r].depth;
             tr.push(
                 GridCell::th(def.row_label(r), rid.clone())
@@ -305,7 +321,7 @@ fn is_descendant(def: &TableDef, r: usize, g: usize) -> bool {
     false
 }
 
-fn transposed(def: &TableDef, data: &TableData) -> Grid {
+fn transposed(def: &TableDef, data: &TableData, p: &str) -> Grid {
     let t = &def.id;
     let rows: Vec<usize> = (0..def.rows.len()).filter(|&r| !def.is_group(r)).collect();
     let grouped = rows.iter().any(|&r| def.row_def(r).group.is_some());
@@ -319,10 +335,10 @@ fn transposed(def: &TableDef, data: &TableData) -> Grid {
         let block = def.block_of(r);
         let n = block.columns.len();
         width += n;
-        let rid = format!("{t}-r-{}", d.id);
+        let rid = format!("{p}r{r}");
         let (mut h, level) = match &d.group {
             Some(g) => {
-                let gid = format!("{t}-g-{g}");
+                let gid = format!("{p}g{}", group_index(block, g));
                 if !seen_groups.contains(g) {
                     seen_groups.push(g.clone());
                     let members = rows
@@ -349,7 +365,7 @@ fn transposed(def: &TableDef, data: &TableData) -> Grid {
         head[level].push(c);
         h.push(rid.clone());
         for (ci, col) in block.columns.iter().enumerate() {
-            let cid = format!("{t}-r-{}-c-{}", d.id, col.id);
+            let cid = format!("{p}r{r}c{ci}");
             head[level + 1].push(
                 GridCell::th(col.label.clone(), cid.clone())
                     .span(1, levels - level - 1)
@@ -383,7 +399,7 @@ mod tests {
         let reg = Registry::builtin();
         let f = reg.get("gov-2021").unwrap();
         let (_, def) = f.table("applications").unwrap();
-        let g = build(def, &TableData::empty(def));
+        let g = build(def, &TableData::empty(def), "t");
         assert_eq!(g.head.len(), 3);
         assert_eq!(g.columns, 10);
         assert_eq!(g.bodies[0].len(), 25);
@@ -395,12 +411,10 @@ mod tests {
         assert_eq!(results.rowspan, 22);
         let new = &g.bodies[0][0];
         assert_eq!(new[0].colspan, 3);
-        assert_eq!(
-            new[1].headers,
-            "applications-r-new applications-ch applications-c-natural_person"
-        );
-        let commercial = &new[2];
-        assert!(commercial.headers.contains("applications-g-legal_person"));
+        // 一、本年新收 × 申请人情况 × 自然人
+        assert_eq!(new[1].headers, "tr0 th tc0");
+        // … × 法人或其他组织 × 商业企业
+        assert_eq!(new[2].headers, "tr0 th tg0 tc1");
     }
 
     #[test]
@@ -408,7 +422,7 @@ mod tests {
         let reg = Registry::builtin();
         let f = reg.get("gov-2021").unwrap();
         let (_, def) = f.table("reviews").unwrap();
-        let g = build(def, &TableData::empty(def));
+        let g = build(def, &TableData::empty(def), "t");
         assert_eq!(g.bodies[0][0].len(), 15);
         assert_eq!(spans(&g.head[0]), 15);
         assert_eq!(g.head[0][0].text, "行政复议");
@@ -422,7 +436,7 @@ mod tests {
         let reg = Registry::builtin();
         let f = reg.get("gov-2021").unwrap();
         let (_, def) = f.table("active").unwrap();
-        let g = build(def, &TableData::empty(def));
+        let g = build(def, &TableData::empty(def), "t");
         assert_eq!(g.bodies.len(), 4);
         assert_eq!(g.bodies[0][0][0].text, "第二十条第（一）项");
         assert_eq!(g.bodies[1][2][1].colspan, 3);
@@ -433,7 +447,7 @@ mod tests {
         let reg = Registry::builtin();
         let f = reg.get("gov-2019").unwrap();
         let (_, def) = f.table("active").unwrap();
-        let g = build(def, &TableData::empty(def));
+        let g = build(def, &TableData::empty(def), "t");
         assert_eq!(g.bodies.len(), 5);
         for body in &g.bodies {
             for row in &body[1..] {
@@ -442,7 +456,7 @@ mod tests {
         }
         let (_, apps) = f.table("applications").unwrap();
         assert_eq!(apps.leaves().len(), 19);
-        let g = build(apps, &TableData::empty(apps));
+        let g = build(apps, &TableData::empty(apps), "t");
         let results = g.bodies[0][2]
             .iter()
             .find(|c| c.text == "三、本年度办理结果")

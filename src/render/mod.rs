@@ -7,14 +7,18 @@
 
 pub mod grid;
 pub mod markdown;
+pub mod minify;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 use tera::{Context, Tera};
 
-use crate::content::Report;
 use crate::content::body::placeholder;
+use crate::content::{Report, TableData};
 use crate::diag::{Diagnostic, Msg};
+use crate::format::{CellRef, FormatDef, TableDef};
 
 /// The default theme's files, compiled in.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -64,6 +68,9 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files to copy to `/static/`: (relative path, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Minify pages (site.toml `minify`, on by default).
+    pub minify: bool,
+    skeletons: RwLock<HashMap<(String, usize), Option<Arc<Skeleton>>>>,
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
@@ -137,7 +144,12 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error("", &e))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            minify: cfg!(feature = "minify"),
+            skeletons: RwLock::new(HashMap::new()),
+        })
     }
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
@@ -146,20 +158,240 @@ impl Theme {
             .map_err(|e| template_error(template, &e))
     }
 
-    /// The report's prose and tables as one HTML fragment.
-    pub fn report_body(&self, report: &Report) -> Result<String, Diagnostic> {
-        let mut html = markdown::to_html(&report.markdown);
+    /// Render a whole page, minified when the site asks for it.
+    pub fn page(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        let html = self.render(template, ctx)?;
+        Ok(if self.minify {
+            minify::html(&html)
+        } else {
+            html
+        })
+    }
+
+    /// The report's prose as HTML, with a placeholder paragraph where each table goes.
+    pub fn report_body(&self, report: &Report) -> String {
+        markdown::to_html(&report.markdown)
+    }
+
+    /// Put the report's tables into its rendered (and minified) page.
+    ///
+    /// Tables are filled in after the page is minified: the minifier then only
+    /// reads the small page around them, and each table comes from a skeleton
+    /// rendered and minified once per format (see [`Skeleton`]).
+    pub fn fill_tables(&self, mut page: String, report: &Report) -> Result<String, Diagnostic> {
         for &t in &report.table_order {
             let (Some(def), Some(data)) = (report.format.tables.get(t), report.tables.get(t))
             else {
                 continue;
             };
-            let g = grid::build(def, data);
-            let mut ctx = Context::new();
-            ctx.insert("grid", &g);
-            let table = self.render("table.html", &ctx)?;
-            html = html.replacen(&format!("<p>{}</p>", placeholder(t)), &table, 1);
+            let table = match self.skeleton(&report.format, t)? {
+                Some(sk) => sk.fill(def, data),
+                None => {
+                    let mut ctx = Context::new();
+                    ctx.insert("grid", &grid::build(def, data, &format!("t{t}")));
+                    let html = self.render("table.html", &ctx)?;
+                    if self.minify {
+                        minify::html(&html)
+                    } else {
+                        html
+                    }
+                }
+            };
+            let marker = placeholder(t);
+            let wrapped = format!("<p>{marker}</p>");
+            page = if page.contains(&wrapped) {
+                page.replacen(&wrapped, &table, 1)
+            } else {
+                page.replacen(&marker, &table, 1)
+            };
         }
-        Ok(html)
+        Ok(page)
+    }
+
+    /// The skeleton of table `t` of `format`, built on first use. `None` when
+    /// the theme's table template does not print each figure exactly once (it
+    /// is then rendered per report).
+    fn skeleton(&self, format: &FormatDef, t: usize) -> Result<Option<Arc<Skeleton>>, Diagnostic> {
+        let key = (format.id.clone(), t);
+        if let Some(found) = self
+            .skeletons
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return Ok(found);
+        }
+        let built = match format.tables.get(t) {
+            Some(def) => Skeleton::build(self, def, t)?.map(Arc::new),
+            None => None,
+        };
+        if let Ok(mut m) = self.skeletons.write() {
+            m.insert(key, built.clone());
+        }
+        Ok(built)
+    }
+}
+
+/// A table's HTML with its figures left out, split where they go.
+///
+/// The grid of a table (spans, ids, `headers`) depends only on the format
+/// definition, so it is rendered through the theme's `table.html` once, with
+/// a marker in each data cell, and every report only interleaves its figures.
+pub struct Skeleton {
+    parts: Vec<String>,
+    cells: Vec<CellRef>,
+}
+
+/// HTML-escape text into `out` (figures are digits, but a unit such as 元 is author text).
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn marker(i: usize) -> String {
+    format!("\u{E001}{i}\u{E002}")
+}
+
+impl Skeleton {
+    fn build(theme: &Theme, def: &TableDef, t: usize) -> Result<Option<Skeleton>, Diagnostic> {
+        let mut g = grid::build(def, &TableData::empty(def), &format!("t{t}"));
+        let mut cells = Vec::new();
+        for body in &mut g.bodies {
+            for row in body.iter_mut() {
+                for c in row.iter_mut() {
+                    if let Some(at) = c.at {
+                        c.text = marker(cells.len());
+                        cells.push(at);
+                    }
+                }
+            }
+        }
+        let mut ctx = Context::new();
+        ctx.insert("grid", &g);
+        let mut html = theme.render("table.html", &ctx)?;
+        if theme.minify {
+            html = minify::html(&html);
+        }
+        let mut parts = Vec::with_capacity(cells.len() + 1);
+        let mut rest = html.as_str();
+        for i in 0..cells.len() {
+            let m = marker(i);
+            let Some(at) = rest.find(&m) else {
+                return Ok(None);
+            };
+            parts.push(rest[..at].to_string());
+            rest = &rest[at + m.len()..];
+            if rest.contains(&m) {
+                return Ok(None);
+            }
+        }
+        if rest.contains('\u{E001}') {
+            return Ok(None);
+        }
+        parts.push(rest.to_string());
+        Ok(Some(Skeleton { parts, cells }))
+    }
+
+    fn fill(&self, def: &TableDef, data: &TableData) -> String {
+        let mut out = String::with_capacity(
+            self.parts.iter().map(String::len).sum::<usize>() + 4 * self.cells.len(),
+        );
+        for (i, part) in self.parts.iter().enumerate() {
+            out.push_str(part);
+            if let Some(&at) = self.cells.get(i) {
+                let text = grid::cell_text(def, data, at);
+                escape_into(&mut out, &text);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Registry;
+
+    fn sample() -> Report {
+        let reg = Registry::builtin();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/content/2021/pingan.md"
+        ))
+        .unwrap();
+        // Give the tables a blank, a decimal and distinct figures so misplaced cells would show.
+        let text = text
+            .replace("行政事业性收费: 0", "行政事业性收费: 12.50")
+            .replace("行政许可:       0", "行政许可:       ~")
+            .replace(
+                "复议后起诉:        [0, 0, 0, 0, 0]",
+                "复议后起诉:        [1, 2, 3, 4, 10]",
+            );
+        let (r, d) = crate::content::parse("a.md", Path::new("a.md"), text.as_bytes(), &reg);
+        assert!(d.is_empty(), "{d:?}");
+        let mut r = r.unwrap();
+        crate::check::complete(&mut r);
+        r
+    }
+
+    fn direct(theme: &Theme, r: &Report, t: usize) -> String {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "grid",
+            &grid::build(&r.format.tables[t], &r.tables[t], &format!("t{t}")),
+        );
+        theme.render("table.html", &ctx).unwrap()
+    }
+
+    #[test]
+    fn skeleton_tables_equal_directly_rendered_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut theme = Theme::load(dir.path(), "default").unwrap();
+        theme.minify = false;
+        let r = sample();
+        for t in 0..r.format.tables.len() {
+            let sk = theme
+                .skeleton(&r.format, t)
+                .unwrap()
+                .expect("the default theme has skeletons");
+            assert_eq!(
+                sk.fill(&r.format.tables[t], &r.tables[t]),
+                direct(&theme, &r, t),
+                "table {t}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_template_that_prints_figures_twice_is_rendered_per_report() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/table.html"),
+            "<table>{% for body in grid.bodies %}{% for row in body %}<tr>{% for c in row %}<td title=\"{{ c.text }}\">{{ c.text }}</td>{% endfor %}</tr>{% endfor %}{% endfor %}</table>",
+        )
+        .unwrap();
+        let mut theme = Theme::load(dir.path(), "default").unwrap();
+        theme.minify = false;
+        let r = sample();
+        assert!(theme.skeleton(&r.format, 0).unwrap().is_none());
+        let page = theme
+            .fill_tables(
+                format!("<p>{}</p>", placeholder(0)),
+                &Report {
+                    table_order: vec![0],
+                    ..r
+                },
+            )
+            .unwrap();
+        assert!(page.contains("title=\"12.50\">12.50</td>"), "{page}");
     }
 }

@@ -93,7 +93,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         diagnostics.extend(d);
         reports.extend(r);
     }
-    diagnostics.extend(duplicates(&reports));
+    check::site(root, &config, &registry, &reports, &mut diagnostics)?;
     diagnostics.extend(regions::resolve(&config, &reports).1);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(Site {
@@ -103,41 +103,6 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         reports,
         diagnostics,
     })
-}
-
-/// Two files for the same township and year: an error naming both.
-fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
-    let mut out = Vec::new();
-    for r in reports {
-        match seen.get(&(r.meta.slug.as_str(), r.meta.year)) {
-            Some(first) => out.push(
-                Diagnostic::error(
-                    "E050",
-                    Msg::new(
-                        format!(
-                            "{} {} 年度的报告有两份：{} 和 {}",
-                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
-                        ),
-                        format!(
-                            "two reports for {} {}: {} and {}",
-                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
-                        ),
-                    ),
-                )
-                .at(&r.file, r.meta.loc("year"))
-                .related(
-                    &first.file,
-                    first.meta.loc("year"),
-                    Msg::new("另一份在这里", "the other one is here"),
-                ),
-            ),
-            None => {
-                seen.insert((r.meta.slug.as_str(), r.meta.year), r);
-            }
-        }
-    }
-    out
 }
 
 /// A file of the built site: path relative to the output folder, and bytes.
@@ -307,7 +272,7 @@ fn index_pages(
             }
             Ok(OutFile {
                 path: p.path.clone(),
-                bytes: theme.render(p.template, &ctx)?.into_bytes(),
+                bytes: theme.page(p.template, &ctx)?.into_bytes(),
             })
         })
         .collect()

@@ -45,7 +45,7 @@ fn report_html(
 ) -> Result<OutFile, Diagnostic> {
     let path = s.url();
     let mut ctx = pc.ctx(&path, &s.title, false);
-    let body = theme.report_body(r)?;
+    let body = theme.report_body(r);
     ctx.insert(
         "report",
         &json!({
@@ -58,6 +58,8 @@ fn report_html(
     );
     Ok(OutFile {
         path,
-        bytes: theme.render("report.html", &ctx)?.into_bytes(),
+        bytes: theme
+            .fill_tables(theme.page("report.html", &ctx)?, r)?
+            .into_bytes(),
     })
 }

@@ -1,167 +1,215 @@
-//! A test site: the sample report, 30 generated reports (gen_corpus.py) and
-//! a gov-2019 report for a township that also has a 2021 report; built once
-//! per test binary under Cargo's test temp folder.
+//! Helpers for the `check` tests: a temporary site holding variants of the
+//! sample report, and the built `nianbao` binary run on it.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use nianbao::content::Report;
+use serde_json::Value;
 
-pub const BASE_URL: &str = "https://www.example.gov.cn/xxgk/ndbg/";
-
-/// Portal identifiers written into the test site's `site.toml`.
-pub const PORTAL: &str = r#"
-[portal]
-site_name = "大洼区人民政府"
-site_domain = "www.example.gov.cn"
-site_id_code = "2111040001"
-column_name = "政府信息公开年报"
-column_type = "信息公开"
-host = "大洼区人民政府办公室"
-icp = "辽ICP备12345678号"
-police_record = "辽公网安备21110402000001号"
-"#;
-
-pub struct Built {
-    pub root: PathBuf,
-    pub out: PathBuf,
-    pub site: nianbao::site::Site,
+/// The sample report (大洼区平安镇 2021) as shipped in the repository.
+pub fn sample() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content/2021/pingan.md"))
+        .expect("sample report")
 }
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-/// Write the site into `<CARGO_TARGET_TMPDIR>/<name>` and build it.
-/// `edit`: a last change to the site folder before building.
-pub fn build(name: &str, edit: impl FnOnce(&Path)) -> Built {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    let root = dir.join("site");
-    let corpus = dir.join("corpus");
-    std::fs::create_dir_all(root.join("content/2021")).unwrap();
-    let script = std::env::var("NIANBAO_GEN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| manifest().join("../shared/bench/gen_corpus.py"));
-    let run = Command::new("python3")
-        .arg(&script)
-        .args(["--reports", "30", "--out"])
-        .arg(&corpus)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        run.status.success(),
-        "gen_corpus.py failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    copy_dir(&corpus.join("content"), &root.join("content"));
-    std::fs::copy(
-        manifest().join("content/2021/pingan.md"),
-        root.join("content/2021/pingan.md"),
+/// A gov-2019 fixture (2019 or 2020) of the same township.
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/check")
+            .join(name),
     )
-    .unwrap();
-    copy_dir(
-        &manifest().join("tests/fixtures/gov-2019"),
-        &root.join("content"),
-    );
-    let toml = std::fs::read_to_string(manifest().join("site.toml")).unwrap();
-    let toml = toml.replace("base_url = \"/\"", &format!("base_url = \"{BASE_URL}\""));
-    assert!(
-        toml.contains(BASE_URL),
-        "site.toml's base_url line changed; update the test helper"
-    );
-    std::fs::write(root.join("site.toml"), format!("{toml}{PORTAL}")).unwrap();
-    edit(&root);
-    let out = dir.join("public");
-    let opts = nianbao::BuildOptions {
-        root: root.clone(),
-        out: Some(out.clone()),
-        drafts: false,
-    };
-    if let Err(diags) = nianbao::build(&opts) {
-        panic!(
-            "{}",
-            nianbao::diag::render_human(&diags, nianbao::diag::Lang::En, false)
+    .expect("fixture")
+}
+
+/// `text` with whole lines replaced: `(line number, new text)`, 1-based.
+/// The new text may hold several lines (later line numbers then shift).
+pub fn edit(text: &str, edits: &[(usize, &str)]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for &(n, new) in edits {
+        assert!(n >= 1 && n <= lines.len(), "line {n} out of range");
+        lines[n - 1] = new.to_string();
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+/// The sample with lines replaced, after asserting each replaced line held `was`
+/// (so a change to the sample fails loudly rather than testing nothing).
+pub fn variant(edits: &[(usize, &str, &str)]) -> String {
+    let s = sample();
+    let lines: Vec<&str> = s.lines().collect();
+    for &(n, was, _) in edits {
+        assert!(
+            lines[n - 1].contains(was),
+            "sample line {n} is `{}`, expected it to contain `{was}`",
+            lines[n - 1]
         );
     }
-    let site = nianbao::site::load(&root).unwrap();
-    Built { root, out, site }
+    let plain: Vec<(usize, &str)> = edits.iter().map(|&(n, _, new)| (n, new)).collect();
+    edit(&s, &plain)
 }
 
-impl Built {
-    pub fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A site with the repository's site.toml and no reports.
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let toml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("site.toml"))
+            .expect("site.toml");
+        std::fs::write(dir.path().join("site.toml"), toml).expect("write site.toml");
+        Site { dir }
     }
-    pub fn bytes(&self, path: &str) -> Vec<u8> {
-        std::fs::read(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    /// A site holding one report at content/2021/pingan.md.
+    pub fn with(report: &str) -> Site {
+        let s = Site::new();
+        s.write("content/2021/pingan.md", report);
+        s
     }
-    pub fn html(&self, path: &str) -> scraper::Html {
-        scraper::Html::parse_document(&self.read(path))
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
     }
-    pub fn reports(&self) -> impl Iterator<Item = &Report> {
-        self.site.reports.iter()
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
     }
-    pub fn by_year(&self) -> BTreeMap<u16, Vec<&Report>> {
-        let mut m: BTreeMap<u16, Vec<&Report>> = BTreeMap::new();
-        for r in self.reports() {
-            m.entry(r.meta.year).or_default().push(r);
+    /// Append lines to site.toml.
+    pub fn config(&self, extra: &str) {
+        let p = self.dir.path().join("site.toml");
+        let mut t = std::fs::read_to_string(&p).expect("site.toml");
+        t.push('\n');
+        t.push_str(extra);
+        std::fs::write(p, t).expect("write site.toml");
+    }
+    /// `nianbao check --format json`: exit code and the parsed diagnostics.
+    pub fn check_json(&self, extra: &[&str]) -> (i32, Vec<Diag>) {
+        let mut args = vec![
+            "check",
+            "--root",
+            self.dir.path().to_str().expect("utf-8 path"),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = run(&args);
+        let v: Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("JSON output does not parse ({e}):\n{out}\nstderr:\n{err}"));
+        let diags = v
+            .as_array()
+            .expect("a JSON array")
+            .iter()
+            .map(Diag::from)
+            .collect();
+        (code, diags)
+    }
+    /// `nianbao check` in human form: exit code and stderr.
+    pub fn check_human(&self, extra: &[&str]) -> (i32, String) {
+        let mut args = vec![
+            "check",
+            "--root",
+            self.dir.path().to_str().expect("utf-8 path"),
+        ];
+        args.extend_from_slice(extra);
+        let (code, _, err) = run(&args);
+        (code, err)
+    }
+}
+
+/// Run the built binary: exit code, stdout, stderr.
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .output()
+        .expect("run nianbao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One diagnostic as printed by `--format json`.
+#[derive(Debug, Clone)]
+pub struct Diag {
+    pub severity: String,
+    pub code: String,
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub labels: Vec<String>,
+    pub message: String,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub hint: Option<String>,
+    pub related: Vec<(String, Option<u64>)>,
+}
+
+impl From<&Value> for Diag {
+    fn from(v: &Value) -> Diag {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        Diag {
+            severity: s("severity").expect("severity"),
+            code: s("code").expect("code"),
+            file: s("file").unwrap_or_default(),
+            line: v.get("line").and_then(Value::as_u64),
+            column: v.get("column").and_then(Value::as_u64),
+            labels: v
+                .get("labels")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            message: s("message").expect("message"),
+            expected: s("expected"),
+            found: s("found"),
+            hint: s("hint"),
+            related: v
+                .get("related")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|r| {
+                            (
+                                r.get("file")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("")
+                                    .to_string(),
+                                r.get("line").and_then(Value::as_u64),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
-        m
-    }
-    /// Every file of the output, relative, sorted.
-    pub fn files(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        walk(&self.out, &self.out, &mut out);
-        out.sort();
-        out
     }
 }
 
-fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            walk(&p, base, out);
-        } else {
-            out.push(
-                p.strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-            );
-        }
-    }
+/// The diagnostics with `code`, failing with the whole list when there are none.
+pub fn with_code<'a>(diags: &'a [Diag], code: &str) -> Vec<&'a Diag> {
+    let v: Vec<&Diag> = diags.iter().filter(|d| d.code == code).collect();
+    assert!(!v.is_empty(), "no {code} among:\n{diags:#?}");
+    v
 }
 
-pub fn sel(s: &str) -> scraper::Selector {
-    scraper::Selector::parse(s).unwrap()
+/// The single diagnostic of the run, asserting there is exactly one.
+pub fn only(diags: &[Diag]) -> &Diag {
+    assert_eq!(
+        diags.len(),
+        1,
+        "expected exactly one diagnostic, got:\n{diags:#?}"
+    );
+    &diags[0]
 }
 
-pub fn text(e: scraper::ElementRef) -> String {
-    e.text().collect::<String>().trim().to_string()
-}
-
-/// Parse a displayed figure: a number, or `None` for the “—” of a missing cell.
-pub fn figure(s: &str) -> Option<i128> {
-    let s = s.trim().trim_end_matches('*');
-    if s == "—" {
-        None
-    } else {
-        Some(s.parse().unwrap_or_else(|_| panic!("not a figure: {s:?}")))
-    }
+pub fn labels(l: &[&str]) -> Vec<String> {
+    l.iter().map(|s| s.to_string()).collect()
 }
