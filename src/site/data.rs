@@ -255,8 +255,12 @@ pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> 
 /// JSON with `<`, `>` and `&` written as `\u003c` … (they can only occur
 /// inside strings), so an author's markup stays inert even when a careless
 /// portal embeds the file in a page. Parsers read the same text.
-fn inert(json: Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + 1);
+fn inert(mut json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        json.push(b'\n');
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 16);
     for b in json {
         match b {
             b'<' => out.extend_from_slice(b"\\u003c"),
