@@ -94,6 +94,8 @@ pub struct TableCells {
     pub id: String,
     pub caption: String,
     pub cells: Vec<CellInfo>,
+    /// `{"id":…,"caption":…,"cells":[` as JSON, written once.
+    json_head: String,
 }
 
 pub struct CellInfo {
@@ -101,6 +103,13 @@ pub struct CellInfo {
     pub id: String,
     pub labels: [String; 2],
     pub kind: ValueKind,
+    /// `{"id":…,"labels":[…],"kind":…` as JSON, written once per format so
+    /// that a report's file is mostly copied, not re-escaped.
+    json_head: String,
+}
+
+fn js<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
 impl Catalog {
@@ -111,15 +120,32 @@ impl Catalog {
             .map(|t| TableCells {
                 id: t.id.clone(),
                 caption: t.caption.clone(),
+                json_head: format!(
+                    "{{\"id\":{},\"caption\":{},\"cells\":[",
+                    js(&t.id),
+                    js(&t.caption)
+                ),
                 cells: cells(t)
-                    .map(|at| CellInfo {
-                        at,
-                        id: t.cell_id(at),
-                        labels: t.cell_labels(at),
-                        kind: t
+                    .map(|at| {
+                        let id = t.cell_id(at);
+                        let labels = t.cell_labels(at);
+                        let kind = t
                             .columns_of(at.row)
                             .get(at.col)
-                            .map_or(ValueKind::Count, |c| c.value),
+                            .map_or(ValueKind::Count, |c| c.value);
+                        let json_head = format!(
+                            "{{\"id\":{},\"labels\":{},\"kind\":\"{}\"",
+                            js(&id),
+                            js(&labels),
+                            kind_name(kind)
+                        );
+                        CellInfo {
+                            at,
+                            id,
+                            labels,
+                            kind,
+                            json_head,
+                        }
                     })
                     .collect(),
             })
@@ -152,7 +178,6 @@ struct ReportDoc<'a> {
     index_no: Option<&'a str>,
     format: FormatRef<'a>,
     url: String,
-    tables: Vec<TableDoc<'a>>,
 }
 
 #[derive(Serialize)]
@@ -161,75 +186,20 @@ struct FormatRef<'a> {
     name: &'a str,
 }
 
-#[derive(Serialize)]
-struct TableDoc<'a> {
-    id: &'a str,
-    caption: &'a str,
-    cells: Vec<CellDoc<'a>>,
-}
-
-#[derive(Serialize)]
-struct CellDoc<'a> {
-    id: &'a str,
-    labels: &'a [String; 2],
-    kind: &'static str,
-    value: Figure<'a>,
-    text: String,
-    blank: bool,
-    computed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unit: Option<&'a str>,
-}
-
-/// A count is a JSON number; an amount keeps the text the author wrote.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Figure<'a> {
-    Count(u64),
-    Signed(i64),
-    Text(&'a str),
-}
-
-fn figure(v: &Value) -> Figure<'_> {
+/// A figure as JSON: a count is a number; an amount keeps the text written.
+fn figure_json(v: &Value) -> String {
     match v {
-        Value::Count(n) => Figure::Count(*n),
-        Value::Signed(n) => Figure::Signed(*n),
-        Value::Amount(d) | Value::AmountWithUnit(d, _) => Figure::Text(&d.text),
+        Value::Count(n) => n.to_string(),
+        Value::Signed(n) => n.to_string(),
+        Value::Amount(d) | Value::AmountWithUnit(d, _) => js(&d.text),
     }
 }
 
 /// `report.json` of one report. `cat`: the catalog of the report's format.
+/// The document is the report's metadata (serialised) followed by `tables`,
+/// whose cells splice the catalog's pre-written id and labels.
 pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> OutFile {
-    let tables = cat
-        .tables
-        .iter()
-        .zip(r.format.tables.iter().zip(&r.tables))
-        .map(|(tc, (def, data))| TableDoc {
-            id: &tc.id,
-            caption: &tc.caption,
-            cells: tc
-                .cells
-                .iter()
-                .filter_map(|ci| {
-                    let c = data.cell(def, ci.at)?;
-                    Some(CellDoc {
-                        id: &ci.id,
-                        labels: &ci.labels,
-                        kind: kind_name(ci.kind),
-                        value: figure(&c.value),
-                        text: csv_text(c),
-                        blank: matches!(c.origin, Origin::Blank(_)),
-                        computed: matches!(c.origin, Origin::Computed),
-                        unit: match &c.value {
-                            Value::AmountWithUnit(_, u) => Some(u.as_str()),
-                            _ => None,
-                        },
-                    })
-                })
-                .collect(),
-        })
-        .collect();
-    let doc = ReportDoc {
+    let head = ReportDoc {
         year: s.year,
         township: &s.township,
         slug: &s.slug,
@@ -244,11 +214,56 @@ pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> 
             name: &s.format_name,
         },
         url: abs_url(cfg, &s.url()),
-        tables,
     };
+    let mut out = js(&head);
+    out.pop(); // the closing brace; `tables` follows
+    out.push_str(",\"tables\":[");
+    for (i, (tc, (def, data))) in cat
+        .tables
+        .iter()
+        .zip(r.format.tables.iter().zip(&r.tables))
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&tc.json_head);
+        let mut first = true;
+        for ci in &tc.cells {
+            let Some(c) = data.cell(def, ci.at) else {
+                continue;
+            };
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&ci.json_head);
+            out.push_str(",\"value\":");
+            out.push_str(&figure_json(&c.value));
+            out.push_str(",\"text\":");
+            out.push_str(&js(&csv_text(c)));
+            out.push_str(if matches!(c.origin, Origin::Blank(_)) {
+                ",\"blank\":true"
+            } else {
+                ",\"blank\":false"
+            });
+            out.push_str(if matches!(c.origin, Origin::Computed) {
+                ",\"computed\":true"
+            } else {
+                ",\"computed\":false"
+            });
+            if let Value::AmountWithUnit(_, u) = &c.value {
+                out.push_str(",\"unit\":");
+                out.push_str(&js(u));
+            }
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
     OutFile {
         path: s.json_url(),
-        bytes: inert(serde_json::to_vec(&doc).unwrap_or_default()),
+        bytes: inert(out.into_bytes()),
     }
 }
 
