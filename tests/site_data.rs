@@ -115,38 +115,53 @@ fn report_json_round_trips_every_figure() {
             doc["url"],
             format!("{BASE_URL}{}/{}/index.html", r.meta.year, r.meta.slug).as_str()
         );
-        let got: BTreeMap<&str, &Json> = doc["tables"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|t| t["cells"].as_array().unwrap())
-            .map(|c| (c["id"].as_str().unwrap(), c))
-            .collect();
+        // Rebuild each figure's id (`table.row.column`), labels (row label,
+        // column label), value and origin from the document's nesting.
+        let mut got: BTreeMap<String, ([String; 2], Json, bool, bool)> = BTreeMap::new();
+        for t in doc["tables"].as_array().unwrap() {
+            let tid = t["id"].as_str().unwrap();
+            for row in t["rows"].as_array().unwrap() {
+                let rid = row["id"].as_str().unwrap();
+                let listed = |k: &str, col: &str| {
+                    row[k]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == col))
+                };
+                for (col, v) in row["cells"].as_object().unwrap() {
+                    let labels = [
+                        row["label"].as_str().unwrap().to_string(),
+                        t["columns"][col].as_str().unwrap().to_string(),
+                    ];
+                    got.insert(
+                        format!("{tid}.{rid}.{col}"),
+                        (
+                            labels,
+                            v.clone(),
+                            listed("blank", col),
+                            listed("computed", col),
+                        ),
+                    );
+                }
+            }
+        }
         let expected = cells(r);
         assert_eq!(got.len(), expected.len(), "{path}: one entry per cell");
         for (id, labels, text, blank, comp) in expected {
-            let c = got
-                .get(id.as_str())
-                .unwrap_or_else(|| panic!("{path}: no {id}"));
-            assert_eq!(c["labels"], serde_json::json!(labels), "{path} {id}");
-            assert_eq!(c["text"], text.as_str(), "{path} {id}");
-            assert_eq!(c["blank"], blank, "{path} {id}");
-            assert_eq!(c["computed"], comp, "{path} {id}");
-            // The value: a number for counts, the written text for amounts.
-            let v = &c["value"];
-            if !blank {
+            let (l, v, b, c) = got.get(&id).unwrap_or_else(|| panic!("{path}: no {id}"));
+            assert_eq!(l, &labels, "{path} {id}");
+            assert_eq!(*b, blank, "{path} {id}");
+            assert_eq!(*c, comp, "{path} {id}");
+            if blank {
+                assert!(v.is_null(), "{path} {id}: a blank cell is null");
+                blanks += 1;
+            } else {
+                // The value: a number for counts, the written text for amounts.
                 let shown = v
                     .as_i64()
                     .map(|n| n.to_string())
-                    .or_else(|| {
-                        v.as_str()
-                            .map(|s| format!("{s}{}", c["unit"].as_str().unwrap_or("")))
-                    })
+                    .or_else(|| v.as_str().map(str::to_string))
                     .unwrap();
                 assert_eq!(shown, text, "{path} {id}");
-            } else {
-                assert_eq!(v, &serde_json::json!(0), "{path} {id}: a blank counts as 0");
-                blanks += 1;
             }
             computed += usize::from(comp);
         }
@@ -156,20 +171,24 @@ fn report_json_round_trips_every_figure() {
         "the fixtures exercise blank and computed cells ({blanks}, {computed})"
     );
     let doc = json(s, "2022/xincun/report.json");
-    let amount = doc["tables"][0]["cells"]
+    let active = &doc["tables"][0];
+    let procurement = active["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == "active.procurement.amount")
-        .unwrap()
-        .clone();
+        .find(|r| r["id"] == "procurement")
+        .unwrap();
     assert_eq!(
         (
-            amount["value"].as_str(),
-            amount["unit"].as_str(),
-            amount["labels"][1].as_str()
+            procurement["cells"]["amount"].as_str(),
+            active["columns"]["amount"].as_str(),
+            active["kinds"]["amount"].as_str()
         ),
-        (Some("12.5"), Some("万元"), Some("采购总金额"))
+        (
+            Some("12.5万元"),
+            Some("采购总金额"),
+            Some("amount_with_unit")
+        )
     );
     // Linked from the report page.
     let page = s.html("2022/xincun/index.html");

@@ -1,7 +1,9 @@
 //! Open data: every figure of every report, machine-readable.
 //!
-//! - `/<year>/<slug>/report.json`: one report, every cell with its fully
-//!   qualified id, official labels, value and origin (blank / computed).
+//! - `/<year>/<slug>/report.json`: one report; per table its column labels by
+//!   id, per row its id, official label and cells by column id. A figure's
+//!   id is `table.row.column`; its labels are the row's and the column's.
+//!   Blank (in the original) and computed cells are listed per row.
 //! - `/data/<year>.csv`: one row per report, one column per cell id; UTF-8
 //!   with BOM so spreadsheet programs pick the encoding, RFC 4180 quoting.
 //! - `/data/fields.csv`: the dictionary — per format and id, the official
@@ -94,8 +96,10 @@ pub struct TableCells {
     pub id: String,
     pub caption: String,
     pub cells: Vec<CellInfo>,
-    /// `{"id":…,"caption":…,"cells":[` as JSON, written once.
+    /// `{"id":…,"caption":…,"columns":{…},"rows":[` as JSON, written once.
     json_head: String,
+    /// Per row with cells: `{"id":…,"label":…,"cells":{` and the cells' indices.
+    rows: Vec<(String, Vec<usize>)>,
 }
 
 pub struct CellInfo {
@@ -103,9 +107,8 @@ pub struct CellInfo {
     pub id: String,
     pub labels: [String; 2],
     pub kind: ValueKind,
-    /// `{"id":…,"labels":[…],"kind":…` as JSON, written once per format so
-    /// that a report's file is mostly copied, not re-escaped.
-    json_head: String,
+    /// `"column_id":` as JSON.
+    json_key: String,
 }
 
 fn js<T: Serialize + ?Sized>(v: &T) -> String {
@@ -117,37 +120,60 @@ impl Catalog {
         let tables = format
             .tables
             .iter()
-            .map(|t| TableCells {
-                id: t.id.clone(),
-                caption: t.caption.clone(),
-                json_head: format!(
-                    "{{\"id\":{},\"caption\":{},\"cells\":[",
-                    js(&t.id),
-                    js(&t.caption)
-                ),
-                cells: cells(t)
+            .map(|t| {
+                let cells: Vec<CellInfo> = cells(t)
                     .map(|at| {
-                        let id = t.cell_id(at);
-                        let labels = t.cell_labels(at);
-                        let kind = t
-                            .columns_of(at.row)
-                            .get(at.col)
-                            .map_or(ValueKind::Count, |c| c.value);
-                        let json_head = format!(
-                            "{{\"id\":{},\"labels\":{},\"kind\":\"{}\"",
-                            js(&id),
-                            js(&labels),
-                            kind_name(kind)
-                        );
+                        let col = t.columns_of(at.row).get(at.col);
                         CellInfo {
                             at,
-                            id,
-                            labels,
-                            kind,
-                            json_head,
+                            id: t.cell_id(at),
+                            labels: t.cell_labels(at),
+                            kind: col.map_or(ValueKind::Count, |c| c.value),
+                            json_key: format!("{}:", js(col.map_or("", |c| c.id.as_str()))),
                         }
                     })
-                    .collect(),
+                    .collect();
+                // Column labels by id, as a reader of a row's cells needs them.
+                let mut columns: BTreeMap<&str, String> = BTreeMap::new();
+                let mut kinds: BTreeMap<&str, &str> = BTreeMap::new();
+                for c in &cells {
+                    if let Some(col) = t.columns_of(c.at.row).get(c.at.col) {
+                        columns
+                            .entry(col.id.as_str())
+                            .or_insert_with(|| c.labels[1].clone());
+                        if col.value != ValueKind::Count {
+                            kinds.insert(col.id.as_str(), kind_name(col.value));
+                        }
+                    }
+                }
+                let json_head = format!(
+                    "{{\"id\":{},\"caption\":{},\"columns\":{},\"kinds\":{},\"rows\":[",
+                    js(&t.id),
+                    js(&t.caption),
+                    js(&columns),
+                    js(&kinds)
+                );
+                let mut rows: Vec<(String, Vec<usize>)> = Vec::new();
+                for (i, c) in cells.iter().enumerate() {
+                    match rows.last_mut() {
+                        Some((_, idx)) if cells[idx[0]].at.row == c.at.row => idx.push(i),
+                        _ => {
+                            let head = format!(
+                                "{{\"id\":{},\"label\":{},\"cells\":{{",
+                                js(&t.row_def(c.at.row).id),
+                                js(&c.labels[0])
+                            );
+                            rows.push((head, vec![i]));
+                        }
+                    }
+                }
+                TableCells {
+                    id: t.id.clone(),
+                    caption: t.caption.clone(),
+                    cells,
+                    json_head,
+                    rows,
+                }
             })
             .collect();
         Catalog { tables }
@@ -186,12 +212,14 @@ struct FormatRef<'a> {
     name: &'a str,
 }
 
-/// A figure as JSON: a count is a number; an amount keeps the text written.
+/// A figure as JSON: a count is a number; an amount keeps the text written
+/// (with its unit, where one was printed).
 fn figure_json(v: &Value) -> String {
     match v {
         Value::Count(n) => n.to_string(),
         Value::Signed(n) => n.to_string(),
-        Value::Amount(d) | Value::AmountWithUnit(d, _) => js(&d.text),
+        Value::Amount(d) => js(&d.text),
+        Value::AmountWithUnit(_) => js(&v.to_string()),
     }
 }
 
@@ -228,33 +256,45 @@ pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> 
             out.push(',');
         }
         out.push_str(&tc.json_head);
-        let mut first = true;
-        for ci in &tc.cells {
-            let Some(c) = data.cell(def, ci.at) else {
-                continue;
-            };
-            if !first {
+        for (ri, (head, idx)) in tc.rows.iter().enumerate() {
+            if ri > 0 {
                 out.push(',');
             }
-            first = false;
-            out.push_str(&ci.json_head);
-            out.push_str(",\"value\":");
-            out.push_str(&figure_json(&c.value));
-            out.push_str(",\"text\":");
-            out.push_str(&js(&csv_text(c)));
-            out.push_str(if matches!(c.origin, Origin::Blank(_)) {
-                ",\"blank\":true"
-            } else {
-                ",\"blank\":false"
-            });
-            out.push_str(if matches!(c.origin, Origin::Computed) {
-                ",\"computed\":true"
-            } else {
-                ",\"computed\":false"
-            });
-            if let Value::AmountWithUnit(_, u) = &c.value {
-                out.push_str(",\"unit\":");
-                out.push_str(&js(u));
+            out.push_str(head);
+            let mut blank = Vec::new();
+            let mut computed = Vec::new();
+            for (k, &ci) in idx.iter().enumerate() {
+                let info = &tc.cells[ci];
+                let Some(c) = data.cell(def, info.at) else {
+                    continue;
+                };
+                if k > 0 {
+                    out.push(',');
+                }
+                out.push_str(&info.json_key);
+                match c.origin {
+                    Origin::Blank(_) => {
+                        out.push_str("null");
+                        blank.push(&info.json_key);
+                    }
+                    Origin::Computed => {
+                        out.push_str(&figure_json(&c.value));
+                        computed.push(&info.json_key);
+                    }
+                    _ => out.push_str(&figure_json(&c.value)),
+                }
+            }
+            out.push('}');
+            // Which cells were blank in the original or computed by nianbao: rare, so listed.
+            for (name, list) in [("blank", blank), ("computed", computed)] {
+                if !list.is_empty() {
+                    out.push_str(",\"");
+                    out.push_str(name);
+                    out.push_str("\":[");
+                    let keys: Vec<&str> = list.iter().map(|k| k.trim_end_matches(':')).collect();
+                    out.push_str(&keys.join(","));
+                    out.push(']');
+                }
             }
             out.push('}');
         }
