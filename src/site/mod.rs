@@ -72,14 +72,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     diagnostics.extend(walk_diags);
     let loaded: Vec<(Option<Report>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| {
-            let (report, mut diags) = content::load(path, root, &registry);
-            let report = report.map(|mut r| {
-                diags.extend(check::report(&mut r));
-                r
-            });
-            (report, diags)
-        })
+        .map(|path| load_report(path, root, &registry))
         .collect();
     let mut reports = Vec::new();
     for (r, d) in loaded {
@@ -95,6 +88,21 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         reports,
         diagnostics,
     })
+}
+
+/// Read, parse and check one report file on its own. The watcher
+/// (`crate::incremental`) calls this for each saved file.
+pub fn load_report(
+    path: &Path,
+    root: &Path,
+    registry: &Registry,
+) -> (Option<Report>, Vec<Diagnostic>) {
+    let (report, mut diags) = content::load(path, root, registry);
+    let report = report.map(|mut r| {
+        diags.extend(check::report(&mut r));
+        r
+    });
+    (report, diags)
 }
 
 /// A file of the built site: path relative to the output folder, and bytes.
@@ -190,6 +198,20 @@ fn page_ctx(site: &SiteConfig, years: &[u16], path: &str) -> Context {
 
 /// Render every page of the site. `drafts`: include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    render_some(site, theme, drafts, &|_| true, &|_| true)
+}
+
+/// [`render`], but only the report pages of the reports `selected` picks and
+/// the other pages whose output path `index` picks (static files always):
+/// the watcher re-renders only the pages a save can have changed and reuses
+/// the bytes of the others.
+pub fn render_some(
+    site: &Site,
+    theme: &Theme,
+    drafts: bool,
+    selected: &(dyn Fn(&Report) -> bool + Sync),
+    index: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let reports: Vec<&Report> = site
         .reports
         .iter()
@@ -206,6 +228,7 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
 
     let pages: Vec<Result<OutFile, Diagnostic>> = reports
         .par_iter()
+        .filter(|r| selected(r))
         .map(|r| {
             let path = format!("{}/{}/index.html", r.meta.year, r.meta.slug);
             let mut ctx = page_ctx(cfg, &years, &path);
@@ -240,6 +263,9 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     }
     let columns: Vec<&str> = SUMMARY.iter().map(|(l, _)| *l).collect();
     let mut push = |path: String, template: &str, extra: &[(&str, serde_json::Value)]| {
+        if !index(&path) {
+            return;
+        }
         let mut ctx = page_ctx(cfg, &years, &path);
         for (k, v) in extra {
             ctx.insert(k.to_string(), v);
@@ -253,6 +279,10 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         }
     };
     for (year, mut rs) in by_year.clone() {
+        // A page not selected costs nothing, not even its context.
+        if !index(&format!("{year}/index.html")) {
+            continue;
+        }
         rs.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
         let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
         let totals: Vec<String> = SUMMARY
@@ -283,8 +313,11 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
             .last()
             .map(|r| r.meta.township.clone())
             .unwrap_or_default();
-        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
         townships.push(serde_json::json!({ "slug": slug, "name": name }));
+        if !index(&format!("townships/{slug}/index.html")) {
+            continue;
+        }
+        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
         push(
             format!("townships/{slug}/index.html"),
             "township.html",
