@@ -50,6 +50,8 @@ struct FileState {
     stamp: Option<Stamp>,
     /// Diagnostics of this file alone (parse and per-report checks).
     diags: Vec<Diagnostic>,
+    /// Whether it parsed into a report (else its diagnostics belong to no township).
+    has_report: bool,
 }
 
 /// The pages of the last successful render, as published.
@@ -116,6 +118,8 @@ pub struct Build {
     dirty: BTreeSet<PathBuf>,
     dirty_townships: BTreeSet<String>,
     dirty_years: BTreeSet<u16>,
+    /// `check::site` results per township (severities applied).
+    checked: BTreeMap<String, Vec<Diagnostic>>,
     /// Render every page next time.
     full: bool,
     /// The output folder as this process last published it (device, inode):
@@ -184,6 +188,7 @@ impl Build {
             dirty: BTreeSet::new(),
             dirty_townships: BTreeSet::new(),
             dirty_years: BTreeSet::new(),
+            checked: BTreeMap::new(),
             full: true,
             published_dir: None,
             pending: Changes {
@@ -330,16 +335,25 @@ impl Build {
             .collect();
         for (p, st, report, diags) in loaded {
             self.forget(&p);
+            let has_report = report.is_some();
             if let Some(r) = report {
                 self.dirty_townships.insert(r.meta.slug.clone());
                 self.dirty_years.insert(r.meta.year);
                 self.site.reports.push(r);
             }
-            self.files.insert(p, FileState { stamp: st, diags });
+            self.files.insert(
+                p,
+                FileState {
+                    stamp: st,
+                    diags,
+                    has_report,
+                },
+            );
         }
+        // By township, then path: `refresh_checks` takes a township's reports as one slice.
         self.site
             .reports
-            .sort_by(|a, b| a.file.path.cmp(&b.file.path));
+            .sort_by(|a, b| (&a.meta.slug, &a.file.path).cmp(&(&b.meta.slug, &b.file.path)));
     }
 
     /// Drop the report read from `path`, remembering its township as dirty.
@@ -354,24 +368,56 @@ impl Build {
 
     /// Every diagnostic of the site as it stands, sorted.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let site = &self.site;
+        // Diagnostics of no township: the walk's, and those of files that
+        // did not parse into a report. Passing no reports applies only the
+        // site's severity settings.
         let mut all: Vec<Diagnostic> = self.walk_diags.clone();
-        for f in self.files.values() {
+        for f in self.files.values().filter(|f| !f.has_report) {
             all.extend(f.diags.iter().cloned());
         }
-        // The checks across reports, and the site's severity settings
-        // applied to every diagnostic, exactly as `site::load` does.
-        let site = &self.site;
-        if let Err(d) = crate::check::site(
-            &site.root,
-            &site.config,
-            &site.registry,
-            &site.reports,
-            &mut all,
-        ) {
+        if let Err(d) = crate::check::site(&site.root, &site.config, &site.registry, &[], &mut all)
+        {
             all.push(d);
+        }
+        for diags in self.checked.values() {
+            all.extend(diags.iter().cloned());
         }
         all.sort_by_key(Diagnostic::sort_key);
         all
+    }
+
+    /// Run `check::site` again for the townships a change touched, the way
+    /// `site::load` runs it for the whole site: every check it makes looks
+    /// within one township (duplicates are per township and year,
+    /// cross-year rules per township, the rest per report), so the others
+    /// keep their results. Reports are kept sorted by township, then path,
+    /// so a township's reports are one slice.
+    fn refresh_checks(&mut self) {
+        let mut old = std::mem::take(&mut self.checked);
+        let site = &self.site;
+        for group in site.reports.chunk_by(|a, b| a.meta.slug == b.meta.slug) {
+            let Some(slug) = group.first().map(|r| r.meta.slug.clone()) else {
+                continue;
+            };
+            let cached = if self.dirty_townships.contains(&slug) {
+                None
+            } else {
+                old.remove(&slug)
+            };
+            let diags = cached.unwrap_or_else(|| {
+                let mut diags: Vec<Diagnostic> = group
+                    .iter()
+                    .filter_map(|r| self.files.get(&r.file.path))
+                    .flat_map(|f| f.diags.iter().cloned())
+                    .collect();
+                // An invalid [check] setting is reported once, by `diagnostics`.
+                let _ =
+                    crate::check::site(&site.root, &site.config, &site.registry, group, &mut diags);
+                diags
+            });
+            self.checked.insert(slug, diags);
+        }
     }
 
     /// The changes not yet published.
@@ -384,6 +430,7 @@ impl Build {
     pub fn publish(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
         let t0 = std::time::Instant::now();
         let debug = std::env::var_os("NIANBAO_WATCH_DEBUG").is_some();
+        self.refresh_checks();
         let diagnostics = self.diagnostics();
         if debug {
             eprintln!("[publish] diagnostics {:?}", t0.elapsed());

@@ -368,3 +368,46 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+#[test]
+fn cross_year_warnings_follow_the_township_s_saves() {
+    let site = Site::start(false);
+    // 2020 carried one application forward; the 2021 sample carries over none: W1.
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/check/pingan-2020.md"
+    );
+    std::fs::create_dir_all(site.root.join("content/2020")).unwrap();
+    let builds = site.builds();
+    std::fs::copy(fixture, site.root.join("content/2020/pingan.md")).unwrap();
+    site.wait("the 2020 report built", |s| {
+        s.builds() > builds && s.out("2020/pingan/index.html").is_file()
+    });
+    let (ok, diags) = site.last();
+    assert!(ok, "a warning does not stop the build: {diags:?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.starts_with("W1 content/2021/pingan.md:32:")),
+        "{diags:?}"
+    );
+
+    // The 2021 report now carries the application over (and forward): W1 is gone.
+    let fixed = sample_with(
+        "上年结转政府信息公开申请数量:     [0, 0, 0, 0, 0, 0, 0]",
+        "上年结转政府信息公开申请数量:     [1, 0, 0, 0, 0, 0, 1]",
+    )
+    .replacen(
+        "结转下年度继续办理:               [0, 0, 0, 0, 0, 0, 0]",
+        "结转下年度继续办理:               [1, 0, 0, 0, 0, 0, 1]",
+        1,
+    );
+    let builds = site.builds();
+    std::fs::write(site.report(), fixed).unwrap();
+    site.wait("the fixed 2021 report built", |s| {
+        s.builds() > builds && s.last().0
+    });
+    let (_, diags) = site.last();
+    assert!(!diags.iter().any(|d| d.starts_with("W1")), "{diags:?}");
+    same_as_one_shot(&site);
+}
