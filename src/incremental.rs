@@ -110,6 +110,8 @@ pub struct Build {
     out: PathBuf,
     site: Site,
     theme: Theme,
+    /// The same theme, not minifying: index pages are minified only when changed.
+    index_theme: Theme,
     files: BTreeMap<PathBuf, FileState>,
     walk_diags: Vec<Diagnostic>,
     last: Option<Published>,
@@ -170,6 +172,8 @@ impl Build {
         let mut theme = Theme::load(&root, &config.theme)?;
         // The theme minifies as it renders, as in `crate::build`.
         theme.minify &= config.minify;
+        let mut index_theme = Theme::load(&root, &config.theme)?;
+        index_theme.minify = false;
         let site = Site {
             root: root.clone(),
             config,
@@ -182,6 +186,7 @@ impl Build {
             out,
             site,
             theme,
+            index_theme,
             files: BTreeMap::new(),
             walk_diags: diagnostics,
             last: None,
@@ -489,7 +494,15 @@ impl Build {
         if debug {
             eprintln!("[publish] before render {:?}", t0.elapsed());
         }
-        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &index)?;
+        // Report pages with the site's theme (their tables are minified as
+        // fragments); index pages unminified, so that one rendered as last
+        // time is recognised before paying for minifying a large page.
+        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &|_| false)?;
+        let raw_index: Vec<OutFile> =
+            site::render_some(&self.site, &self.index_theme, drafts, &|_| false, &index)?
+                .into_iter()
+                .filter(|f| !f.path.starts_with("static/"))
+                .collect();
         if debug {
             eprintln!("[publish] rendered {:?}", t0.elapsed());
         }
@@ -505,7 +518,7 @@ impl Build {
             minify: false,
         });
         let mut rendered = HashMap::with_capacity(files.len() + included.len());
-        for f in &files {
+        for f in files.iter().chain(&raw_index) {
             rendered.insert(f.path.clone(), page_hash(&f.bytes));
         }
         let previous: Vec<String> = if in_place {
@@ -571,6 +584,29 @@ impl Build {
             {
                 unchanged.insert(f.path.clone());
             }
+        }
+        for mut f in raw_index {
+            let same_render = last
+                .rendered
+                .get(&f.path)
+                .is_some_and(|h| rendered.get(&f.path) == Some(h));
+            match last.pages.remove(&f.path) {
+                Some(bytes) if same_render => {
+                    f.bytes = bytes;
+                    unchanged.insert(f.path.clone());
+                }
+                old => {
+                    if self.theme.minify {
+                        // The same function `Theme::page` applies: the same bytes.
+                        f.bytes = crate::render::minify::html(&String::from_utf8_lossy(&f.bytes))
+                            .into_bytes();
+                    }
+                    if old.is_some_and(|o| o == f.bytes) {
+                        unchanged.insert(f.path.clone());
+                    }
+                }
+            }
+            files.push(f);
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         if debug {
