@@ -508,6 +508,7 @@ impl Build {
         }
         let skipped = skipped.into_inner().unwrap_or_default();
         let rendered_count = files.len();
+        let index_count = raw_index.len();
 
         let in_place =
             !full && self.published_dir.is_some() && self.published_dir == dir_id(&self.out);
@@ -663,7 +664,7 @@ impl Build {
         Ok(Rebuilt {
             reports,
             pages,
-            rendered: rendered_count,
+            rendered: rendered_count + index_count,
             stats,
             diagnostics,
             changes,
