@@ -110,8 +110,6 @@ pub struct Build {
     out: PathBuf,
     site: Site,
     theme: Theme,
-    /// The same theme, not minifying: index pages are minified only when changed.
-    index_theme: Theme,
     files: BTreeMap<PathBuf, FileState>,
     walk_diags: Vec<Diagnostic>,
     last: Option<Published>,
@@ -172,8 +170,6 @@ impl Build {
         let mut theme = Theme::load(&root, &config.theme)?;
         // The theme minifies as it renders, as in `crate::build`.
         theme.minify &= config.minify;
-        let mut index_theme = Theme::load(&root, &config.theme)?;
-        index_theme.minify = false;
         let site = Site {
             root: root.clone(),
             config,
@@ -186,7 +182,6 @@ impl Build {
             out,
             site,
             theme,
-            index_theme,
             files: BTreeMap::new(),
             walk_diags: diagnostics,
             last: None,
@@ -385,6 +380,7 @@ impl Build {
         {
             all.push(d);
         }
+        all.extend(site::region_diagnostics(&site.config, &site.reports));
         for diags in self.checked.values() {
             all.extend(diags.iter().cloned());
         }
@@ -494,15 +490,9 @@ impl Build {
         if debug {
             eprintln!("[publish] before render {:?}", t0.elapsed());
         }
-        // Report pages with the site's theme (their tables are minified as
-        // fragments); index pages unminified, so that one rendered as last
-        // time is recognised before paying for minifying a large page.
-        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &|_| false)?;
-        let raw_index: Vec<OutFile> =
-            site::render_some(&self.site, &self.index_theme, drafts, &|_| false, &index)?
-                .into_iter()
-                .filter(|f| !f.path.starts_with("static/"))
-                .collect();
+        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &index)?;
+        // (Index pages are minified as they render; nothing left to do here.)
+        let raw_index: Vec<OutFile> = Vec::new();
         if debug {
             eprintln!("[publish] rendered {:?}", t0.elapsed());
         }

@@ -233,6 +233,11 @@ fn author_markup_never_reaches_the_page() {
     nianbao::build(&nianbao::BuildOptions::new(&root)).unwrap();
     for entry in walk(&root.join("public")) {
         let text = fs::read_to_string(&entry).unwrap_or_default();
+        // The year CSVs are data (text/csv, never rendered): an organ name
+        // must round-trip as written there, markup included.
+        if entry.extension().is_some_and(|e| e == "csv") {
+            continue;
+        }
         if !entry.extension().is_some_and(|e| e == "html") {
             assert!(!text.contains("<script>"), "{}", entry.display());
             continue;

@@ -47,6 +47,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/home.html"),
     ),
     (
+        "region.html",
+        include_str!("../../themes/default/templates/region.html"),
+    ),
+    (
+        "summary_table.html",
+        include_str!("../../themes/default/templates/summary_table.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -44,6 +44,10 @@ pub struct Portal {
     pub site_name: Option<String>,
     pub site_domain: Option<String>,
     pub site_id_code: Option<String>,
+    /// `ColumnName` of the index pages (栏目名称); default: the page's own name.
+    pub column_name: Option<String>,
+    /// `ColumnType` of the index pages (栏目类别), e.g. 信息公开.
+    pub column_type: Option<String>,
     /// 主办单位
     pub host: Option<String>,
     /// ICP备案号

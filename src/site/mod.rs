@@ -1,12 +1,18 @@
 //! Site assembly: load every report, check them, and lay out the pages.
 
+pub mod chart;
 pub mod config;
+pub mod data;
+pub mod feeds;
+pub mod index;
+pub mod pages;
+pub mod regions;
+pub mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::Context;
 
 use crate::check;
@@ -16,6 +22,7 @@ use crate::format::{CellRef, FormatDef, Registry};
 use crate::render::Theme;
 
 pub use config::SiteConfig;
+use summary::Summary;
 
 /// Everything read from a site folder, checked.
 pub struct Site {
@@ -80,6 +87,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         reports.extend(r);
     }
     check::site(root, &config, &registry, &reports, &mut diagnostics)?;
+    diagnostics.extend(regions::resolve(&config, &reports).1);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(Site {
         root: root.to_path_buf(),
@@ -88,21 +96,6 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
         reports,
         diagnostics,
     })
-}
-
-/// Read, parse and check one report file on its own. The watcher
-/// (`crate::incremental`) calls this for each saved file.
-pub fn load_report(
-    path: &Path,
-    root: &Path,
-    registry: &Registry,
-) -> (Option<Report>, Vec<Diagnostic>) {
-    let (report, mut diags) = content::load(path, root, registry);
-    let report = report.map(|mut r| {
-        diags.extend(check::report(&mut r));
-        r
-    });
-    (report, diags)
 }
 
 /// A file of the built site: path relative to the output folder, and bytes.
@@ -137,9 +130,7 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
 pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     let mut total = 0;
     for id in cells {
-        let mut parts = id.splitn(2, '.');
-        let table = parts.next()?;
-        let rest = parts.next()?;
+        let (table, rest) = id.split_once('.')?;
         let (row_id, col_id) = rest.rsplit_once('.')?;
         let (def, data) = report.table(table)?;
         let row = def.row_by_id(row_id)?;
@@ -156,44 +147,59 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     Some(total)
 }
 
-#[derive(Serialize, Clone)]
-struct ReportLink {
-    year: u16,
-    township: String,
-    slug: String,
-    title: String,
-    url: String,
-    figures: Vec<String>,
-}
-
-fn link(r: &Report) -> ReportLink {
-    ReportLink {
-        year: r.meta.year,
-        township: r.meta.township.clone(),
-        slug: r.meta.slug.clone(),
-        title: r.meta.title.clone(),
-        url: format!("{}/{}/index.html", r.meta.year, r.meta.slug),
-        figures: SUMMARY
-            .iter()
-            .map(|(_, cells)| {
-                summary_value(r, cells).map_or_else(|| "—".to_string(), |v| v.to_string())
-            })
-            .collect(),
-    }
-}
-
 /// Relative prefix from a page at `path` back to the site root.
 fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-fn page_ctx(site: &SiteConfig, years: &[u16], path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("site", site);
-    ctx.insert("nav", &serde_json::json!({ "years": years }));
-    let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
-    ctx.insert("page", &serde_json::json!({ "root": root_prefix(path), "path": path, "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() } }));
-    ctx
+/// What every page's template context shares: the site and its navigation.
+pub struct PageCtx<'a> {
+    pub cfg: &'a SiteConfig,
+    /// Every year with a report, newest first.
+    pub years: Vec<u16>,
+}
+
+impl PageCtx<'_> {
+    /// The context of the page at `path`. `column`: the page's own name, used
+    /// for the portal's `ColumnName` tag on index pages (`index`). Links are
+    /// relative, except on `404.html`: the server shows it at any depth, so
+    /// its links start from `base_url`.
+    pub fn ctx(&self, path: &str, column: &str, index: bool) -> Context {
+        let site = self.cfg;
+        let mut ctx = Context::new();
+        ctx.insert("site", site);
+        ctx.insert("nav", &serde_json::json!({ "years": self.years }));
+        let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
+        ctx.insert(
+            "page",
+            &serde_json::json!({
+                "root": if path == "404.html" { site.base_url.clone() } else { root_prefix(path) }, "path": path, "index": index, "column": column,
+                "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() },
+            }),
+        );
+        ctx
+    }
+}
+
+/// Read, parse and check one report file on its own. The watcher
+/// (`crate::incremental`) calls this for each saved file.
+pub fn load_report(
+    path: &Path,
+    root: &Path,
+    registry: &Registry,
+) -> (Option<Report>, Vec<Diagnostic>) {
+    let (report, mut diags) = content::load(path, root, registry);
+    let report = report.map(|mut r| {
+        diags.extend(check::report(&mut r));
+        r
+    });
+    (report, diags)
+}
+
+/// Problems with region URL names, which look across townships (part of
+/// `load`; the watcher re-runs it after each change).
+pub fn region_diagnostics(cfg: &SiteConfig, reports: &[Report]) -> Vec<Diagnostic> {
+    regions::resolve(cfg, reports).1
 }
 
 /// Render every page of the site. `drafts`: include reports marked draft.
@@ -201,10 +207,10 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     render_some(site, theme, drafts, &|_| true, &|_| true)
 }
 
-/// [`render`], but only the report pages of the reports `selected` picks and
-/// the other pages whose output path `index` picks (static files always):
-/// the watcher re-renders only the pages a save can have changed and reuses
-/// the bytes of the others.
+/// [`render`], but only the HTML pages of the reports `selected` picks and
+/// the index pages whose output path `index` picks; everything built from all
+/// reports (report.json, open data, feeds, static files) always. The watcher
+/// re-renders only the pages a save can have changed and reuses the others.
 pub fn render_some(
     site: &Site,
     theme: &Theme,
@@ -217,137 +223,167 @@ pub fn render_some(
         .iter()
         .filter(|r| drafts || !r.meta.draft)
         .collect();
-    let years: Vec<u16> = reports
-        .iter()
-        .map(|r| r.meta.year)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
     let cfg = &site.config;
+    let pc = PageCtx {
+        cfg,
+        years: years.into_iter().rev().collect(),
+    };
+    // Region slugs were checked (and their problems reported) by `load`.
+    let (regions, _) = regions::resolve(cfg, &site.reports);
 
-    let pages: Vec<Result<OutFile, Diagnostic>> = reports
+    // The one pass over whole reports: page, report.json, summary, CSV row.
+    let catalogs = data::catalogs(reports.iter().copied());
+    type Pass = (
+        Option<pages::Rendered>,
+        Option<(OutFile, Summary, data::FigureRow)>,
+    );
+    let rendered: Vec<Pass> = reports
         .par_iter()
-        .filter(|r| selected(r))
         .map(|r| {
-            let path = format!("{}/{}/index.html", r.meta.year, r.meta.slug);
-            let mut ctx = page_ctx(cfg, &years, &path);
-            let body = theme.report_body(r);
-            ctx.insert(
-                "report",
-                &serde_json::json!({
-                    "title": r.meta.title, "organ": r.meta.organ, "township": r.meta.township, "slug": r.meta.slug,
-                    "region": r.meta.region, "year": r.meta.year, "published": r.meta.published.map(|d| d.to_string()),
-                    "index_no": r.meta.index_no, "format": r.format.id, "body": body,
-                }),
-            );
-            let page = theme.page("report.html", &ctx)?;
-            Ok(OutFile { path, bytes: theme.fill_tables(page, r)?.into_bytes() })
+            let own;
+            let cat = match catalogs.get(&r.format.id) {
+                Some(c) => c,
+                None => {
+                    own = data::Catalog::of(&r.format);
+                    &own
+                }
+            };
+            let summary = Summary::of(r, &regions);
+            if selected(r) {
+                (Some(pages::report(r, summary, theme, &pc, cat)), None)
+            } else {
+                // Not rendered: what the pages built from all reports need.
+                let json = data::report_json(r, &summary, cfg, cat);
+                (None, Some((json, summary, data::figure_row(r))))
+            }
         })
         .collect();
-
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for p in pages {
-        match p {
+    let mut entries: Vec<Entry> = Vec::with_capacity(rendered.len());
+    for (r, x) in reports.iter().zip(rendered) {
+        match x {
+            (Some(x), _) => {
+                match x.html {
+                    Ok(f) => out.push(f),
+                    Err(d) => errors.push(d),
+                }
+                out.push(x.json);
+                entries.push((r, x.summary, x.figures));
+            }
+            (None, Some((json, summary, figures))) => {
+                out.push(json);
+                entries.push((r, summary, figures));
+            }
+            (None, None) => {}
+        }
+    }
+    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
+    let summaries: Vec<&Summary> = entries.iter().map(|(_, s, _)| s).collect();
+
+    // Pages not rendered this time still exist: the sitemap lists them.
+    let mut not_rendered: Vec<String> = entries
+        .iter()
+        .filter(|(r, _, _)| !selected(r))
+        .map(|(_, s, _)| s.url())
+        .collect();
+    let (specs, skipped): (Vec<index::Page>, Vec<index::Page>) = index::pages(&summaries)
+        .into_iter()
+        .partition(|p| index(&p.path));
+    not_rendered.extend(skipped.into_iter().map(|p| p.path));
+    for page in index_pages(&specs, theme, &pc) {
+        match page {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
         }
     }
-
-    let mut by_year: BTreeMap<u16, Vec<&Report>> = BTreeMap::new();
-    let mut by_township: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
-    for r in &reports {
-        by_year.entry(r.meta.year).or_default().push(r);
-        by_township.entry(r.meta.slug.as_str()).or_default().push(r);
-    }
-    let columns: Vec<&str> = SUMMARY.iter().map(|(l, _)| *l).collect();
-    let mut push = |path: String, template: &str, extra: &[(&str, serde_json::Value)]| {
-        if !index(&path) {
-            return;
-        }
-        let mut ctx = page_ctx(cfg, &years, &path);
-        for (k, v) in extra {
-            ctx.insert(k.to_string(), v);
-        }
-        match theme.page(template, &ctx) {
-            Ok(html) => out.push(OutFile {
-                path,
-                bytes: html.into_bytes(),
-            }),
-            Err(d) => errors.push(d),
-        }
-    };
-    for (year, mut rs) in by_year.clone() {
-        // A page not selected costs nothing, not even its context.
-        if !index(&format!("{year}/index.html")) {
-            continue;
-        }
-        rs.sort_by(|a, b| a.meta.slug.cmp(&b.meta.slug));
-        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
-        let totals: Vec<String> = SUMMARY
-            .iter()
-            .map(|(_, cells)| {
-                let vals: Vec<Option<i128>> = rs.iter().map(|r| summary_value(r, cells)).collect();
-                vals.iter().flatten().sum::<i128>().to_string()
-            })
-            .collect();
-        push(
-            format!("{year}/index.html"),
-            "year.html",
-            &[
-                ("year", year.into()),
-                ("reports", serde_json::to_value(&links).unwrap_or_default()),
-                (
-                    "columns",
-                    serde_json::to_value(&columns).unwrap_or_default(),
-                ),
-                ("totals", serde_json::to_value(&totals).unwrap_or_default()),
-            ],
-        );
-    }
-    let mut townships = Vec::new();
-    for (slug, mut rs) in by_township {
-        rs.sort_by_key(|r| r.meta.year);
-        let name = rs
-            .last()
-            .map(|r| r.meta.township.clone())
-            .unwrap_or_default();
-        townships.push(serde_json::json!({ "slug": slug, "name": name }));
-        if !index(&format!("townships/{slug}/index.html")) {
-            continue;
-        }
-        let links: Vec<ReportLink> = rs.iter().map(|r| link(r)).collect();
-        push(
-            format!("townships/{slug}/index.html"),
-            "township.html",
-            &[(
-                "township",
-                serde_json::json!({ "slug": slug, "name": name, "reports": links }),
-            )],
-        );
-    }
-    let year_list: Vec<serde_json::Value> = by_year
-        .iter()
-        .rev()
-        .map(|(y, rs)| serde_json::json!({ "year": y, "count": rs.len() }))
-        .collect();
-    push(
-        "index.html".into(),
-        "home.html",
-        &[("years", year_list.into()), ("townships", townships.into())],
-    );
-    push("404.html".into(), "404.html", &[]);
-
     if !errors.is_empty() {
         return Err(errors);
     }
-    for (name, bytes) in &theme.statics {
-        out.push(OutFile {
-            path: format!("static/{name}"),
-            bytes: bytes.clone(),
-        });
-    }
+    out.extend(open_data(cfg, &entries, &summaries));
+    out.extend(feeds(cfg, &out, &not_rendered, &summaries));
+    out.extend(theme.statics.iter().map(|(name, bytes)| OutFile {
+        path: format!("static/{name}"),
+        bytes: bytes.clone(),
+    }));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// A report with what its pass produced, for the files built from all reports.
+type Entry<'a> = (&'a Report, Summary, data::FigureRow);
+
+fn index_pages(
+    specs: &[index::Page],
+    theme: &Theme,
+    pc: &PageCtx,
+) -> Vec<Result<OutFile, Diagnostic>> {
+    specs
+        .par_iter()
+        .map(|p| {
+            let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
+            if let Some(m) = p.vars.as_object() {
+                for (k, v) in m {
+                    ctx.insert(k.clone(), v);
+                }
+            }
+            Ok(OutFile {
+                path: p.path.clone(),
+                bytes: theme.page(p.template, &ctx)?.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// `sitemap.xml` (over the HTML pages in `out`), `atom.xml`, `robots.txt`.
+fn feeds(
+    cfg: &SiteConfig,
+    out: &[OutFile],
+    not_rendered: &[String],
+    summaries: &[&Summary],
+) -> Vec<OutFile> {
+    let mut html: Vec<&str> = out
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(not_rendered.iter().map(String::as_str))
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    html.sort_unstable();
+    let lastmod: BTreeMap<String, String> = summaries
+        .iter()
+        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
+        .collect();
+    vec![
+        feeds::sitemap(cfg, &html, &|p| lastmod.get(p).cloned()),
+        feeds::atom(cfg, summaries),
+        feeds::robots(cfg),
+    ]
+}
+
+/// The year CSV files, the field dictionary, the report list and the package.
+fn open_data(cfg: &SiteConfig, entries: &[Entry], summaries: &[&Summary]) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    let mut resources = Vec::new();
+    let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
+    for year in &years {
+        let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
+            .iter()
+            .filter(|(_, s, _)| s.year == *year)
+            .map(|(r, s, f)| (*r, s, f))
+            .collect();
+        out.push(data::year_csv(*year, &rows, cfg));
+        resources.push(data::year_resource(*year, &rows));
+    }
+    let mut formats: Vec<&FormatDef> = Vec::new();
+    for (r, _, _) in entries {
+        if !formats.iter().any(|f| f.id == r.format.id) {
+            formats.push(&r.format);
+        }
+    }
+    formats.sort_by(|a, b| a.id.cmp(&b.id));
+    out.push(data::fields_csv(&formats));
+    out.push(data::reports_json(summaries, cfg));
+    out.push(data::datapackage(resources, cfg));
+    out
 }

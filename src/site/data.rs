@@ -1,0 +1,631 @@
+//! Open data: every figure of every report, machine-readable.
+//!
+//! - `/<year>/<slug>/report.json`: one report, every cell with its fully
+//!   qualified id, official labels, value and origin (blank / computed).
+//! - `/data/<year>.csv`: one row per report, one column per cell id; UTF-8
+//!   with BOM so spreadsheet programs pick the encoding, RFC 4180 quoting.
+//! - `/data/fields.csv`: the dictionary — per format and id, the official
+//!   table, row and column labels (what a spreadsheet user reads the ids by).
+//! - `/data/reports.json`: the list of reports with their summary figures.
+//! - `/datapackage.json`: a Frictionless Data Package describing the CSVs,
+//!   naming the format(s) each year file follows.
+//!
+//! A year whose reports follow different formats gets the union of their
+//! columns; a cell a report's format lacks is left empty, never zero-filled,
+//! and the row's `format` column says which format applies.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use crate::content::{Origin, Report, Value};
+use crate::format::{CellRef, FormatDef, TableDef, ValueKind};
+
+use super::summary::Summary;
+use super::{OutFile, SUMMARY, SiteConfig};
+
+/// Leading columns of a year CSV, before the cell ids.
+pub const LEAD: &[(&str, &str, &str)] = &[
+    ("year", "报告年度", "integer"),
+    ("township", "单位简称", "string"),
+    ("slug", "网址名", "string"),
+    ("organ", "发布机构", "string"),
+    ("region", "所属地区", "string"),
+    ("published", "发布日期", "date"),
+    ("format", "报告格式", "string"),
+    ("url", "报告网页", "string"),
+];
+
+/// Every cell of a table, in cell-index order.
+pub fn cells(def: &TableDef) -> impl Iterator<Item = CellRef> + '_ {
+    (0..def.rows.len())
+        .filter(move |&r| !def.is_group(r))
+        .flat_map(move |row| (0..def.columns_of(row).len()).map(move |col| CellRef { row, col }))
+}
+
+/// Every cell id of a format, in table and cell order.
+pub fn cell_ids(format: &FormatDef) -> Vec<String> {
+    format
+        .tables
+        .iter()
+        .flat_map(|t| cells(t).map(|c| t.cell_id(c)))
+        .collect()
+}
+
+fn kind_name(k: ValueKind) -> &'static str {
+    match k {
+        ValueKind::Count => "count",
+        ValueKind::Signed => "signed",
+        ValueKind::Amount => "amount",
+        ValueKind::AmountWithUnit => "amount_with_unit",
+    }
+}
+
+fn frictionless_type(k: ValueKind) -> &'static str {
+    match k {
+        ValueKind::Count | ValueKind::Signed => "integer",
+        ValueKind::Amount => "number",
+        ValueKind::AmountWithUnit => "string",
+    }
+}
+
+/// A cell as the CSV prints it: empty when blank in the original.
+fn csv_text(c: &crate::content::Cell) -> String {
+    match c.origin {
+        Origin::Blank(_) => String::new(),
+        _ => c.value.to_string(),
+    }
+}
+
+/// `base_url` + `path`: absolute when `base_url` is (it should be, for feeds
+/// and the sitemap), else at least independent of where the file is read.
+pub fn abs_url(cfg: &SiteConfig, path: &str) -> String {
+    format!("{}{path}", cfg.base_url)
+}
+
+/// Ids, labels and kinds of every cell of a format, computed once per build
+/// (not once per report: labels are the bulk of the work).
+pub struct Catalog {
+    pub tables: Vec<TableCells>,
+}
+
+pub struct TableCells {
+    pub id: String,
+    pub caption: String,
+    pub cells: Vec<CellInfo>,
+    /// `{"id":…,"caption":…,"cells":[` as JSON, written once.
+    json_head: String,
+}
+
+pub struct CellInfo {
+    pub at: CellRef,
+    pub id: String,
+    pub labels: [String; 2],
+    pub kind: ValueKind,
+    /// `{"id":…,"labels":[…],"kind":…` as JSON, written once per format so
+    /// that a report's file is mostly copied, not re-escaped.
+    json_head: String,
+}
+
+fn js<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+impl Catalog {
+    pub fn of(format: &FormatDef) -> Catalog {
+        let tables = format
+            .tables
+            .iter()
+            .map(|t| TableCells {
+                id: t.id.clone(),
+                caption: t.caption.clone(),
+                json_head: format!(
+                    "{{\"id\":{},\"caption\":{},\"cells\":[",
+                    js(&t.id),
+                    js(&t.caption)
+                ),
+                cells: cells(t)
+                    .map(|at| {
+                        let id = t.cell_id(at);
+                        let labels = t.cell_labels(at);
+                        let kind = t
+                            .columns_of(at.row)
+                            .get(at.col)
+                            .map_or(ValueKind::Count, |c| c.value);
+                        let json_head = format!(
+                            "{{\"id\":{},\"labels\":{},\"kind\":\"{}\"",
+                            js(&id),
+                            js(&labels),
+                            kind_name(kind)
+                        );
+                        CellInfo {
+                            at,
+                            id,
+                            labels,
+                            kind,
+                            json_head,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Catalog { tables }
+    }
+}
+
+/// The catalogs of the formats `reports` use, by format id.
+pub fn catalogs<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeMap<String, Catalog> {
+    let mut out = BTreeMap::new();
+    for r in reports {
+        if !out.contains_key(&r.format.id) {
+            out.insert(r.format.id.clone(), Catalog::of(&r.format));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ReportDoc<'a> {
+    year: u16,
+    township: &'a str,
+    slug: &'a str,
+    organ: &'a str,
+    title: &'a str,
+    region: Option<&'a str>,
+    region_slug: Option<&'a str>,
+    published: Option<String>,
+    index_no: Option<&'a str>,
+    format: FormatRef<'a>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct FormatRef<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+/// A figure as JSON: a count is a number; an amount keeps the text written.
+fn figure_json(v: &Value) -> String {
+    match v {
+        Value::Count(n) => n.to_string(),
+        Value::Signed(n) => n.to_string(),
+        Value::Amount(d) => js(&d.text),
+        Value::AmountWithUnit(du) => js(&du.0.text),
+    }
+}
+
+/// `report.json` of one report. `cat`: the catalog of the report's format.
+/// The document is the report's metadata (serialised) followed by `tables`,
+/// whose cells splice the catalog's pre-written id and labels.
+pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> OutFile {
+    let head = ReportDoc {
+        year: s.year,
+        township: &s.township,
+        slug: &s.slug,
+        organ: &s.organ,
+        title: &s.title,
+        region: s.region.as_deref(),
+        region_slug: s.region_slug.as_deref(),
+        published: s.published.map(|d| d.to_string()),
+        index_no: s.index_no.as_deref(),
+        format: FormatRef {
+            id: &s.format,
+            name: &s.format_name,
+        },
+        url: abs_url(cfg, &s.url()),
+    };
+    let mut out = js(&head);
+    out.pop(); // the closing brace; `tables` follows
+    out.push_str(",\"tables\":[");
+    for (i, (tc, (def, data))) in cat
+        .tables
+        .iter()
+        .zip(r.format.tables.iter().zip(&r.tables))
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&tc.json_head);
+        let mut first = true;
+        for ci in &tc.cells {
+            let Some(c) = data.cell(def, ci.at) else {
+                continue;
+            };
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&ci.json_head);
+            out.push_str(",\"value\":");
+            out.push_str(&figure_json(&c.value));
+            out.push_str(",\"text\":");
+            out.push_str(&js(&csv_text(c)));
+            out.push_str(if matches!(c.origin, Origin::Blank(_)) {
+                ",\"blank\":true"
+            } else {
+                ",\"blank\":false"
+            });
+            out.push_str(if matches!(c.origin, Origin::Computed) {
+                ",\"computed\":true"
+            } else {
+                ",\"computed\":false"
+            });
+            if let Value::AmountWithUnit(du) = &c.value {
+                out.push_str(",\"unit\":");
+                out.push_str(&js(&du.1));
+            }
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+    OutFile {
+        path: s.json_url(),
+        bytes: inert(out.into_bytes()),
+    }
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c` … (they can only occur
+/// inside strings), so an author's markup stays inert even when a careless
+/// portal embeds the file in a page. Parsers read the same text.
+fn inert(mut json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        json.push(b'\n');
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 16);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out.push(b'\n');
+    out
+}
+
+/// The small listing files stay pretty-printed for people reading them.
+fn pretty(v: &Json) -> Vec<u8> {
+    inert(serde_json::to_vec_pretty(v).unwrap_or_default())
+}
+
+/// A report's figures as CSV texts, in its format's cell order (computed
+/// once per report, kept until the year files are written).
+#[derive(Debug, Clone)]
+pub struct FigureRow {
+    pub texts: Vec<String>,
+}
+
+pub fn figure_row(r: &Report) -> FigureRow {
+    let mut texts = Vec::new();
+    for (def, data) in r.format.tables.iter().zip(&r.tables) {
+        texts.extend(cells(def).map(|at| data.cell(def, at).map(csv_text).unwrap_or_default()));
+    }
+    FigureRow { texts }
+}
+
+/// A text field of a year CSV: a leading `=`, `+`, `-` or `@` would make a
+/// spreadsheet program run it as a formula, so such text gets a leading `'`
+/// (the OWASP advice). Figures are never touched (`-2` is a real 本年增/减).
+pub fn csv_text_field(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV field, quoted when it must be (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    let mut first = true;
+    for f in fields {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&csv_field(&f));
+    }
+    out.push_str("\r\n");
+}
+
+/// The columns of one year file: formats in use (most reports first), and
+/// the union of their cell ids with, per id, the formats that have it.
+pub struct YearColumns<'a> {
+    pub formats: Vec<&'a FormatDef>,
+    pub ids: Vec<(String, Vec<&'a str>)>,
+}
+
+pub fn year_columns<'a>(rows: &[(&'a Report, &Summary, &FigureRow)]) -> YearColumns<'a> {
+    let mut count: BTreeMap<&str, (usize, &FormatDef)> = BTreeMap::new();
+    for (r, _, _) in rows {
+        count
+            .entry(r.format.id.as_str())
+            .or_insert((0, &r.format))
+            .0 += 1;
+    }
+    let mut formats: Vec<(usize, &FormatDef)> = count.into_values().collect();
+    formats.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let formats: Vec<&FormatDef> = formats.into_iter().map(|(_, f)| f).collect();
+    let mut ids: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut pos: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &formats {
+        for id in cell_ids(f) {
+            match pos.get(&id) {
+                Some(&i) => {
+                    if let Some(e) = ids.get_mut(i) {
+                        e.1.push(f.id.as_str());
+                    }
+                }
+                None => {
+                    pos.insert(id.clone(), ids.len());
+                    ids.push((id, vec![f.id.as_str()]));
+                }
+            }
+        }
+    }
+    YearColumns { formats, ids }
+}
+
+/// `/data/<year>.csv`. `rows` sorted by slug.
+pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteConfig) -> OutFile {
+    let cols = year_columns(rows);
+    let mut out = String::from("\u{FEFF}");
+    csv_line(
+        &mut out,
+        LEAD.iter()
+            .map(|(id, _, _)| id.to_string())
+            .chain(cols.ids.iter().map(|(id, _)| id.clone())),
+    );
+    // Per format: column index → position in that format's cell order.
+    let index: BTreeMap<&str, BTreeMap<String, usize>> = cols
+        .formats
+        .iter()
+        .map(|f| {
+            (
+                f.id.as_str(),
+                cell_ids(f)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, id)| (id, i))
+                    .collect(),
+            )
+        })
+        .collect();
+    for (r, s, fig) in rows {
+        let lead = [
+            s.year.to_string(),
+            csv_text_field(&s.township),
+            s.slug.clone(),
+            csv_text_field(&s.organ),
+            csv_text_field(s.region.as_deref().unwrap_or_default()),
+            s.published.map(|d| d.to_string()).unwrap_or_default(),
+            s.format.clone(),
+            abs_url(cfg, &s.url()),
+        ];
+        let own = index.get(r.format.id.as_str());
+        let figures = cols.ids.iter().map(|(id, _)| {
+            own.and_then(|m| m.get(id))
+                .and_then(|&i| fig.texts.get(i))
+                .cloned()
+                .unwrap_or_default()
+        });
+        csv_line(&mut out, lead.into_iter().chain(figures));
+    }
+    OutFile {
+        path: format!("data/{year}.csv"),
+        bytes: out.into_bytes(),
+    }
+}
+
+/// `/data/fields.csv`: per format in use and cell id, the official labels.
+pub fn fields_csv(formats: &[&FormatDef]) -> OutFile {
+    let mut out = String::from("\u{FEFF}");
+    csv_line(
+        &mut out,
+        ["format", "id", "table", "row", "column", "kind"].map(String::from),
+    );
+    for f in formats {
+        for t in &f.tables {
+            for at in cells(t) {
+                let [row, col] = t.cell_labels(at);
+                let kind = t
+                    .columns_of(at.row)
+                    .get(at.col)
+                    .map_or("count", |c| kind_name(c.value));
+                csv_line(
+                    &mut out,
+                    [
+                        f.id.clone(),
+                        t.cell_id(at),
+                        t.caption.clone(),
+                        row,
+                        col,
+                        kind.to_string(),
+                    ],
+                );
+            }
+        }
+    }
+    OutFile {
+        path: "data/fields.csv".into(),
+        bytes: out.into_bytes(),
+    }
+}
+
+/// `/data/reports.json`: every report with its summary figures.
+pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
+    let list: Vec<Json> = summaries
+        .iter()
+        .map(|s| {
+            let figures: serde_json::Map<String, Json> = SUMMARY.iter().zip(&s.figures).map(|((label, _), v)| (label.to_string(), json!(v.map(|n| n as i64)))).collect();
+            json!({
+                "year": s.year, "township": s.township, "slug": s.slug, "organ": s.organ, "title": s.title,
+                "region": s.region, "region_slug": s.region_slug, "published": s.published.map(|d| d.to_string()),
+                "index_no": s.index_no, "format": s.format,
+                "url": abs_url(cfg, &s.url()), "data": abs_url(cfg, &s.json_url()),
+                "summary": figures,
+            })
+        })
+        .collect();
+    let columns: Vec<Json> = SUMMARY
+        .iter()
+        .map(|(label, cells)| json!({ "label": label, "cells": cells }))
+        .collect();
+    OutFile {
+        path: "data/reports.json".into(),
+        bytes: pretty(&json!({ "title": cfg.title, "summary_columns": columns, "reports": list })),
+    }
+}
+
+/// The label of a cell id in the first format (of `formats`) that has it.
+fn field_meta(formats: &[&FormatDef], id: &str) -> Option<(String, &'static str)> {
+    for f in formats {
+        for t in &f.tables {
+            if let Some(at) = cells(t).find(|&at| t.cell_id(at) == id) {
+                let [row, col] = t.cell_labels(at);
+                let ty = t
+                    .columns_of(at.row)
+                    .get(at.col)
+                    .map_or("integer", |c| frictionless_type(c.value));
+                return Some((format!("{}｜{row}｜{col}", t.caption), ty));
+            }
+        }
+    }
+    None
+}
+
+/// One resource of `datapackage.json`: the year file's schema.
+pub fn year_resource(year: u16, rows: &[(&Report, &Summary, &FigureRow)]) -> Json {
+    let cols = year_columns(rows);
+    let mixed = cols.formats.len() > 1;
+    let mut fields: Vec<Json> = LEAD
+        .iter()
+        .map(|(id, title, ty)| json!({ "name": id, "title": title, "type": ty }))
+        .collect();
+    for (id, has) in &cols.ids {
+        let (title, ty) = field_meta(&cols.formats, id).unwrap_or_else(|| (id.clone(), "string"));
+        let mut f = json!({ "name": id, "title": title, "type": ty });
+        if mixed
+            && has.len() < cols.formats.len()
+            && let Some(m) = f.as_object_mut()
+        {
+            m.insert(
+                "description".into(),
+                json!(format!("仅 {} 格式的报告有此项，其他报告此列留空（不是 0） / only reports in {} have this cell; empty for the others", has.join("、"), has.join(", "))),
+            );
+        }
+        fields.push(f);
+    }
+    let formats: Vec<Json> = cols
+        .formats
+        .iter()
+        .map(|f| json!({ "id": f.id, "name": f.name }))
+        .collect();
+    let names: Vec<String> = cols
+        .formats
+        .iter()
+        .map(|f| format!("{}（{}）", f.id, f.name))
+        .collect();
+    json!({
+        "name": format!("reports-{year}"),
+        "title": format!("{year}年度各单位政府信息公开工作年度报告数据"),
+        "description": format!("每行一份报告，每列一个表格单元格（字段名为单元格编号，含义见 data/fields.csv）。报告格式：{}。空单元格：原报告留空（按 0 计入合计），或该行报告的格式没有此项（见 format 列）。", names.join("；")),
+        "path": format!("data/{year}.csv"),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true },
+        "nianbao:formats": formats,
+        "schema": { "fields": fields, "missingValues": [""], "primaryKey": ["slug"] },
+    })
+}
+
+/// `/datapackage.json`.
+pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
+    let mut resources = resources;
+    resources.push(json!({
+        "name": "fields",
+        "title": "字段说明：单元格编号与表格的正式行、列名称",
+        "path": "data/fields.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+        "schema": { "fields": [
+            { "name": "format", "title": "报告格式", "type": "string" },
+            { "name": "id", "title": "单元格编号", "type": "string" },
+            { "name": "table", "title": "表格", "type": "string" },
+            { "name": "row", "title": "行", "type": "string" },
+            { "name": "column", "title": "列", "type": "string" },
+            { "name": "kind", "title": "数值类型", "type": "string" },
+        ], "primaryKey": ["format", "id"] },
+    }));
+    let mut doc = json!({
+        "profile": "tabular-data-package",
+        "name": "nianbao-annual-reports",
+        "title": cfg.title,
+        "resources": resources,
+    });
+    if let (Some(d), Some(m)) = (&cfg.description, doc.as_object_mut()) {
+        m.insert("description".into(), json!(d));
+    }
+    if cfg.base_url.starts_with("http")
+        && let Some(m) = doc.as_object_mut()
+    {
+        m.insert("homepage".into(), json!(cfg.base_url));
+    }
+    OutFile {
+        path: "datapackage.json".into(),
+        bytes: pretty(&doc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("平安镇"), "平安镇");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn formulas_are_defused_and_markup_escaped_in_json() {
+        assert_eq!(csv_text_field("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_text_field("平安镇"), "平安镇");
+        let b = pretty(&json!({ "organ": "<script>&" }));
+        let text = String::from_utf8(b).unwrap();
+        assert!(
+            !text.contains('<') && text.contains("\\u003cscript\\u003e\\u0026"),
+            "{text}"
+        );
+        let back: Json = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["organ"], "<script>&");
+    }
+
+    #[test]
+    fn gov2021_has_every_cell_once() {
+        let reg = crate::format::Registry::builtin();
+        let f = reg.get("gov-2021").unwrap();
+        let ids = cell_ids(f);
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(ids.len(), unique.len());
+        // 6 + 1 + 2 + 1 active, 25×7 applications, 15 reviews.
+        assert_eq!(ids.len(), 10 + 175 + 15);
+    }
+}

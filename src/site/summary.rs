@@ -1,0 +1,98 @@
+//! The small per-report record that index pages, feeds and listings are
+//! built from: computed once per report (in parallel), so that a year, a
+//! township or a region page never walks whole reports again.
+
+use crate::content::Report;
+use crate::content::meta::Date;
+
+use super::regions::RegionSlugs;
+use super::{SUMMARY, summary_value};
+
+/// Applications received (一、本年新收 总计) and handled (（七）总计 总计): the chart's two series.
+pub const RECEIVED: &[&str] = &["applications.new.total"];
+pub const HANDLED: &[&str] = &["applications.total.total"];
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub year: u16,
+    pub slug: String,
+    pub township: String,
+    pub organ: String,
+    pub title: String,
+    pub region: Option<String>,
+    pub region_slug: Option<String>,
+    pub published: Option<Date>,
+    pub index_no: Option<String>,
+    pub format: String,
+    pub format_name: String,
+    /// One per `SUMMARY` column; `None` where the report's format lacks the cell.
+    pub figures: Vec<Option<i128>>,
+    pub received: Option<i128>,
+    pub handled: Option<i128>,
+}
+
+impl Summary {
+    pub fn of(r: &Report, regions: &RegionSlugs) -> Summary {
+        let region_slug = r
+            .meta
+            .region
+            .as_deref()
+            .and_then(|n| regions.get(n))
+            .map(str::to_string);
+        Summary {
+            year: r.meta.year,
+            slug: r.meta.slug.clone(),
+            township: r.meta.township.clone(),
+            organ: r.meta.organ.clone(),
+            title: r.meta.title.clone(),
+            region: r.meta.region.clone(),
+            region_slug,
+            published: r.meta.published,
+            index_no: r.meta.index_no.clone(),
+            format: r.format.id.clone(),
+            format_name: r.format.name.clone(),
+            figures: SUMMARY
+                .iter()
+                .map(|(_, cells)| summary_value(r, cells))
+                .collect(),
+            received: summary_value(r, RECEIVED),
+            handled: summary_value(r, HANDLED),
+        }
+    }
+
+    /// Folder of the report's pages, relative to the site root.
+    pub fn dir(&self) -> String {
+        format!("{}/{}/", self.year, self.slug)
+    }
+    pub fn url(&self) -> String {
+        format!("{}index.html", self.dir())
+    }
+    pub fn json_url(&self) -> String {
+        format!("{}report.json", self.dir())
+    }
+}
+
+/// Column sums over `rows`; each with whether some report lacked the cell
+/// (the sum then covers only the reports that have it, and says so).
+pub fn totals<'a>(rows: impl Iterator<Item = &'a Summary> + Clone) -> Vec<Total> {
+    (0..SUMMARY.len())
+        .map(|i| {
+            let mut sum = 0;
+            let mut missing = 0;
+            for s in rows.clone() {
+                match s.figures.get(i).copied().flatten() {
+                    Some(v) => sum += v,
+                    None => missing += 1,
+                }
+            }
+            Total { sum, missing }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub sum: i128,
+    /// Reports whose format has no such cell (left out of `sum`).
+    pub missing: usize,
+}
