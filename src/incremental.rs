@@ -141,6 +141,13 @@ pub fn report_page(r: &Report) -> String {
     format!("{}/{}/index.html", r.meta.year, r.meta.slug)
 }
 
+/// The files `site::render_some` leaves out for a report it did not select
+/// (`site::summary::Summary::url` and `json_url`).
+fn report_files(r: &Report) -> [String; 2] {
+    let dir = format!("{}/{}/", r.meta.year, r.meta.slug);
+    [format!("{dir}index.html"), format!("{dir}report.json")]
+}
+
 fn dir_id(dir: &Path) -> Option<(u64, u64)> {
     let m = std::fs::metadata(dir).ok()?;
     #[cfg(unix)]
@@ -457,9 +464,9 @@ impl Build {
         // A reused page must exist in the last build; if one does not
         // (should not happen), render everything rather than guess.
         if !full && let Some(last) = &self.last {
-            full = included
-                .iter()
-                .any(|r| !self.is_dirty(r) && !last.pages.contains_key(&report_page(r)));
+            full = included.iter().any(|r| {
+                !self.is_dirty(r) && report_files(r).iter().any(|p| !last.pages.contains_key(p))
+            });
         }
         let selected = |r: &Report| full || self.is_dirty(r);
         // Index pages: a township's page shows only its reports and a year's
@@ -541,13 +548,14 @@ impl Build {
                 if self.is_dirty(r) {
                     continue;
                 }
-                let path = report_page(r);
-                if let Some(bytes) = last.pages.remove(&path) {
-                    if let Some(h) = last.rendered.get(&path) {
-                        rendered.insert(path.clone(), *h);
+                for path in report_files(r) {
+                    if let Some(bytes) = last.pages.remove(&path) {
+                        if let Some(h) = last.rendered.get(&path) {
+                            rendered.insert(path.clone(), *h);
+                        }
+                        unchanged.insert(path.clone());
+                        files.push(OutFile { path, bytes });
                     }
-                    unchanged.insert(path.clone());
-                    files.push(OutFile { path, bytes });
                 }
             }
         }

@@ -207,10 +207,11 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
     render_some(site, theme, drafts, &|_| true, &|_| true)
 }
 
-/// [`render`], but only the HTML pages of the reports `selected` picks and
-/// the index pages whose output path `index` picks; everything built from all
-/// reports (report.json, open data, feeds, static files) always. The watcher
-/// re-renders only the pages a save can have changed and reuses the others.
+/// [`render`], but only the HTML pages and `report.json` files of the
+/// reports `selected` picks and the index pages whose output path `index`
+/// picks; everything built from all reports (open data, feeds, static files)
+/// always. The watcher re-renders only the files a save can have changed and
+/// reuses the others.
 pub fn render_some(
     site: &Site,
     theme: &Theme,
@@ -234,10 +235,7 @@ pub fn render_some(
 
     // The one pass over whole reports: page, report.json, summary, CSV row.
     let catalogs = data::catalogs(reports.iter().copied());
-    type Pass = (
-        Option<pages::Rendered>,
-        Option<(OutFile, Summary, data::FigureRow)>,
-    );
+    type Pass = (Option<pages::Rendered>, Option<(Summary, data::FigureRow)>);
     let rendered: Vec<Pass> = reports
         .par_iter()
         .map(|r| {
@@ -253,9 +251,9 @@ pub fn render_some(
             if selected(r) {
                 (Some(pages::report(r, summary, theme, &pc, cat)), None)
             } else {
-                // Not rendered: what the pages built from all reports need.
-                let json = data::report_json(r, &summary, cfg, cat);
-                (None, Some((json, summary, data::figure_row(r))))
+                // Not rendered (its page and report.json are reused): only
+                // what the pages built from all reports need.
+                (None, Some((summary, data::figure_row(r))))
             }
         })
         .collect();
@@ -272,10 +270,7 @@ pub fn render_some(
                 out.push(x.json);
                 entries.push((r, x.summary, x.figures));
             }
-            (None, Some((json, summary, figures))) => {
-                out.push(json);
-                entries.push((r, summary, figures));
-            }
+            (None, Some((summary, figures))) => entries.push((r, summary, figures)),
             (None, None) => {}
         }
     }
