@@ -20,10 +20,14 @@ pub mod content;
 pub mod diag;
 pub mod format;
 pub mod import;
+pub mod incremental;
 pub mod init;
 pub mod output;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
+pub mod watch;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -47,6 +47,37 @@ enum Command {
         /// Message language (提示语言)
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
+        /// Keep watching and rebuild after every save (监视修改并自动重新生成)
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: scan for changes instead of file-system events (WSL2, network shares) (轮询检查修改)
+        #[arg(long, requires = "watch")]
+        poll: bool,
+    },
+    /// Build, watch and serve the site with live reload (预览：生成、监视并在浏览器中自动刷新)
+    #[cfg(feature = "serve")]
+    Serve {
+        /// Site folder (站点目录)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (输出目录), default a temporary folder removed on exit
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port (端口)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (监听地址); loopback only by default
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include reports marked `draft: true` (包括草稿)
+        #[arg(long)]
+        drafts: bool,
+        /// Scan for changes instead of file-system events (WSL2, network shares) (轮询检查修改)
+        #[arg(long)]
+        poll: bool,
+        /// Message language (提示语言)
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
     },
     /// Start a new site in DIR (新建站点)
     Init {
@@ -251,6 +282,38 @@ fn main() -> ExitCode {
             out,
             drafts,
             lang: l,
+            watch: true,
+            poll,
+        } => watch(
+            nianbao::BuildOptions { root, out, drafts },
+            poll,
+            lang(l),
+            color,
+        ),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            root,
+            out,
+            port,
+            bind,
+            drafts,
+            poll,
+            lang: l,
+        } => serve(
+            nianbao::BuildOptions { root, out, drafts },
+            bind,
+            port,
+            poll,
+            lang(l),
+            color,
+        ),
+        Command::Build {
+            root,
+            out,
+            drafts,
+            lang: l,
+            watch: false,
+            ..
         } => {
             let lang = lang(l);
             let opts = nianbao::BuildOptions { root, out, drafts };
@@ -398,6 +461,73 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+/// `nianbao build --watch`: runs until Ctrl-C.
+fn watch(build: nianbao::BuildOptions, poll: bool, lang: Lang, color: bool) -> ExitCode {
+    let opts = nianbao::watch::WatchOptions { build, poll };
+    let (root, out) = (opts.build.root.display(), opts.build.out_dir());
+    match lang {
+        Lang::Zh => eprintln!(
+            "正在监视 {root}，输出到 {}；按 Ctrl-C 结束。",
+            out.display()
+        ),
+        Lang::En => eprintln!(
+            "watching {root}, building into {}; press Ctrl-C to stop.",
+            out.display()
+        ),
+    }
+    let watcher = nianbao::watch::Watcher::new();
+    match watcher.run(&opts, |outcome| {
+        eprint!("{}", nianbao::watch::describe(outcome, lang, color))
+    }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => {
+            eprint!("{}", diag::render_human(&[d], lang, color));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `nianbao serve`: build, watch and serve until Ctrl-C.
+#[cfg(feature = "serve")]
+fn serve(
+    build: nianbao::BuildOptions,
+    bind: std::net::IpAddr,
+    port: u16,
+    poll: bool,
+    lang: Lang,
+    color: bool,
+) -> ExitCode {
+    let opts = nianbao::serve::ServeOptions {
+        build,
+        bind,
+        port,
+        poll,
+        lang,
+        ctrl_c: true,
+        print: true,
+    };
+    match nianbao::serve::start(opts) {
+        Ok(running) => {
+            match lang {
+                Lang::Zh => eprintln!(
+                    "预览地址：{}  （保存修改后页面自动刷新；按 Ctrl-C 结束）",
+                    running.url()
+                ),
+                Lang::En => eprintln!(
+                    "open {}  (pages reload after each save; press Ctrl-C to stop)",
+                    running.url()
+                ),
+            }
+            running.wait();
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", diag::render_human(&[d], lang, color));
+            ExitCode::from(2)
         }
     }
 }

@@ -75,27 +75,112 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 
 /// Publish `files` as the whole content of `out`, atomically.
 pub fn publish(out: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
+    publish_since(out, files, &|_| false, false)
+}
+
+/// Apply a rebuild file by file to an output folder that this process
+/// published before and that holds exactly the previous build: each file in
+/// `changed` is written beside its target and renamed over it (a reader sees
+/// the old file or the new one, never a part), deeper paths first so that
+/// index pages never link to a page not yet there; then the files in
+/// `removed` go, with folders left empty. On a large site and a slow disk this
+/// takes milliseconds where [`publish`] re-links every file, but the folder is
+/// not swapped as a whole: the watcher uses it, the one-shot build does not.
+pub fn update_in_place(
+    out: &Path,
+    changed: &[&OutFile],
+    removed: &[String],
+) -> Result<Stats, Diagnostic> {
+    let mut changed: Vec<&&OutFile> = changed.iter().collect();
+    changed.sort_by_key(|f| std::cmp::Reverse(f.path.matches('/').count()));
+    for f in &changed {
+        let target = out.join(&f.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("创建目录", parent, &e))?;
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = target.with_file_name(format!(".{name}.nianbao-tmp-{}", std::process::id()));
+        fs::write(&tmp, &f.bytes).map_err(|e| io_error("写入", &tmp, &e))?;
+        if let Err(e) = fs::rename(&tmp, &target) {
+            let _ = fs::remove_file(&tmp);
+            return Err(io_error("写入", &target, &e));
+        }
+    }
+    for r in removed {
+        let target = out.join(r);
+        match fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("删除", &target, &e)),
+        }
+        // Folders left empty go too (fails harmlessly when not empty).
+        let mut dir = target.parent();
+        while let Some(d) = dir.filter(|d| d.starts_with(out) && *d != out) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(Stats {
+        written: changed.len(),
+        unchanged: 0,
+    })
+}
+
+/// Remove what [`publish_since`] left with `keep_previous`.
+pub fn remove_previous(out: &Path) {
+    let old = sibling(out, "old");
+    if old.exists() {
+        let _ = fs::remove_dir_all(&old);
+    }
+}
+
+/// [`publish`] for a caller that knows which files it published last time
+/// with the same bytes (`same_as_before`): those are hard-linked from the
+/// current output without being read again (their length is still checked),
+/// which keeps a rebuild of a large site after one save fast.
+///
+/// With `keep_previous`, the previous output is left beside the new one
+/// (renamed away, never visible at `out`) until [`remove_previous`]: the
+/// watcher removes it after telling the author the page is ready.
+pub fn publish_since(
+    out: &Path,
+    files: &[OutFile],
+    same_as_before: &(dyn Fn(&OutFile) -> bool + Sync),
+    keep_previous: bool,
+) -> Result<Stats, Diagnostic> {
     let staging = sibling(out, "staging");
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
     }
-    let result = stage(out, &staging, files).and_then(|stats| swap(out, &staging).map(|_| stats));
+    let result = stage(out, &staging, files, same_as_before)
+        .and_then(|stats| swap(out, &staging, keep_previous).map(|_| stats));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnostic> {
+fn stage(
+    out: &Path,
+    staging: &Path,
+    files: &[OutFile],
+    same_as_before: &(dyn Fn(&OutFile) -> bool + Sync),
+) -> Result<Stats, Diagnostic> {
     fs::create_dir_all(staging).map_err(|e| io_error("创建临时目录", staging, &e))?;
     let dirs: std::collections::BTreeSet<PathBuf> = files
         .iter()
         .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
         .collect();
-    for d in dirs {
+    // In parallel: a large site has a folder per report.
+    dirs.par_iter().try_for_each(|d| {
         let p = staging.join(d);
-        fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))?;
-    }
+        fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))
+    })?;
     let outcomes: Vec<Result<bool, Diagnostic>> = files
         .par_iter()
         .map(|f| {
@@ -103,7 +188,7 @@ fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnos
             let current = out.join(&f.path);
             let same = fs::metadata(&current)
                 .is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
-                && fs::read(&current).is_ok_and(|old| old == f.bytes);
+                && (same_as_before(f) || fs::read(&current).is_ok_and(|old| old == f.bytes));
             if same && fs::hard_link(&current, &target).is_ok() {
                 return Ok(false);
             }
@@ -122,7 +207,7 @@ fn stage(out: &Path, staging: &Path, files: &[OutFile]) -> Result<Stats, Diagnos
     Ok(stats)
 }
 
-fn swap(out: &Path, staging: &Path) -> Result<(), Diagnostic> {
+fn swap(out: &Path, staging: &Path, keep_previous: bool) -> Result<(), Diagnostic> {
     if !out.exists() {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| io_error("创建目录", parent, &e))?;
@@ -139,7 +224,9 @@ fn swap(out: &Path, staging: &Path) -> Result<(), Diagnostic> {
         let _ = fs::rename(&old, out);
         return Err(io_error("发布到", out, &e));
     }
-    let _ = fs::remove_dir_all(&old);
+    if !keep_previous {
+        let _ = fs::remove_dir_all(&old);
+    }
     Ok(())
 }
 

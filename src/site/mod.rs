@@ -79,14 +79,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     diagnostics.extend(walk_diags);
     let loaded: Vec<(Option<Report>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| {
-            let (report, mut diags) = content::load(path, root, &registry);
-            let report = report.map(|mut r| {
-                diags.extend(check::report(&mut r));
-                r
-            });
-            (report, diags)
-        })
+        .map(|path| load_report(path, root, &registry))
         .collect();
     let mut reports = Vec::new();
     for (r, d) in loaded {
@@ -188,8 +181,44 @@ impl PageCtx<'_> {
     }
 }
 
+/// Read, parse and check one report file on its own. The watcher
+/// (`crate::incremental`) calls this for each saved file.
+pub fn load_report(
+    path: &Path,
+    root: &Path,
+    registry: &Registry,
+) -> (Option<Report>, Vec<Diagnostic>) {
+    let (report, mut diags) = content::load(path, root, registry);
+    let report = report.map(|mut r| {
+        diags.extend(check::report(&mut r));
+        r
+    });
+    (report, diags)
+}
+
+/// Problems with region URL names, which look across townships (part of
+/// `load`; the watcher re-runs it after each change).
+pub fn region_diagnostics(cfg: &SiteConfig, reports: &[Report]) -> Vec<Diagnostic> {
+    regions::resolve(cfg, reports).1
+}
+
 /// Render every page of the site. `drafts`: include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    render_some(site, theme, drafts, &|_| true, &|_| true)
+}
+
+/// [`render`], but only the HTML pages and `report.json` files of the
+/// reports `selected` picks and the index pages whose output path `index`
+/// picks; everything built from all reports (open data, feeds, static files)
+/// always. The watcher re-renders only the files a save can have changed and
+/// reuses the others.
+pub fn render_some(
+    site: &Site,
+    theme: &Theme,
+    drafts: bool,
+    selected: &(dyn Fn(&Report) -> bool + Sync),
+    index: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let reports: Vec<&Report> = site
         .reports
         .iter()
@@ -206,7 +235,8 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
 
     // The one pass over whole reports: page, report.json, summary, CSV row.
     let catalogs = data::catalogs(reports.iter().copied());
-    let rendered: Vec<pages::Rendered> = reports
+    type Pass = (Option<pages::Rendered>, Option<(Summary, data::FigureRow)>);
+    let rendered: Vec<Pass> = reports
         .par_iter()
         .map(|r| {
             let own;
@@ -217,24 +247,47 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
                     &own
                 }
             };
-            pages::report(r, Summary::of(r, &regions), theme, &pc, cat)
+            let summary = Summary::of(r, &regions);
+            if selected(r) {
+                (Some(pages::report(r, summary, theme, &pc, cat)), None)
+            } else {
+                // Not rendered (its page and report.json are reused): only
+                // what the pages built from all reports need.
+                (None, Some((summary, data::figure_row(r))))
+            }
         })
         .collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut entries: Vec<Entry> = Vec::with_capacity(rendered.len());
     for (r, x) in reports.iter().zip(rendered) {
-        match x.html {
-            Ok(f) => out.push(f),
-            Err(d) => errors.push(d),
+        match x {
+            (Some(x), _) => {
+                match x.html {
+                    Ok(f) => out.push(f),
+                    Err(d) => errors.push(d),
+                }
+                out.push(x.json);
+                entries.push((r, x.summary, x.figures));
+            }
+            (None, Some((summary, figures))) => entries.push((r, summary, figures)),
+            (None, None) => {}
         }
-        out.push(x.json);
-        entries.push((r, x.summary, x.figures));
     }
     entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
     let summaries: Vec<&Summary> = entries.iter().map(|(_, s, _)| s).collect();
 
-    for page in index_pages(&index::pages(&summaries), theme, &pc) {
+    // Pages not rendered this time still exist: the sitemap lists them.
+    let mut not_rendered: Vec<String> = entries
+        .iter()
+        .filter(|(r, _, _)| !selected(r))
+        .map(|(_, s, _)| s.url())
+        .collect();
+    let (specs, skipped): (Vec<index::Page>, Vec<index::Page>) = index::pages(&summaries)
+        .into_iter()
+        .partition(|p| index(&p.path));
+    not_rendered.extend(skipped.into_iter().map(|p| p.path));
+    for page in index_pages(&specs, theme, &pc) {
         match page {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
@@ -244,7 +297,7 @@ pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, 
         return Err(errors);
     }
     out.extend(open_data(cfg, &entries, &summaries));
-    out.extend(feeds(cfg, &out, &summaries));
+    out.extend(feeds(cfg, &out, &not_rendered, &summaries));
     out.extend(theme.statics.iter().map(|(name, bytes)| OutFile {
         path: format!("static/{name}"),
         bytes: bytes.clone(),
@@ -279,10 +332,16 @@ fn index_pages(
 }
 
 /// `sitemap.xml` (over the HTML pages in `out`), `atom.xml`, `robots.txt`.
-fn feeds(cfg: &SiteConfig, out: &[OutFile], summaries: &[&Summary]) -> Vec<OutFile> {
+fn feeds(
+    cfg: &SiteConfig,
+    out: &[OutFile],
+    not_rendered: &[String],
+    summaries: &[&Summary],
+) -> Vec<OutFile> {
     let mut html: Vec<&str> = out
         .iter()
         .map(|f| f.path.as_str())
+        .chain(not_rendered.iter().map(String::as_str))
         .filter(|p| p.ends_with(".html"))
         .collect();
     html.sort_unstable();

@@ -1,0 +1,675 @@
+//! Incremental builds, for `build --watch` and `serve`.
+//!
+//! A [`Build`] keeps what the last build learnt in memory: every report
+//! parsed and checked, keyed by its file, the theme, and the pages last
+//! published with their bytes. After a save only the files whose stamp
+//! (length, modification time, inode) changed are re-read and re-checked;
+//! the checks that look across reports run again over all of them (they are
+//! cheap); only the changed reports' pages — and those of the other reports
+//! of the same township, which may show them — are re-rendered, together
+//! with the index pages; every other page reuses its bytes. A change to
+//! `site.toml`, a format, a template or a static file reloads everything.
+//!
+//! Publishing still goes through [`output::publish_since`]: the output folder
+//! is swapped in whole, so a broken save never touches it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::content::{self, Report};
+use crate::diag::Diagnostic;
+use crate::render::Theme;
+use crate::site::{self, OutFile, Site, SiteConfig};
+use crate::{BuildOptions, output};
+
+/// What identifies a version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    ino: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        ino,
+    })
+}
+
+/// One report file as last read.
+struct FileState {
+    stamp: Option<Stamp>,
+    /// Diagnostics of this file alone (parse and per-report checks).
+    diags: Vec<Diagnostic>,
+    /// Whether it parsed into a report (else its diagnostics belong to no township).
+    has_report: bool,
+}
+
+/// The pages of the last successful render, as published.
+struct Published {
+    /// The years in the navigation: when they change every page changes.
+    years: Vec<u16>,
+    /// Final (minified) bytes by output path.
+    pages: HashMap<String, Vec<u8>>,
+    /// Hash of each page as rendered, before minifying: an unchanged render
+    /// reuses the minified bytes instead of minifying again.
+    rendered: HashMap<String, u64>,
+    /// Whether `pages` were minified (site.toml can change that).
+    minify: bool,
+}
+
+/// What a rebuild changed, for the one-line report.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Report files re-read (relative to the root).
+    pub changed: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// Everything was reloaded (site.toml, formats, templates, static files).
+    pub full: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.full && self.changed.is_empty() && self.added.is_empty() && self.removed.is_empty()
+    }
+    fn merge(&mut self, other: Changes) {
+        self.changed.extend(other.changed);
+        self.added.extend(other.added);
+        self.removed.extend(other.removed);
+        self.full |= other.full;
+    }
+}
+
+/// What a successful publish did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub reports: usize,
+    pub pages: usize,
+    /// Pages rendered this time (the rest reused their bytes).
+    pub rendered: usize,
+    pub stats: output::Stats,
+    /// Warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The changes this publish took in.
+    pub changes: Changes,
+}
+
+/// In-memory state of a site being watched.
+pub struct Build {
+    opts: BuildOptions,
+    out: PathBuf,
+    site: Site,
+    theme: Theme,
+    files: BTreeMap<PathBuf, FileState>,
+    walk_diags: Vec<Diagnostic>,
+    last: Option<Published>,
+    /// Report files changed since the last publish, and the townships
+    /// (slugs, old and new) they belong to.
+    dirty: BTreeSet<PathBuf>,
+    dirty_townships: BTreeSet<String>,
+    dirty_years: BTreeSet<u16>,
+    /// `check::site` results per township (severities applied).
+    checked: BTreeMap<String, Vec<Diagnostic>>,
+    /// Render every page next time.
+    full: bool,
+    /// The output folder as this process last published it (device, inode):
+    /// while it is still there, a rebuild is applied file by file.
+    published_dir: Option<(u64, u64)>,
+    /// Changes not yet published (a failed build keeps them for the next).
+    pending: Changes,
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The output path of a report's page (as `site::render` lays it out).
+pub fn report_page(r: &Report) -> String {
+    format!("{}/{}/index.html", r.meta.year, r.meta.slug)
+}
+
+/// The files `site::render_some` leaves out for a report it did not select
+/// (`site::summary::Summary::url` and `json_url`).
+fn report_files(r: &Report) -> [String; 2] {
+    let dir = format!("{}/{}/", r.meta.year, r.meta.slug);
+    [format!("{dir}index.html"), format!("{dir}report.json")]
+}
+
+fn dir_id(dir: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(dir).ok()?;
+    #[cfg(unix)]
+    return Some((
+        std::os::unix::fs::MetadataExt::dev(&m),
+        std::os::unix::fs::MetadataExt::ino(&m),
+    ));
+    #[cfg(not(unix))]
+    return m.is_dir().then_some((0, 0));
+}
+
+fn page_hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Build {
+    /// Read and check the whole site; publish nothing yet.
+    pub fn new(opts: BuildOptions) -> Result<Build, Diagnostic> {
+        let out = opts.out_dir();
+        output::check_out_dir(&opts.root, &out)?;
+        let root = opts.root.clone();
+        let config = SiteConfig::load(&root)?;
+        let mut diagnostics = Vec::new();
+        let registry = site::load_registry(&root, &mut diagnostics);
+        let mut theme = Theme::load(&root, &config.theme)?;
+        // The theme minifies as it renders, as in `crate::build`.
+        theme.minify &= config.minify;
+        let site = Site {
+            root: root.clone(),
+            config,
+            registry,
+            reports: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let mut build = Build {
+            opts,
+            out,
+            site,
+            theme,
+            files: BTreeMap::new(),
+            walk_diags: diagnostics,
+            last: None,
+            dirty: BTreeSet::new(),
+            dirty_townships: BTreeSet::new(),
+            dirty_years: BTreeSet::new(),
+            checked: BTreeMap::new(),
+            full: true,
+            published_dir: None,
+            pending: Changes {
+                full: true,
+                ..Changes::default()
+            },
+        };
+        build.rescan(&[]);
+        build.pending = Changes {
+            full: true,
+            ..Changes::default()
+        };
+        Ok(build)
+    }
+
+    /// Reload everything (site.toml, formats, theme, every report), keeping
+    /// the pages last published so that unchanged ones are not minified again.
+    pub fn reload(self) -> Result<Build, (Diagnostic, Option<Build>)> {
+        match Build::new(self.opts.clone()) {
+            Ok(mut b) => {
+                b.last = self.last;
+                Ok(b)
+            }
+            Err(d) => Err((d, Some(self))),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+    pub fn out_dir(&self) -> &Path {
+        &self.out
+    }
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Re-read the report files that changed: those named in `touched` (as
+    /// the watcher saw them) and any whose stamp differs, plus new and
+    /// deleted files found by walking `content/` again.
+    pub fn rescan(&mut self, touched: &[PathBuf]) -> Changes {
+        let root = self.opts.root.clone();
+        let (found, walk_diags) = content::find_reports(&root);
+        let registry_diags: Vec<Diagnostic> = self
+            .walk_diags
+            .iter()
+            .filter(|d| d.code == "S010")
+            .cloned()
+            .collect();
+        self.walk_diags = registry_diags;
+        self.walk_diags.extend(walk_diags);
+        let found: BTreeSet<PathBuf> = found.into_iter().collect();
+        let touched: HashSet<&PathBuf> = touched.iter().collect();
+        let mut changes = Changes::default();
+
+        let removed: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| !found.contains(*p))
+            .cloned()
+            .collect();
+        for p in removed {
+            self.files.remove(&p);
+            self.forget(&p);
+            changes.removed.push(rel(&root, &p));
+        }
+        let mut reload = Vec::new();
+        for p in &found {
+            let st = stamp(p);
+            match self.files.get(p) {
+                None => {
+                    changes.added.push(rel(&root, p));
+                    reload.push((p.clone(), st));
+                }
+                Some(f) if f.stamp != st || st.is_none() || touched.contains(p) => {
+                    changes.changed.push(rel(&root, p));
+                    reload.push((p.clone(), st));
+                }
+                Some(_) => {}
+            }
+        }
+        self.load_files(reload);
+        self.pending.merge(changes.clone());
+        changes
+    }
+
+    /// Re-read just the report files named (the watcher's fast path: no
+    /// walk over `content/`). Falls back to [`rescan`](Build::rescan) for
+    /// anything that is not a plain file or a deleted one.
+    pub fn touch(&mut self, paths: &[PathBuf]) -> Changes {
+        let root = self.opts.root.clone();
+        let content = root.join("content");
+        let plain = paths.iter().all(|p| {
+            p.starts_with(&content)
+                && match std::fs::symlink_metadata(p) {
+                    Ok(m) => m.file_type().is_file(),
+                    Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+                }
+        });
+        if !plain {
+            return self.rescan(paths);
+        }
+        let mut changes = Changes::default();
+        let mut reload = Vec::new();
+        let mut seen = HashSet::new();
+        for p in paths {
+            if !seen.insert(p) {
+                continue;
+            }
+            let st = stamp(p);
+            match (st, self.files.contains_key(p)) {
+                (None, true) => {
+                    self.files.remove(p);
+                    self.forget(p);
+                    changes.removed.push(rel(&root, p));
+                }
+                (None, false) => {}
+                (Some(_), known) => {
+                    if known {
+                        changes.changed.push(rel(&root, p));
+                    } else {
+                        changes.added.push(rel(&root, p));
+                    }
+                    reload.push((p.clone(), st));
+                }
+            }
+        }
+        self.load_files(reload);
+        self.pending.merge(changes.clone());
+        changes
+    }
+
+    fn load_files(&mut self, reload: Vec<(PathBuf, Option<Stamp>)>) {
+        use rayon::prelude::*;
+        let root = &self.opts.root;
+        let registry = &self.site.registry;
+        type Loaded = (PathBuf, Option<Stamp>, Option<Report>, Vec<Diagnostic>);
+        let loaded: Vec<Loaded> = reload
+            .into_par_iter()
+            .map(|(p, st)| {
+                let (r, d) = site::load_report(&p, root, registry);
+                (p, st, r, d)
+            })
+            .collect();
+        for (p, st, report, diags) in loaded {
+            self.forget(&p);
+            let has_report = report.is_some();
+            if let Some(r) = report {
+                self.dirty_townships.insert(r.meta.slug.clone());
+                self.dirty_years.insert(r.meta.year);
+                self.site.reports.push(r);
+            }
+            self.files.insert(
+                p,
+                FileState {
+                    stamp: st,
+                    diags,
+                    has_report,
+                },
+            );
+        }
+        // By township, then path: `refresh_checks` takes a township's reports as one slice.
+        self.site
+            .reports
+            .sort_by(|a, b| (&a.meta.slug, &a.file.path).cmp(&(&b.meta.slug, &b.file.path)));
+    }
+
+    /// Drop the report read from `path`, remembering its township as dirty.
+    fn forget(&mut self, path: &Path) {
+        if let Some(i) = self.site.reports.iter().position(|r| r.file.path == path) {
+            let r = self.site.reports.swap_remove(i);
+            self.dirty_townships.insert(r.meta.slug.clone());
+            self.dirty_years.insert(r.meta.year);
+        }
+        self.dirty.insert(path.to_path_buf());
+    }
+
+    /// Every diagnostic of the site as it stands, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let site = &self.site;
+        // Diagnostics of no township: the walk's, and those of files that
+        // did not parse into a report. Passing no reports applies only the
+        // site's severity settings.
+        let mut all: Vec<Diagnostic> = self.walk_diags.clone();
+        for f in self.files.values().filter(|f| !f.has_report) {
+            all.extend(f.diags.iter().cloned());
+        }
+        if let Err(d) = crate::check::site(&site.root, &site.config, &site.registry, &[], &mut all)
+        {
+            all.push(d);
+        }
+        all.extend(site::region_diagnostics(&site.config, &site.reports));
+        for diags in self.checked.values() {
+            all.extend(diags.iter().cloned());
+        }
+        all.sort_by_key(Diagnostic::sort_key);
+        all
+    }
+
+    /// Run `check::site` again for the townships a change touched, the way
+    /// `site::load` runs it for the whole site: every check it makes looks
+    /// within one township (duplicates are per township and year,
+    /// cross-year rules per township, the rest per report), so the others
+    /// keep their results. Reports are kept sorted by township, then path,
+    /// so a township's reports are one slice.
+    fn refresh_checks(&mut self) {
+        let mut old = std::mem::take(&mut self.checked);
+        let site = &self.site;
+        for group in site.reports.chunk_by(|a, b| a.meta.slug == b.meta.slug) {
+            let Some(slug) = group.first().map(|r| r.meta.slug.clone()) else {
+                continue;
+            };
+            let cached = if self.dirty_townships.contains(&slug) {
+                None
+            } else {
+                old.remove(&slug)
+            };
+            let diags = cached.unwrap_or_else(|| {
+                let mut diags: Vec<Diagnostic> = group
+                    .iter()
+                    .filter_map(|r| self.files.get(&r.file.path))
+                    .flat_map(|f| f.diags.iter().cloned())
+                    .collect();
+                // An invalid [check] setting is reported once, by `diagnostics`.
+                let _ =
+                    crate::check::site(&site.root, &site.config, &site.registry, group, &mut diags);
+                diags
+            });
+            self.checked.insert(slug, diags);
+        }
+    }
+
+    /// The changes not yet published.
+    pub fn pending(&self) -> &Changes {
+        &self.pending
+    }
+
+    /// Render what changed and publish the site. On any error nothing is
+    /// written and every diagnostic is returned; the changes stay pending.
+    pub fn publish(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let t0 = std::time::Instant::now();
+        let debug = std::env::var_os("NIANBAO_WATCH_DEBUG").is_some();
+        self.refresh_checks();
+        let diagnostics = self.diagnostics();
+        if debug {
+            eprintln!("[publish] diagnostics {:?}", t0.elapsed());
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let drafts = self.opts.drafts;
+        let included: Vec<&Report> = self
+            .site
+            .reports
+            .iter()
+            .filter(|r| drafts || !r.meta.draft)
+            .collect();
+        let years: Vec<u16> = included
+            .iter()
+            .map(|r| r.meta.year)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let mut full = self.full || self.last.as_ref().is_none_or(|l| l.years != years);
+        // A reused page must exist in the last build; if one does not
+        // (should not happen), render everything rather than guess.
+        if !full && let Some(last) = &self.last {
+            full = included.iter().any(|r| {
+                !self.is_dirty(r) && report_files(r).iter().any(|p| !last.pages.contains_key(p))
+            });
+        }
+        let selected = |r: &Report| full || self.is_dirty(r);
+        // Index pages: a township's page shows only its reports and a year's
+        // page only that year's, so those of untouched townships and years
+        // keep their bytes; every other page (home, 404, pages this module
+        // does not know) is rendered each time.
+        let skipped: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
+        let index = |path: &str| {
+            if full {
+                return true;
+            }
+            let township = path
+                .strip_prefix("townships/")
+                .and_then(|p| p.strip_suffix("/index.html"));
+            let year = path
+                .strip_suffix("/index.html")
+                .and_then(|y| y.parse::<u16>().ok());
+            let keep = match (township, year) {
+                (Some(slug), _) => !self.dirty_townships.contains(slug),
+                (None, Some(y)) => !self.dirty_years.contains(&y),
+                _ => false,
+            };
+            if keep && let Ok(mut s) = skipped.lock() {
+                s.push(path.to_string());
+            }
+            !keep
+        };
+        if debug {
+            eprintln!("[publish] before render {:?}", t0.elapsed());
+        }
+        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &index)?;
+        // (Index pages are minified as they render; nothing left to do here.)
+        let raw_index: Vec<OutFile> = Vec::new();
+        if debug {
+            eprintln!("[publish] rendered {:?}", t0.elapsed());
+        }
+        let skipped = skipped.into_inner().unwrap_or_default();
+        let rendered_count = files.len();
+        let index_count = raw_index.len();
+
+        let in_place =
+            !full && self.published_dir.is_some() && self.published_dir == dir_id(&self.out);
+        let mut last = self.last.take().unwrap_or_else(|| Published {
+            years: Vec::new(),
+            pages: HashMap::new(),
+            rendered: HashMap::new(),
+            minify: false,
+        });
+        let mut rendered = HashMap::with_capacity(files.len() + included.len());
+        for f in files.iter().chain(&raw_index) {
+            rendered.insert(f.path.clone(), page_hash(&f.bytes));
+        }
+        let previous: Vec<String> = if in_place {
+            last.pages.keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        // Pages not re-rendered: their bytes as last published.
+        let mut unchanged: HashSet<String> = HashSet::new();
+        for path in skipped {
+            match last.pages.remove(&path) {
+                Some(bytes) => {
+                    if let Some(h) = last.rendered.get(&path) {
+                        rendered.insert(path.clone(), *h);
+                    }
+                    unchanged.insert(path.clone());
+                    files.push(OutFile { path, bytes });
+                }
+                None => {
+                    // Not in the last build (should not happen): render everything.
+                    self.full = true;
+                    self.last = None;
+                    return self.publish();
+                }
+            }
+        }
+        if !full {
+            for r in &included {
+                if self.is_dirty(r) {
+                    continue;
+                }
+                for path in report_files(r) {
+                    if let Some(bytes) = last.pages.remove(&path) {
+                        if let Some(h) = last.rendered.get(&path) {
+                            rendered.insert(path.clone(), *h);
+                        }
+                        unchanged.insert(path.clone());
+                        files.push(OutFile { path, bytes });
+                    }
+                }
+            }
+        }
+        // A page rendered exactly as last time keeps the bytes last published.
+        let minify = self.site.config.minify;
+        if last.minify != minify {
+            last.rendered.clear();
+        }
+        let mut fresh = Vec::new();
+        for (i, f) in files.iter_mut().enumerate().take(rendered_count) {
+            let same_render = last
+                .rendered
+                .get(&f.path)
+                .is_some_and(|h| rendered.get(&f.path) == Some(h));
+            if same_render && let Some(bytes) = last.pages.remove(&f.path) {
+                f.bytes = bytes;
+                unchanged.insert(f.path.clone());
+            } else {
+                fresh.push(i);
+            }
+        }
+        for &i in &fresh {
+            if let Some(f) = files.get(i)
+                && last.pages.get(&f.path).is_some_and(|old| *old == f.bytes)
+            {
+                unchanged.insert(f.path.clone());
+            }
+        }
+        for mut f in raw_index {
+            let same_render = last
+                .rendered
+                .get(&f.path)
+                .is_some_and(|h| rendered.get(&f.path) == Some(h));
+            match last.pages.remove(&f.path) {
+                Some(bytes) if same_render => {
+                    f.bytes = bytes;
+                    unchanged.insert(f.path.clone());
+                }
+                old => {
+                    if self.theme.minify {
+                        // The same function `Theme::page` applies: the same bytes.
+                        f.bytes = crate::render::minify::html(&String::from_utf8_lossy(&f.bytes))
+                            .into_bytes();
+                    }
+                    if old.is_some_and(|o| o == f.bytes) {
+                        unchanged.insert(f.path.clone());
+                    }
+                }
+            }
+            files.push(f);
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        if debug {
+            eprintln!("[publish] before write {:?}", t0.elapsed());
+        }
+        let result = if in_place {
+            let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let removed: Vec<String> = previous
+                .into_iter()
+                .filter(|p| !now.contains(p.as_str()))
+                .collect();
+            let changed: Vec<&OutFile> = files
+                .iter()
+                .filter(|f| !unchanged.contains(&f.path))
+                .collect();
+            output::update_in_place(&self.out, &changed, &removed).map(|s| output::Stats {
+                written: s.written,
+                unchanged: files.len() - s.written,
+            })
+        } else {
+            let same = |f: &OutFile| unchanged.contains(&f.path);
+            output::publish_since(&self.out, &files, &same, true)
+        };
+        // A failed write leaves the folder unlike the pages kept here: the
+        // next publish swaps in a whole new folder.
+        if debug {
+            eprintln!("[publish] written {:?}", t0.elapsed());
+        }
+        self.published_dir = if result.is_ok() {
+            dir_id(&self.out)
+        } else {
+            None
+        };
+        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        // Whatever happened on disk, these are valid renders of the current state.
+        self.last = Some(Published {
+            years,
+            pages: files.into_iter().map(|f| (f.path, f.bytes)).collect(),
+            rendered,
+            minify,
+        });
+        let stats = result.map_err(|d| vec![d])?;
+        self.dirty.clear();
+        self.dirty_townships.clear();
+        self.dirty_years.clear();
+        self.full = false;
+        let changes = std::mem::take(&mut self.pending);
+        let reports = self
+            .site
+            .reports
+            .iter()
+            .filter(|r| drafts || !r.meta.draft)
+            .count();
+        Ok(Rebuilt {
+            reports,
+            pages,
+            rendered: rendered_count + index_count,
+            stats,
+            diagnostics,
+            changes,
+        })
+    }
+
+    fn is_dirty(&self, r: &Report) -> bool {
+        self.dirty.contains(&r.file.path) || self.dirty_townships.contains(&r.meta.slug)
+    }
+}

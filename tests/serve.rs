@@ -1,0 +1,275 @@
+//! `nianbao serve` on a temporary copy of the sample site, on a free
+//! loopback port, spoken to with plain HTTP/1.1 over a TcpStream.
+#![cfg(feature = "serve")]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use nianbao::BuildOptions;
+use nianbao::diag::Lang;
+use nianbao::serve::{LIVERELOAD_PATH, Running, ServeOptions};
+use scraper::{Html, Selector};
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content/2021/pingan.md");
+const TIMEOUT: Duration = Duration::from_secs(30);
+const PROSE: &str = "创新活动形式";
+
+struct Site {
+    dir: tempfile::TempDir,
+    root: PathBuf,
+    server: Option<Running>,
+}
+
+impl Site {
+    fn start() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/2021")).unwrap();
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
+            root.join("site.toml"),
+        )
+        .unwrap();
+        std::fs::copy(SAMPLE, root.join("content/2021/pingan.md")).unwrap();
+        let mut build = BuildOptions::new(&root);
+        build.out = Some(dir.path().join("out"));
+        let opts = ServeOptions {
+            build,
+            bind: "127.0.0.1".parse().unwrap(),
+            port: 0,
+            poll: false,
+            lang: Lang::Zh,
+            ctrl_c: false,
+            print: false,
+        };
+        let server = nianbao::serve::start(opts).unwrap();
+        Site {
+            dir,
+            root,
+            server: Some(server),
+        }
+    }
+    fn addr(&self) -> SocketAddr {
+        self.server.as_ref().unwrap().addr()
+    }
+    fn get(&self, path: &str) -> Response {
+        request(
+            self.addr(),
+            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        )
+    }
+    fn save(&self, text: &str) {
+        std::fs::write(self.root.join("content/2021/pingan.md"), text).unwrap();
+    }
+    fn wait_for(&self, what: &str, path: &str, done: impl Fn(&Response) -> bool) -> Response {
+        let start = Instant::now();
+        loop {
+            let r = self.get(path);
+            if done(&r) {
+                return r;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "timed out waiting for {what}; last response: {} {}",
+                r.status,
+                r.body
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop();
+        }
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn request(addr: SocketAddr, raw: &str) -> Response {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+fn sample_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    assert!(text.contains(from));
+    text.replacen(from, to, 1)
+}
+
+fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+#[test]
+fn pages_are_served_with_the_reload_hook_and_saves_show_up() {
+    let site = Site::start();
+    let r = site.get("/2021/pingan/");
+    assert_eq!(r.status, 200, "{}", r.head);
+    assert!(
+        r.head
+            .to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{}",
+        r.head
+    );
+    assert!(
+        texts(&r.body, "h1").concat().contains("平安镇"),
+        "{}",
+        r.body
+    );
+    let scripts = texts(&r.body, "script").concat();
+    assert!(scripts.contains(LIVERELOAD_PATH), "{scripts}");
+    assert!(scripts.contains("location.reload()"), "{scripts}");
+    // Only the response carries it, never the file on disk.
+    let on_disk =
+        std::fs::read_to_string(site.dir.path().join("out/2021/pingan/index.html")).unwrap();
+    assert!(!on_disk.contains(LIVERELOAD_PATH));
+    // Static files are served as they are.
+    let css = site.get("/static/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.head.contains("text/css") && !css.body.contains("<script"));
+
+    site.save(&sample_with(PROSE, "浏览器里看到的修改"));
+    let r = site.wait_for("the saved text", "/2021/pingan/index.html", |r| {
+        texts(&r.body, "main p")
+            .iter()
+            .any(|p| p.contains("浏览器里看到的修改"))
+    });
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = Site::start();
+    for path in [
+        "/../site.toml",
+        "/2021/../../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/site.toml",
+        "/2021/%2e%2e%2f%2e%2e%2fsite.toml",
+        "/..%5csite.toml",
+    ] {
+        let r = site.get(path);
+        assert_eq!(r.status, 403, "{path}: {} {}", r.head, r.body);
+        assert!(!r.body.contains("title ="), "{path} leaked site.toml");
+    }
+    // A symbolic link inside the output that leads out of it.
+    std::os::unix::fs::symlink(
+        site.root.join("site.toml"),
+        site.dir.path().join("out/leak.txt"),
+    )
+    .unwrap();
+    let r = site.get("/leak.txt");
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(!r.body.contains("title ="));
+    // A folder without its slash is redirected (pages link relatively), a missing page is a 404 page.
+    let r = site.get("/2021");
+    assert_eq!(r.status, 301);
+    assert!(r.head.contains("/2021/"), "{}", r.head);
+    let r = site.get("/no/such/page.html");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains(LIVERELOAD_PATH));
+}
+
+#[test]
+fn a_failed_build_shows_an_escaped_overlay_over_the_last_good_page() {
+    let site = Site::start();
+    let good = std::fs::read(site.dir.path().join("out/2021/pingan/index.html")).unwrap();
+    // A broken figure, and prose that would be markup if not escaped.
+    let broken = sample_with(
+        "予以公开:                        [0, 0, 0, 0, 0, 0, 0]",
+        "予以公开:                        [1, 0, 0, 0, 0, 0, 0]  # <b>x</b>",
+    );
+    site.save(&broken);
+    let r = site.wait_for("the overlay", "/2021/pingan/", |r| {
+        r.body.contains("nianbao-overlay")
+    });
+    let overlay = texts(&r.body, "#nianbao-overlay pre").concat();
+    assert!(overlay.contains("content/2021/pingan.md"), "{overlay}");
+    assert!(overlay.contains("予以公开"), "{overlay}");
+    // The diagnostics quote the source line: its markup is text, not elements.
+    assert!(
+        overlay.contains("<b>x</b>"),
+        "the quoted line is shown as text: {overlay}"
+    );
+    let doc = Html::parse_document(&r.body);
+    assert!(
+        doc.select(&Selector::parse("#nianbao-overlay b").unwrap())
+            .next()
+            .is_none(),
+        "markup in the overlay was not escaped"
+    );
+    // Still the last good page underneath, and the file on disk untouched.
+    assert_eq!(
+        std::fs::read(site.dir.path().join("out/2021/pingan/index.html")).unwrap(),
+        good
+    );
+
+    site.save(&sample_with(PROSE, "修好了"));
+    let r = site.wait_for("the overlay gone", "/2021/pingan/", |r| {
+        !r.body.contains("nianbao-overlay")
+    });
+    assert!(
+        texts(&r.body, "main p")
+            .iter()
+            .any(|p| p.contains("修好了"))
+    );
+}
+
+#[test]
+fn the_reload_socket_says_reload_after_a_save() {
+    let site = Site::start();
+    let generation = site.server.as_ref().unwrap().generation();
+    let mut s = TcpStream::connect(site.addr()).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let req = format!(
+        "GET {LIVERELOAD_PATH}?generation={generation} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+
+    site.save(&sample_with(PROSE, "触发刷新"));
+    // One unmasked text frame from the server: 0x81, length, "reload".
+    let mut frame = [0u8; 8];
+    s.read_exact(&mut frame).unwrap();
+    assert_eq!(frame[0], 0x81);
+    assert_eq!(frame[1], 6);
+    assert_eq!(&frame[2..], b"reload");
+}
