@@ -16,7 +16,9 @@ fn provincial() -> String {
         "  { id = \"normative_docs\", label = \"行政规范性文件\", aliases = [\"规范性文件\"] },\n  { id = \"other_docs\", label = \"其他主动公开文件\" },\n",
     );
     assert_ne!(builtin, with_row);
-    with_row.replace("id = \"gov-2021\"", "id = \"hubei-2021\"").replace("years = [2021, 9999]", "years = [2021, 2021]")
+    with_row
+        .replace("id = \"gov-2021\"", "id = \"hubei-2021\"")
+        .replace("years = [2021, 9999]", "years = [2021, 2021]")
 }
 
 fn site(definition: &str, report: &str) -> tempfile::TempDir {
@@ -38,10 +40,18 @@ fn sample() -> String {
 fn a_site_format_is_read_checked_and_rendered() {
     let report = sample()
         .replace("year: 2021\n", "year: 2021\nformat: hubei-2021\n")
-        .replace("规范性文件:     [0, 0, 0]\n", "规范性文件:     [0, 0, 0]\n其他主动公开文件: [4, 1, 7]\n");
+        .replace(
+            "规范性文件:     [0, 0, 0]\n",
+            "规范性文件:     [0, 0, 0]\n其他主动公开文件: [4, 1, 7]\n",
+        );
     let dir = site(&provincial(), &report);
     let built = nianbao::build(&nianbao::BuildOptions::new(dir.path()));
-    let built = built.unwrap_or_else(|d| panic!("{}", nianbao::diag::render_human(&d, nianbao::diag::Lang::Zh, false)));
+    let built = built.unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            nianbao::diag::render_human(&d, nianbao::diag::Lang::Zh, false)
+        )
+    });
     assert_eq!(built.reports, 1);
     let html = fs::read_to_string(dir.path().join("public/2021/pingan/index.html")).unwrap();
     let doc = Html::parse_document(&html);
@@ -49,18 +59,33 @@ fn a_site_format_is_read_checked_and_rendered() {
         .select(&Selector::parse("table#active tr").unwrap())
         .find(|tr| tr.text().collect::<String>().contains("其他主动公开文件"))
         .expect("the provincial row is printed");
-    let figures: Vec<String> = row.select(&Selector::parse("td").unwrap()).map(|td| td.text().collect()).collect();
+    let figures: Vec<String> = row
+        .select(&Selector::parse("td").unwrap())
+        .map(|td| td.text().collect())
+        .collect();
     assert_eq!(figures, ["4", "1", "7"]);
 
     // The national format would not know the row: the same report without `format:` fails.
-    let national = site(&provincial(), &report.replace("format: hubei-2021\n", "format: gov-2021\n"));
+    let national = site(
+        &provincial(),
+        &report.replace("format: hubei-2021\n", "format: gov-2021\n"),
+    );
     let diags = nianbao::build(&nianbao::BuildOptions::new(national.path())).unwrap_err();
-    assert!(diags.iter().any(|d| d.code == "E023"), "{:?}", diags.iter().map(|d| d.code).collect::<Vec<_>>());
+    assert!(
+        diags.iter().any(|d| d.code == "E023"),
+        "{:?}",
+        diags.iter().map(|d| d.code).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn a_broken_site_format_is_an_error_that_names_the_file() {
-    let broken = provincial().replace("blame = \"total\"\n", "blame = \"totl\"\n").replace("lhs = [\"total\"]\nrhs = [\"@leaves\"]", "lhs = [\"totl\"]\nrhs = [\"@leaves\"]");
+    let broken = provincial()
+        .replace("blame = \"total\"\n", "blame = \"totl\"\n")
+        .replace(
+            "lhs = [\"total\"]\nrhs = [\"@leaves\"]",
+            "lhs = [\"totl\"]\nrhs = [\"@leaves\"]",
+        );
     let dir = site(&broken, &sample());
     let diags = nianbao::build(&nianbao::BuildOptions::new(dir.path())).unwrap_err();
     let d = diags.iter().find(|d| d.code == "S010").expect("S010");

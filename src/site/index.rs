@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 
 use super::SUMMARY;
@@ -182,16 +183,21 @@ pub fn pages(all: &[&Summary]) -> Vec<Page> {
             json!({ "year": year, "summary": summary_table(*year, rs) }),
         ));
     }
-    for (slug, rs) in &by_township {
-        let t = township(slug, rs);
-        let name = t["name"].as_str().unwrap_or_default().to_string();
-        out.push(page(
-            format!("townships/{slug}/index.html"),
-            "township.html",
-            name,
-            json!({ "township": t }),
-        ));
-    }
+    // One page per township: the bulk of the index pages, built in parallel.
+    let townships: Vec<Page> = by_township
+        .par_iter()
+        .map(|(slug, rs)| {
+            let t = township(slug, rs);
+            let name = t["name"].as_str().unwrap_or_default().to_string();
+            page(
+                format!("townships/{slug}/index.html"),
+                "township.html",
+                name,
+                json!({ "township": t }),
+            )
+        })
+        .collect();
+    out.extend(townships);
     for ((slug, name), rs) in &by_region {
         out.push(page(
             format!("regions/{slug}/index.html"),

@@ -287,7 +287,12 @@ pub fn render_some(
         .into_iter()
         .partition(|p| index(&p.path));
     not_rendered.extend(skipped.into_iter().map(|p| p.path));
-    for page in index_pages(&specs, theme, &pc) {
+    // Index pages and open data read the same summaries; build them side by side.
+    let (pages, data_files) = rayon::join(
+        || index_pages(&specs, theme, &pc),
+        || open_data(cfg, &entries, &summaries),
+    );
+    for page in pages {
         match page {
             Ok(f) => out.push(f),
             Err(d) => errors.push(d),
@@ -296,7 +301,7 @@ pub fn render_some(
     if !errors.is_empty() {
         return Err(errors);
     }
-    out.extend(open_data(cfg, &entries, &summaries));
+    out.extend(data_files);
     out.extend(feeds(cfg, &out, &not_rendered, &summaries));
     out.extend(theme.statics.iter().map(|(name, bytes)| OutFile {
         path: format!("static/{name}"),
@@ -361,14 +366,23 @@ fn open_data(cfg: &SiteConfig, entries: &[Entry], summaries: &[&Summary]) -> Vec
     let mut out = Vec::new();
     let mut resources = Vec::new();
     let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
-    for year in &years {
-        let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
-            .iter()
-            .filter(|(_, s, _)| s.year == *year)
-            .map(|(r, s, f)| (*r, s, f))
-            .collect();
-        out.push(data::year_csv(*year, &rows, cfg));
-        resources.push(data::year_resource(*year, &rows));
+    let per_year: Vec<(OutFile, _)> = years
+        .par_iter()
+        .map(|year| {
+            let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
+                .iter()
+                .filter(|(_, s, _)| s.year == *year)
+                .map(|(r, s, f)| (*r, s, f))
+                .collect();
+            (
+                data::year_csv(*year, &rows, cfg),
+                data::year_resource(*year, &rows),
+            )
+        })
+        .collect();
+    for (csv, resource) in per_year {
+        out.push(csv);
+        resources.push(resource);
     }
     let mut formats: Vec<&FormatDef> = Vec::new();
     for (r, _, _) in entries {
