@@ -388,21 +388,6 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The live-reload script, and the overlay while the last build failed.
 fn injection(status: &Status) -> String {
     let mut s = format!(
@@ -416,7 +401,7 @@ w.onmessage=function(e){{if(e.data==='reload')location.reload();}};w.onclose=fun
 <p style=\"font-size:16px;font-weight:bold;color:#ff8080\">未能生成：页面仍是上一次成功生成的结果。改正后保存，页面会自动刷新。<br>Not built: this is the last good build; save a fix and the page reloads.</p>\
 <pre style=\"white-space:pre-wrap\">{}</pre>\
 <button type=\"button\" onclick=\"this.parentNode.remove()\">关闭 / Close</button></div>",
-            html_escape(text)
+            crate::render::escape_html(text)
         ));
     }
     s

@@ -242,6 +242,13 @@ pub struct Skeleton {
     cells: Vec<CellRef>,
 }
 
+/// HTML-escaped text (for HTML built outside templates).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
+}
+
 /// HTML-escape text into `out` (figures are digits, but a unit such as 元 is author text).
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
