@@ -26,9 +26,15 @@ pub fn report(
     pc: &PageCtx,
     cat: &data::Catalog,
 ) -> Rendered {
-    let json = data::report_json(r, &summary, pc.cfg, cat);
+    // Every report's files stay in memory until the atomic swap: keep them
+    // exactly as large as their bytes (a growing String can be twice that).
+    let mut json = data::report_json(r, &summary, pc.cfg, cat);
+    json.bytes.shrink_to_fit();
     let figures = data::figure_row(r);
-    let html = report_html(r, &summary, theme, pc);
+    let html = report_html(r, &summary, theme, pc).map(|mut f| {
+        f.bytes.shrink_to_fit();
+        f
+    });
     Rendered {
         html,
         json,
