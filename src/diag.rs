@@ -226,28 +226,28 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
         };
         let mut group = Group::with_title(level.primary_title(title).id(d.code));
         let mut lines: Vec<(String, u32, String, std::ops::Range<usize>, String)> = Vec::new();
-        if let (Some(f), Some(l)) = (&d.file, d.loc) {
-            if let Some(src) = f.line(l.line) {
+        if let (Some(f), Some(l)) = (&d.file, d.loc)
+            && let Some(src) = f.line(l.line)
+        {
+            lines.push((
+                f.rel.clone(),
+                l.line,
+                src.to_string(),
+                byte_range(src, l.col, l.len),
+                label.clone(),
+            ));
+        }
+        for r in &d.related {
+            if let Some(l) = r.loc
+                && let Some(src) = r.file.line(l.line)
+            {
                 lines.push((
-                    f.rel.clone(),
+                    r.file.rel.clone(),
                     l.line,
                     src.to_string(),
                     byte_range(src, l.col, l.len),
-                    label.clone(),
+                    r.note.get(lang).to_string(),
                 ));
-            }
-        }
-        for r in &d.related {
-            if let Some(l) = r.loc {
-                if let Some(src) = r.file.line(l.line) {
-                    lines.push((
-                        r.file.rel.clone(),
-                        l.line,
-                        src.to_string(),
-                        byte_range(src, l.col, l.len),
-                        r.note.get(lang).to_string(),
-                    ));
-                }
             }
         }
         for (i, (path, line, src, range, label)) in lines.iter().enumerate() {

@@ -249,10 +249,10 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
                 &carry.from_row,
             ) {
                 prefilled.push(line);
-                if let Some((_, def)) = format.table(&carry.table) {
-                    if let Some(r) = def.row_by_id(&carry.from_row) {
-                        notes.push((t, r, "预填：等于上年结转，办结后请调整".to_string()));
-                    }
+                if let Some((_, def)) = format.table(&carry.table)
+                    && let Some(r) = def.row_by_id(&carry.from_row)
+                {
+                    notes.push((t, r, "预填：等于上年结转，办结后请调整".to_string()));
                 }
             }
         }

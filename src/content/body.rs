@@ -310,18 +310,18 @@ pub fn parse_body(
             continue;
         }
         let trimmed = line.trim_start_matches(' ');
-        if line.len() - trimmed.len() <= 3 {
-            if let Some(h) = trimmed.strip_prefix("## ") {
-                let text = h.trim().trim_end_matches('#').trim().to_string();
-                headings.push((
-                    text,
-                    Loc {
-                        line: line_no,
-                        col: 1,
-                        len: line.chars().count() as u32,
-                    },
-                ));
-            }
+        if line.len() - trimmed.len() <= 3
+            && let Some(h) = trimmed.strip_prefix("## ")
+        {
+            let text = h.trim().trim_end_matches('#').trim().to_string();
+            headings.push((
+                text,
+                Loc {
+                    line: line_no,
+                    col: 1,
+                    len: line.chars().count() as u32,
+                },
+            ));
         }
         markdown.push_str(line);
         markdown.push('\n');

@@ -52,7 +52,9 @@ impl Date {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -122,11 +124,12 @@ pub fn this_year() -> u16 {
     let mut year = 1970u16;
     let mut left = days;
     loop {
-        let len = if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
-            366
-        } else {
-            365
-        };
+        let len =
+            if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) {
+                366
+            } else {
+                365
+            };
         if left < len {
             return year;
         }
@@ -347,34 +350,34 @@ pub fn parse(
             )),
         );
     }
-    if let Some(rs) = &region_slug {
-        if !is_slug(rs) {
-            diags.push(
-                Diagnostic::error(
-                    "E037",
-                    Msg::new(
-                        format!("region_slug “{rs}” 只能由小写英文字母、数字和 - 组成"),
-                        format!("region_slug `{rs}` may only use a-z, 0-9 and -"),
-                    ),
-                )
-                .at(file, value_loc("region_slug")),
-            );
-        }
+    if let Some(rs) = &region_slug
+        && !is_slug(rs)
+    {
+        diags.push(
+            Diagnostic::error(
+                "E037",
+                Msg::new(
+                    format!("region_slug “{rs}” 只能由小写英文字母、数字和 - 组成"),
+                    format!("region_slug `{rs}` may only use a-z, 0-9 and -"),
+                ),
+            )
+            .at(file, value_loc("region_slug")),
+        );
     }
 
     let published = match &published_text {
         Some(t) => match Date::parse(t) {
             Some(d) => {
-                if let Some(y) = year {
-                    if d.year <= y {
-                        diags.push(
+                if let Some(y) = year
+                    && d.year <= y
+                {
+                    diags.push(
                             Diagnostic::error(
                                 "E038",
                                 Msg::new(format!("发布日期 {d} 早于 {y} 年度结束；年度报告应在次年发布"), format!("published {d} is before the end of {y}; a report is published the next year")),
                             )
                             .at(file, value_loc("published")),
                         );
-                    }
                 }
                 Some(d)
             }

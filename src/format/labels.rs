@@ -37,12 +37,12 @@ fn is_quote(c: char) -> bool {
 pub fn strip_numbering(normalized: &str) -> &str {
     let s = normalized;
     // `(三)` / `(3)`
-    if let Some(rest) = s.strip_prefix('(') {
-        if let Some(end) = rest.find(')') {
-            let inner = &rest[..end];
-            if !inner.is_empty() && inner.chars().all(is_numeral) {
-                return &rest[end + 1..];
-            }
+    if let Some(rest) = s.strip_prefix('(')
+        && let Some(end) = rest.find(')')
+    {
+        let inner = &rest[..end];
+        if !inner.is_empty() && inner.chars().all(is_numeral) {
+            return &rest[end + 1..];
         }
     }
     // `一,` (from `一、`) / `5.` / `5,`

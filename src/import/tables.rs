@@ -784,7 +784,7 @@ mod tests {
 
     #[test]
     fn group_rows_and_unknown_rows_keep_their_figures_out() {
-        let (r, f) = read(
+        let (r, _f) = read(
             "gov-2021",
             "applications",
             &[
