@@ -481,8 +481,13 @@ impl Build {
             let township = path
                 .strip_prefix("townships/")
                 .and_then(|p| p.strip_suffix("/index.html"));
+            // A year's page, or its CSV.
             let year = path
                 .strip_suffix("/index.html")
+                .or_else(|| {
+                    path.strip_prefix("data/")
+                        .and_then(|p| p.strip_suffix(".csv"))
+                })
                 .and_then(|y| y.parse::<u16>().ok());
             let keep = match (township, year) {
                 (Some(slug), _) => !self.dirty_townships.contains(slug),

@@ -335,7 +335,7 @@ fn pretty(v: &Json) -> Vec<u8> {
 
 /// A report's figures as CSV texts, in its format's cell order (computed
 /// once per report, kept until the year files are written).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FigureRow {
     /// Boxed: a million of these on a 5,000-report site, each exactly its length.
     pub texts: Vec<Box<str>>,
@@ -352,6 +352,11 @@ pub fn figure_row(r: &Report) -> FigureRow {
         }));
     }
     FigureRow { texts }
+}
+
+/// Where a year's CSV is published.
+pub fn year_csv_path(year: u16) -> String {
+    format!("data/{year}.csv")
 }
 
 /// A text field of a year CSV: a leading `=`, `+`, `-` or `@` would make a
@@ -470,7 +475,7 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteC
         csv_line(&mut out, lead.into_iter().chain(figures));
     }
     OutFile {
-        path: format!("data/{year}.csv"),
+        path: year_csv_path(year),
         bytes: out.into_bytes(),
     }
 }

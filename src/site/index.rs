@@ -157,7 +157,9 @@ pub struct Page {
 
 /// Every index page of the site: years, townships, regions, home and 404.
 /// `all` sorted by year and slug.
-pub fn pages(all: &[&Summary]) -> Vec<Page> {
+/// The index pages `want` asks for, and the paths of those it does not (watch
+/// mode keeps their last bytes; building their contexts would be wasted).
+pub fn pages(all: &[&Summary], want: &(dyn Fn(&str) -> bool + Sync)) -> (Vec<Page>, Vec<String>) {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
     let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
@@ -175,50 +177,68 @@ pub fn pages(all: &[&Summary]) -> Vec<Page> {
         vars,
     };
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for (year, rs) in &by_year {
+        let path = format!("{year}/index.html");
+        if !want(&path) {
+            skipped.push(path);
+            continue;
+        }
         out.push(page(
-            format!("{year}/index.html"),
+            path,
             "year.html",
             format!("{year}年度"),
             json!({ "year": year, "summary": summary_table(*year, rs) }),
         ));
     }
     // One page per township: the bulk of the index pages, built in parallel.
-    let townships: Vec<Page> = by_township
+    let townships: Vec<Result<Page, String>> = by_township
         .par_iter()
         .map(|(slug, rs)| {
+            let path = format!("townships/{slug}/index.html");
+            if !want(&path) {
+                return Err(path);
+            }
             let t = township(slug, rs);
             let name = t["name"].as_str().unwrap_or_default().to_string();
-            page(
-                format!("townships/{slug}/index.html"),
-                "township.html",
-                name,
-                json!({ "township": t }),
-            )
+            Ok(page(path, "township.html", name, json!({ "township": t })))
         })
         .collect();
-    out.extend(townships);
+    for t in townships {
+        match t {
+            Ok(p) => out.push(p),
+            Err(path) => skipped.push(path),
+        }
+    }
     for ((slug, name), rs) in &by_region {
+        let path = format!("regions/{slug}/index.html");
+        if !want(&path) {
+            skipped.push(path);
+            continue;
+        }
         out.push(page(
-            format!("regions/{slug}/index.html"),
+            path,
             "region.html",
             name.to_string(),
             json!({ "region": region(name, slug, rs) }),
         ));
     }
-    out.push(page(
-        "index.html".into(),
-        "home.html",
-        "首页".into(),
-        json!({ "home": home(all) }),
-    ));
-    out.push(page(
-        "404.html".into(),
-        "404.html",
-        "页面不存在".into(),
-        json!({}),
-    ));
-    out
+    for (path, template, column, vars) in [
+        (
+            "index.html",
+            "home.html",
+            "首页",
+            json!({ "home": home(all) }),
+        ),
+        ("404.html", "404.html", "页面不存在", json!({})),
+    ] {
+        if want(path) {
+            out.push(page(path.into(), template, column.into(), vars));
+        } else {
+            skipped.push(path.into());
+        }
+    }
+    (out, skipped)
 }
 
 /// The home page's lists.

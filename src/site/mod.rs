@@ -235,6 +235,14 @@ pub fn render_some(
 
     // The one pass over whole reports: page, report.json, summary, CSV row.
     let catalogs = data::catalogs(reports.iter().copied());
+    // The year CSVs written this time, asked once per file (watch mode reuses
+    // the bytes of the others, and records each path it is asked about).
+    let csv_years: BTreeSet<u16> = pc
+        .years
+        .iter()
+        .copied()
+        .filter(|y| index(&data::year_csv_path(*y)))
+        .collect();
     type Pass = (Option<pages::Rendered>, Option<(Summary, data::FigureRow)>);
     let rendered: Vec<Pass> = reports
         .par_iter()
@@ -253,7 +261,13 @@ pub fn render_some(
             } else {
                 // Not rendered (its page and report.json are reused): only
                 // what the pages built from all reports need.
-                (None, Some((summary, data::figure_row(r))))
+                // Its CSV row only if its year's file is written this time.
+                let figures = if csv_years.contains(&r.meta.year) {
+                    data::figure_row(r)
+                } else {
+                    data::FigureRow::default()
+                };
+                (None, Some((summary, figures)))
             }
         })
         .collect();
@@ -283,14 +297,12 @@ pub fn render_some(
         .filter(|(r, _, _)| !selected(r))
         .map(|(_, s, _)| s.url())
         .collect();
-    let (specs, skipped): (Vec<index::Page>, Vec<index::Page>) = index::pages(&summaries)
-        .into_iter()
-        .partition(|p| index(&p.path));
-    not_rendered.extend(skipped.into_iter().map(|p| p.path));
+    let (specs, skipped) = index::pages(&summaries, index);
+    not_rendered.extend(skipped);
     // Index pages and open data read the same summaries; build them side by side.
     let (pages, data_files) = rayon::join(
         || index_pages(&specs, theme, &pc),
-        || open_data(cfg, &entries, &summaries),
+        || open_data(cfg, &entries, &summaries, &csv_years),
     );
     for page in pages {
         match page {
@@ -362,26 +374,38 @@ fn feeds(
 }
 
 /// The year CSV files, the field dictionary, the report list and the package.
-fn open_data(cfg: &SiteConfig, entries: &[Entry], summaries: &[&Summary]) -> Vec<OutFile> {
+fn open_data(
+    cfg: &SiteConfig,
+    entries: &[Entry],
+    summaries: &[&Summary],
+    csv_years: &BTreeSet<u16>,
+) -> Vec<OutFile> {
     let mut out = Vec::new();
     let mut resources = Vec::new();
     let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
-    let per_year: Vec<(OutFile, _)> = years
+    // A year's CSV is written only when `want`ed (watch mode keeps the
+    // others' bytes); its description in the data package always is.
+    let years: Vec<(u16, bool)> = years
+        .into_iter()
+        .map(|y| (y, csv_years.contains(&y)))
+        .collect();
+    let per_year: Vec<(Option<OutFile>, _)> = years
         .par_iter()
-        .map(|year| {
+        .map(|&(year, wanted)| {
+            let year = &year;
             let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
                 .iter()
                 .filter(|(_, s, _)| s.year == *year)
                 .map(|(r, s, f)| (*r, s, f))
                 .collect();
             (
-                data::year_csv(*year, &rows, cfg),
+                wanted.then(|| data::year_csv(*year, &rows, cfg)),
                 data::year_resource(*year, &rows),
             )
         })
         .collect();
     for (csv, resource) in per_year {
-        out.push(csv);
+        out.extend(csv);
         resources.push(resource);
     }
     let mut formats: Vec<&FormatDef> = Vec::new();
