@@ -118,6 +118,8 @@ pub struct Build {
     dirty: BTreeSet<PathBuf>,
     dirty_townships: BTreeSet<String>,
     dirty_years: BTreeSet<u16>,
+    /// Regions (by name) of the reports changed, before and after the change.
+    dirty_regions: BTreeSet<String>,
     /// `check::site` results per township (severities applied).
     checked: BTreeMap<String, Vec<Diagnostic>>,
     /// Render every page next time.
@@ -195,6 +197,7 @@ impl Build {
             dirty: BTreeSet::new(),
             dirty_townships: BTreeSet::new(),
             dirty_years: BTreeSet::new(),
+            dirty_regions: BTreeSet::new(),
             checked: BTreeMap::new(),
             full: true,
             published_dir: None,
@@ -346,6 +349,7 @@ impl Build {
             if let Some(r) = report {
                 self.dirty_townships.insert(r.meta.slug.clone());
                 self.dirty_years.insert(r.meta.year);
+                self.dirty_regions.extend(r.meta.region.clone());
                 self.site.reports.push(r);
             }
             self.files.insert(
@@ -369,6 +373,7 @@ impl Build {
             let r = self.site.reports.swap_remove(i);
             self.dirty_townships.insert(r.meta.slug.clone());
             self.dirty_years.insert(r.meta.year);
+            self.dirty_regions.extend(r.meta.region.clone());
         }
         self.dirty.insert(path.to_path_buf());
     }
@@ -474,6 +479,14 @@ impl Build {
         // keep their bytes; every other page (home, 404, pages this module
         // does not know) is rendered each time.
         let skipped: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
+        // Region slugs of the changed reports' regions, old and new. A region no
+        // report names any more has no page to keep; its old page goes.
+        let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
+        let dirty_region_slugs: BTreeSet<String> = self
+            .dirty_regions
+            .iter()
+            .filter_map(|name| slugs.get(name).map(str::to_string))
+            .collect();
         let index = |path: &str| {
             if full {
                 return true;
@@ -489,9 +502,14 @@ impl Build {
                         .and_then(|p| p.strip_suffix(".csv"))
                 })
                 .and_then(|y| y.parse::<u16>().ok());
-            let keep = match (township, year) {
-                (Some(slug), _) => !self.dirty_townships.contains(slug),
-                (None, Some(y)) => !self.dirty_years.contains(&y),
+            let region = path
+                .strip_prefix("regions/")
+                .and_then(|p| p.strip_suffix("/index.html"));
+            let keep = match (township, year, region) {
+                (Some(slug), _, _) => !self.dirty_townships.contains(slug),
+                (None, Some(y), _) => !self.dirty_years.contains(&y),
+                // A region page sums its townships: kept unless a changed report was, or now is, in it.
+                (None, None, Some(slug)) => !dirty_region_slugs.contains(slug),
                 _ => false,
             };
             if keep && let Ok(mut s) = skipped.lock() {
@@ -656,6 +674,7 @@ impl Build {
         self.dirty.clear();
         self.dirty_townships.clear();
         self.dirty_years.clear();
+        self.dirty_regions.clear();
         self.full = false;
         let changes = std::mem::take(&mut self.pending);
         let reports = self

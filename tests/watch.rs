@@ -411,3 +411,52 @@ fn cross_year_warnings_follow_the_township_s_saves() {
     assert!(!diags.iter().any(|d| d.starts_with("W1")), "{diags:?}");
     same_as_one_shot(&site);
 }
+
+#[test]
+fn region_pages_follow_figures_and_moves_between_regions() {
+    let site = Site::start(false);
+    // A second township in another region, so one region page is untouched by the saves.
+    let other = site.root.join("content/2021/xinan.md");
+    std::fs::write(
+        &other,
+        second_report().replacen("region: 大洼区", "region: 盘山县", 1),
+    )
+    .unwrap();
+    site.wait("the second region", |s| {
+        s.out("regions").is_dir() && s.builds() >= 2 && s.last().0
+    });
+    same_as_one_shot(&site);
+
+    // A figure changes: 平安镇's region page sums it.
+    std::fs::write(
+        site.report(),
+        sample_with(
+            "本年新收政府信息公开申请数量:     [3, 0, 0, 0, 0, 0, 3]",
+            "本年新收政府信息公开申请数量:     [4, 0, 0, 0, 0, 0, 4]",
+        )
+        .replacen(
+            "  属于三类内部事务信息:          [3, 0, 0, 0, 0, 0, 3]",
+            "  属于三类内部事务信息:          [4, 0, 0, 0, 0, 0, 4]",
+            1,
+        )
+        .replacen(
+            "总计:                            [3, 0, 0, 0, 0, 0, 3]",
+            "总计:                            [4, 0, 0, 0, 0, 0, 4]",
+            1,
+        ),
+    )
+    .unwrap();
+    let builds = site.builds();
+    site.wait("the rebuild after the figure change", |s| {
+        s.builds() > builds
+    });
+    assert!(site.last().0, "{:?}", site.last());
+    same_as_one_shot(&site);
+
+    // 新安镇 moves to 大洼区: both region pages change, the emptied one goes.
+    std::fs::write(&other, second_report()).unwrap();
+    let builds = site.builds();
+    site.wait("the rebuild after the move", |s| s.builds() > builds);
+    assert!(site.last().0, "{:?}", site.last());
+    same_as_one_shot(&site);
+}
