@@ -25,22 +25,36 @@ pub struct Header {
     pub draft: bool,
 }
 
-/// Quote a YAML scalar when it would not read back as the same text.
+/// Quote a YAML scalar when plain style would not read back as the same text
+/// (for `new`, `init` and `import` alike).
 pub fn yaml_str(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !s.starts_with(|c: char| " -?:,[]{}#&*!|>'\"%@`~".contains(c))
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.ends_with(' ')
-        && !matches!(
+    let special = s.is_empty()
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.ends_with(' ')
+        || s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~ ".contains(c))
+        || s.contains(['[', ']', '{', '}', ',', '"', '\''])
+        || matches!(
             s,
-            "true" | "false" | "null" | "True" | "False" | "Null" | "TRUE" | "FALSE" | "NULL"
+            "true"
+                | "false"
+                | "null"
+                | "True"
+                | "False"
+                | "Null"
+                | "TRUE"
+                | "FALSE"
+                | "NULL"
+                | "yes"
+                | "no"
+                | "~"
         )
-        && s.parse::<f64>().is_err();
-    if plain {
-        s.to_string()
-    } else {
+        || s.parse::<f64>().is_ok();
+    if special {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
     }
 }
 

@@ -6,6 +6,7 @@
 //! `# TODO(导入)` comment where it belongs, and returned as a [`Note`] with the
 //! line, so the terminal message and the file point at the same place.
 
+use crate::content::write::yaml_str;
 use crate::diag::Msg;
 use crate::format::{FormatDef, Layout, TableDef, ValueKind};
 
@@ -47,23 +48,6 @@ impl Out {
     }
     fn note(&mut self, code: &'static str, line: Option<u32>, msg: Msg) {
         self.notes.push(Note { code, line, msg });
-    }
-}
-
-/// Quote a YAML key or value when plain style would change its meaning.
-fn yaml_str(s: &str) -> String {
-    let special = s.is_empty()
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~ ".contains(c))
-        || s.contains(['[', ']', '{', '}', ',', '"', '\''])
-        || matches!(s, "true" | "false" | "null" | "yes" | "no" | "~")
-        || s.parse::<f64>().is_ok();
-    if special {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        s.to_string()
     }
 }
 
