@@ -78,10 +78,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     }
     let mut theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
     theme.minify &= site.config.minify;
-    let files = site::render(&site, &theme, opts.drafts)?;
-    clock.lap("render+minify");
-    let stats = output::publish(&out, &files).map_err(|d| vec![d])?;
-    clock.lap("write");
+    // Files go into the staged folder as they are rendered, so a large site
+    // is never held in memory whole; any error drops the staging folder.
+    let stager = output::Stager::begin(&out, &|_| false).map_err(|d| vec![d])?;
+    let rendered = site::render_into(&site, &theme, opts.drafts, &|_| true, &|_| true, &stager)?;
+    clock.lap("render+minify+stage");
+    let stats = stager.finish(false).map_err(|d| vec![d])?;
+    clock.lap("swap");
     clock.report();
     let reports = site
         .reports
@@ -90,7 +93,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         .count();
     Ok(BuildReport {
         reports,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        pages: rendered.pages,
         stats,
         diagnostics: site.diagnostics,
     })

@@ -8,7 +8,10 @@
 
 use std::fs;
 use std::io;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -153,58 +156,93 @@ pub fn publish_since(
     same_as_before: &(dyn Fn(&OutFile) -> bool + Sync),
     keep_previous: bool,
 ) -> Result<Stats, Diagnostic> {
-    let staging = sibling(out, "staging");
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
-    }
-    let result = stage(out, &staging, files, same_as_before)
-        .and_then(|stats| swap(out, &staging, keep_previous).map(|_| stats));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let stager = Stager::begin(out, same_as_before)?;
+    files.par_iter().try_for_each(|f| stager.put(f))?;
+    stager.finish(keep_previous)
 }
 
-fn stage(
-    out: &Path,
-    staging: &Path,
-    files: &[OutFile],
-    same_as_before: &(dyn Fn(&OutFile) -> bool + Sync),
-) -> Result<Stats, Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| io_error("创建临时目录", staging, &e))?;
-    let dirs: std::collections::BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    // In parallel: a large site has a folder per report.
-    dirs.par_iter().try_for_each(|d| {
-        let p = staging.join(d);
-        fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))
-    })?;
-    let outcomes: Vec<Result<bool, Diagnostic>> = files
-        .par_iter()
-        .map(|f| {
-            let target = staging.join(&f.path);
-            let current = out.join(&f.path);
-            let same = fs::metadata(&current)
-                .is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
-                && (same_as_before(f) || fs::read(&current).is_ok_and(|old| old == f.bytes));
-            if same && fs::hard_link(&current, &target).is_ok() {
-                return Ok(false);
-            }
-            fs::write(&target, &f.bytes).map_err(|e| io_error("写入", &target, &e))?;
-            Ok(true)
+/// A build being staged beside the output folder: files go in one by one,
+/// from any thread, as they are rendered (a large site is never held in
+/// memory whole), and [`Stager::finish`] swaps the folder in. Dropped
+/// without `finish` (an error on the way), the staging folder goes and the
+/// output stays exactly as it was.
+pub struct Stager<'a> {
+    out: PathBuf,
+    staging: PathBuf,
+    same_as_before: &'a (dyn Fn(&OutFile) -> bool + Sync),
+    /// Folders already made under `staging` (a large site has one per report).
+    dirs: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    finished: bool,
+}
+
+impl<'a> Stager<'a> {
+    pub fn begin(
+        out: &Path,
+        same_as_before: &'a (dyn Fn(&OutFile) -> bool + Sync),
+    ) -> Result<Stager<'a>, Diagnostic> {
+        let staging = sibling(out, "staging");
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| io_error("创建临时目录", &staging, &e))?;
+        Ok(Stager {
+            out: out.to_path_buf(),
+            staging,
+            same_as_before,
+            dirs: Mutex::default(),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            finished: false,
         })
-        .collect();
-    let mut stats = Stats::default();
-    for o in outcomes {
-        if o? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
+    }
+
+    /// Stage one file: hard-linked from the current output when its bytes
+    /// are the same there (keeping its modification time), else written.
+    pub fn put(&self, f: &OutFile) -> Result<(), Diagnostic> {
+        if let Some(dir) = Path::new(&f.path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
+            if !known {
+                let p = self.staging.join(dir);
+                fs::create_dir_all(&p).map_err(|e| io_error("创建目录", &p, &e))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(dir.to_path_buf());
+                }
+            }
+        }
+        let target = self.staging.join(&f.path);
+        let current = self.out.join(&f.path);
+        let same = fs::metadata(&current)
+            .is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
+            && ((self.same_as_before)(f) || fs::read(&current).is_ok_and(|old| old == f.bytes));
+        if same && fs::hard_link(&current, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&target, &f.bytes).map_err(|e| io_error("写入", &target, &e))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swap the staged folder in as the output. With `keep_previous`, see
+    /// [`publish_since`].
+    pub fn finish(mut self, keep_previous: bool) -> Result<Stats, Diagnostic> {
+        swap(&self.out, &self.staging, keep_previous)?;
+        self.finished = true;
+        Ok(Stats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Stager<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    Ok(stats)
 }
 
 fn swap(out: &Path, staging: &Path, keep_previous: bool) -> Result<(), Diagnostic> {

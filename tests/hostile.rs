@@ -362,3 +362,45 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     assert!(!root.join("public/2021/pingan").exists());
     assert!(root.join("public/2021/other/index.html").exists());
 }
+
+/// The build writes pages into a staging folder as they are rendered; a
+/// template that fails late (the home page renders after every report page
+/// is staged) must still leave the output exactly as it was, with nothing
+/// left beside it.
+#[test]
+fn a_build_failing_after_pages_were_staged_leaves_no_trace() {
+    let (t, root) = site(&[("2021/pingan.md", sample().as_bytes())]);
+    nianbao::build(&nianbao::BuildOptions::new(&root)).unwrap();
+    let snapshot = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        walk(dir)
+            .into_iter()
+            .map(|p| {
+                let b = fs::read(&p).unwrap();
+                (p, b)
+            })
+            .collect()
+    };
+    let before = snapshot(&root.join("public"));
+    fs::write(
+        root.join("content/2021/pingan.md"),
+        sample().replace("平安镇人民政府", "平安镇人民政府（改）"),
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/home.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ no_such_variable.field }}{% endblock %}",
+    )
+    .unwrap();
+    let err = nianbao::build(&nianbao::BuildOptions::new(&root)).unwrap_err();
+    assert!(!err.is_empty());
+    assert_eq!(before, snapshot(&root.join("public")));
+    let beside: Vec<String> = fs::read_dir(root.parent().unwrap())
+        .unwrap()
+        .chain(fs::read_dir(&root).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("nianbao"))
+        .collect();
+    assert!(beside.is_empty(), "left behind: {beside:?}");
+    drop(t);
+}

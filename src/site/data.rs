@@ -16,7 +16,7 @@
 //! columns; a cell a report's format lacks is left empty, never zero-filled,
 //! and the row's `format` column says which format applies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::{Value as Json, json};
@@ -333,25 +333,15 @@ fn pretty(v: &Json) -> Vec<u8> {
     inert(serde_json::to_vec_pretty(v).unwrap_or_default())
 }
 
-/// A report's figures as CSV texts, in its format's cell order (computed
-/// once per report, kept until the year files are written).
-#[derive(Debug, Clone, Default)]
-pub struct FigureRow {
-    /// Boxed: a million of these on a 5,000-report site, each exactly its length.
-    pub texts: Vec<Box<str>>,
-}
-
-pub fn figure_row(r: &Report) -> FigureRow {
+/// A report's figures as CSV texts, in its format's cell order. Made when
+/// its year file is written and dropped with the row: a million small
+/// strings held for the whole build cost tens of MiB on a large site.
+fn figure_texts(r: &Report) -> Vec<String> {
     let mut texts = Vec::new();
     for (def, data) in r.format.tables.iter().zip(&r.tables) {
-        texts.extend(cells(def).map(|at| {
-            data.cell(def, at)
-                .map(csv_text)
-                .unwrap_or_default()
-                .into_boxed_str()
-        }));
+        texts.extend(cells(def).map(|at| data.cell(def, at).map(csv_text).unwrap_or_default()));
     }
-    FigureRow { texts }
+    texts
 }
 
 /// Where a year's CSV is published.
@@ -398,9 +388,9 @@ pub struct YearColumns<'a> {
     pub ids: Vec<(String, Vec<&'a str>)>,
 }
 
-pub fn year_columns<'a>(rows: &[(&'a Report, &Summary, &FigureRow)]) -> YearColumns<'a> {
+pub fn year_columns<'a>(rows: &[(&'a Report, &Summary)]) -> YearColumns<'a> {
     let mut count: BTreeMap<&str, (usize, &FormatDef)> = BTreeMap::new();
-    for (r, _, _) in rows {
+    for (r, _) in rows {
         count
             .entry(r.format.id.as_str())
             .or_insert((0, &r.format))
@@ -430,7 +420,7 @@ pub fn year_columns<'a>(rows: &[(&'a Report, &Summary, &FigureRow)]) -> YearColu
 }
 
 /// `/data/<year>.csv`. `rows` sorted by slug.
-pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteConfig) -> OutFile {
+pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> OutFile {
     let cols = year_columns(rows);
     let mut out = String::from("\u{FEFF}");
     csv_line(
@@ -439,22 +429,22 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteC
             .map(|(id, _, _)| id.to_string())
             .chain(cols.ids.iter().map(|(id, _)| id.clone())),
     );
-    // Per format: column index → position in that format's cell order.
-    let index: BTreeMap<&str, BTreeMap<String, usize>> = cols
+    // Per format: for each column of the file, the position of that cell in
+    // the format's own cell order (None: the format lacks it).
+    let index: BTreeMap<&str, Vec<Option<usize>>> = cols
         .formats
         .iter()
         .map(|f| {
-            (
-                f.id.as_str(),
-                cell_ids(f)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, id)| (id, i))
-                    .collect(),
-            )
+            let pos: HashMap<String, usize> = cell_ids(f)
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (id, i))
+                .collect();
+            let by_col = cols.ids.iter().map(|(id, _)| pos.get(id).copied()).collect();
+            (f.id.as_str(), by_col)
         })
         .collect();
-    for (r, s, fig) in rows {
+    for (r, s) in rows {
         let lead = [
             s.year.to_string(),
             csv_text_field(&s.township),
@@ -465,11 +455,12 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary, &FigureRow)], cfg: &SiteC
             s.format.clone(),
             abs_url(cfg, &s.url()),
         ];
+        let texts = figure_texts(r);
         let own = index.get(r.format.id.as_str());
-        let figures = cols.ids.iter().map(|(id, _)| {
-            own.and_then(|m| m.get(id))
-                .and_then(|&i| fig.texts.get(i))
-                .map(|t| t.to_string())
+        let figures = (0..cols.ids.len()).map(|c| {
+            own.and_then(|m| m.get(c).copied().flatten())
+                .and_then(|i| texts.get(i))
+                .cloned()
                 .unwrap_or_default()
         });
         csv_line(&mut out, lead.into_iter().chain(figures));
@@ -558,7 +549,7 @@ fn field_meta(formats: &[&FormatDef], id: &str) -> Option<(String, &'static str)
 }
 
 /// One resource of `datapackage.json`: the year file's schema.
-pub fn year_resource(year: u16, rows: &[(&Report, &Summary, &FigureRow)]) -> Json {
+pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
     let cols = year_columns(rows);
     let mixed = cols.formats.len() > 1;
     let mut fields: Vec<Json> = LEAD

@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 
 use super::SUMMARY;
@@ -147,19 +146,24 @@ pub fn region(name: &str, slug: &str, rows: &[&Summary]) -> Json {
 }
 
 /// An index page to render: where, with which template, its `ColumnName`,
-/// and the template variables.
-pub struct Page {
+/// and how to make its template variables. They are made as the page
+/// renders: a year page's variables hold every report of that year, and a
+/// large site's pages, made all at once, would hold the whole site twice.
+pub struct Page<'a> {
     pub path: String,
     pub template: &'static str,
     pub column: String,
-    pub vars: Json,
+    pub vars: Box<dyn Fn() -> Json + Send + Sync + 'a>,
 }
 
 /// Every index page of the site: years, townships, regions, home and 404.
 /// `all` sorted by year and slug.
 /// The index pages `want` asks for, and the paths of those it does not (watch
-/// mode keeps their last bytes; building their contexts would be wasted).
-pub fn pages(all: &[&Summary], want: &(dyn Fn(&str) -> bool + Sync)) -> (Vec<Page>, Vec<String>) {
+/// mode keeps their last bytes).
+pub fn pages<'a>(
+    all: &'a [&'a Summary],
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> (Vec<Page<'a>>, Vec<String>) {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
     let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
@@ -170,74 +174,57 @@ pub fn pages(all: &[&Summary], want: &(dyn Fn(&str) -> bool + Sync)) -> (Vec<Pag
             by_region.entry((slug, n)).or_default().push(s);
         }
     }
-    let page = |path: String, template, column: String, vars| Page {
-        path,
-        template,
-        column,
-        vars,
-    };
-    let mut out = Vec::new();
+    let mut out: Vec<Page<'a>> = Vec::new();
     let mut skipped = Vec::new();
-    for (year, rs) in &by_year {
-        let path = format!("{year}/index.html");
-        if !want(&path) {
+    let mut add = |path: String, template, column: String, vars: Box<dyn Fn() -> Json + Send + Sync + 'a>| {
+        if want(&path) {
+            out.push(Page {
+                path,
+                template,
+                column,
+                vars,
+            });
+        } else {
             skipped.push(path);
-            continue;
         }
-        out.push(page(
-            path,
+    };
+    for (year, rs) in by_year {
+        add(
+            format!("{year}/index.html"),
             "year.html",
             format!("{year}年度"),
-            json!({ "year": year, "summary": summary_table(*year, rs) }),
-        ));
+            Box::new(move || json!({ "year": year, "summary": summary_table(year, &rs) })),
+        );
     }
-    // One page per township: the bulk of the index pages, built in parallel.
-    let townships: Vec<Result<Page, String>> = by_township
-        .par_iter()
-        .map(|(slug, rs)| {
-            let path = format!("townships/{slug}/index.html");
-            if !want(&path) {
-                return Err(path);
-            }
-            let t = township(slug, rs);
-            let name = t["name"].as_str().unwrap_or_default().to_string();
-            Ok(page(path, "township.html", name, json!({ "township": t })))
-        })
-        .collect();
-    for t in townships {
-        match t {
-            Ok(p) => out.push(p),
-            Err(path) => skipped.push(path),
-        }
+    for (slug, rs) in by_township {
+        let name = rs.last().map(|s| s.township.clone()).unwrap_or_default();
+        add(
+            format!("townships/{slug}/index.html"),
+            "township.html",
+            name,
+            Box::new(move || json!({ "township": township(slug, &rs) })),
+        );
     }
-    for ((slug, name), rs) in &by_region {
-        let path = format!("regions/{slug}/index.html");
-        if !want(&path) {
-            skipped.push(path);
-            continue;
-        }
-        out.push(page(
-            path,
+    for ((slug, name), rs) in by_region {
+        add(
+            format!("regions/{slug}/index.html"),
             "region.html",
             name.to_string(),
-            json!({ "region": region(name, slug, rs) }),
-        ));
+            Box::new(move || json!({ "region": region(name, slug, &rs) })),
+        );
     }
-    for (path, template, column, vars) in [
-        (
-            "index.html",
-            "home.html",
-            "首页",
-            json!({ "home": home(all) }),
-        ),
-        ("404.html", "404.html", "页面不存在", json!({})),
-    ] {
-        if want(path) {
-            out.push(page(path.into(), template, column.into(), vars));
-        } else {
-            skipped.push(path.into());
-        }
-    }
+    add(
+        "index.html".into(),
+        "home.html",
+        "首页".into(),
+        Box::new(move || json!({ "home": home(all) })),
+    );
+    add(
+        "404.html".into(),
+        "404.html",
+        "页面不存在".into(),
+        Box::new(|| json!({})),
+    );
     (out, skipped)
 }
 

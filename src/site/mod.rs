@@ -202,16 +202,46 @@ pub fn region_diagnostics(cfg: &SiteConfig, reports: &[Report]) -> Vec<Diagnosti
     regions::resolve(cfg, reports).1
 }
 
-/// Render every page of the site. `drafts`: include reports marked draft.
+/// Where rendered files go, from any thread, as soon as each is ready: the
+/// staged output folder (a build) or memory (the watcher, which keeps the
+/// bytes to reuse them).
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> Result<(), Diagnostic>;
+}
+
+impl Sink for std::sync::Mutex<Vec<OutFile>> {
+    fn put(&self, mut file: OutFile) -> Result<(), Diagnostic> {
+        // Kept until the next save: exactly as large as its bytes.
+        file.bytes.shrink_to_fit();
+        if let Ok(mut v) = self.lock() {
+            v.push(file);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for crate::output::Stager<'_> {
+    fn put(&self, file: OutFile) -> Result<(), Diagnostic> {
+        crate::output::Stager::put(self, &file)
+    }
+}
+
+/// What [`render_into`] produced.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rendered {
+    /// Files put into the sink.
+    pub files: usize,
+    /// HTML pages among them.
+    pub pages: usize,
+}
+
+/// Render every page of the site into memory, sorted by path. `drafts`:
+/// include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     render_some(site, theme, drafts, &|_| true, &|_| true)
 }
 
-/// [`render`], but only the HTML pages and `report.json` files of the
-/// reports `selected` picks and the index pages whose output path `index`
-/// picks; everything built from all reports (open data, feeds, static files)
-/// always. The watcher re-renders only the files a save can have changed and
-/// reuses the others.
+/// [`render_into`] memory, sorted by path.
 pub fn render_some(
     site: &Site,
     theme: &Theme,
@@ -219,6 +249,27 @@ pub fn render_some(
     selected: &(dyn Fn(&Report) -> bool + Sync),
     index: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let sink = std::sync::Mutex::new(Vec::new());
+    render_into(site, theme, drafts, selected, index, &sink)?;
+    let mut out = sink.into_inner().unwrap_or_default();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Render the site into `sink`, but only the HTML pages and `report.json`
+/// files of the reports `selected` picks and the index pages whose output
+/// path `index` picks; everything built from all reports (open data, feeds,
+/// static files) always. The watcher re-renders only the files a save can
+/// have changed and reuses the others. On any error every diagnostic is
+/// returned; what the sink got by then is incomplete.
+pub fn render_into(
+    site: &Site,
+    theme: &Theme,
+    drafts: bool,
+    selected: &(dyn Fn(&Report) -> bool + Sync),
+    index: &(dyn Fn(&str) -> bool + Sync),
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let reports: Vec<&Report> = site
         .reports
         .iter()
@@ -232,115 +283,123 @@ pub fn render_some(
     };
     // Region slugs were checked (and their problems reported) by `load`.
     let (regions, _) = regions::resolve(cfg, &site.reports);
+    let count = Counter::default();
+    let put = |f: OutFile| count.put(sink, f);
 
-    // The one pass over whole reports: page, report.json, summary, CSV row.
+    // The one pass over whole reports: page and report.json (written as
+    // they are made), and the summary the index pages are built from.
     let catalogs = data::catalogs(reports.iter().copied());
-    // The year CSVs written this time, asked once per file (watch mode reuses
-    // the bytes of the others, and records each path it is asked about).
+    let passes: Vec<(Summary, Vec<Diagnostic>)> = reports
+        .par_iter()
+        .map(|r| {
+            let summary = Summary::of(r, &regions);
+            let mut errors = Vec::new();
+            if selected(r) {
+                let own;
+                let cat = match catalogs.get(&r.format.id) {
+                    Some(c) => c,
+                    None => {
+                        own = data::Catalog::of(&r.format);
+                        &own
+                    }
+                };
+                for f in pages::report(r, &summary, theme, &pc, cat) {
+                    if let Err(d) = f.and_then(&put) {
+                        errors.push(d);
+                    }
+                }
+            }
+            (summary, errors)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(passes.len());
+    for (r, (summary, e)) in reports.iter().zip(passes) {
+        errors.extend(e);
+        entries.push((r, summary));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
+    let summaries: Vec<&Summary> = entries.iter().map(|(_, s)| s).collect();
+
+    // The sitemap lists every page, rendered this time or not.
+    let mut html: Vec<String> = entries.iter().map(|(_, s)| s.url()).collect();
+    let (specs, skipped) = index::pages(&summaries, index);
+    html.extend(skipped);
+    html.extend(specs.iter().map(|p| p.path.clone()));
+    // A year's CSV is written only when its path is wanted (watch mode
+    // reuses the bytes of the others); asked once per file.
     let csv_years: BTreeSet<u16> = pc
         .years
         .iter()
         .copied()
         .filter(|y| index(&data::year_csv_path(*y)))
         .collect();
-    type Pass = (Option<pages::Rendered>, Option<(Summary, data::FigureRow)>);
-    let rendered: Vec<Pass> = reports
-        .par_iter()
-        .map(|r| {
-            let own;
-            let cat = match catalogs.get(&r.format.id) {
-                Some(c) => c,
-                None => {
-                    own = data::Catalog::of(&r.format);
-                    &own
-                }
-            };
-            let summary = Summary::of(r, &regions);
-            if selected(r) {
-                (Some(pages::report(r, summary, theme, &pc, cat)), None)
-            } else {
-                // Not rendered (its page and report.json are reused): only
-                // what the pages built from all reports need.
-                // Its CSV row only if its year's file is written this time.
-                let figures = if csv_years.contains(&r.meta.year) {
-                    data::figure_row(r)
-                } else {
-                    data::FigureRow::default()
-                };
-                (None, Some((summary, figures)))
-            }
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    let mut entries: Vec<Entry> = Vec::with_capacity(rendered.len());
-    for (r, x) in reports.iter().zip(rendered) {
-        match x {
-            (Some(x), _) => {
-                match x.html {
-                    Ok(f) => out.push(f),
-                    Err(d) => errors.push(d),
-                }
-                out.push(x.json);
-                entries.push((r, x.summary, x.figures));
-            }
-            (None, Some((summary, figures))) => entries.push((r, summary, figures)),
-            (None, None) => {}
-        }
-    }
-    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
-    let summaries: Vec<&Summary> = entries.iter().map(|(_, s, _)| s).collect();
-
-    // Pages not rendered this time still exist: the sitemap lists them.
-    let mut not_rendered: Vec<String> = entries
-        .iter()
-        .filter(|(r, _, _)| !selected(r))
-        .map(|(_, s, _)| s.url())
-        .collect();
-    let (specs, skipped) = index::pages(&summaries, index);
-    not_rendered.extend(skipped);
     // Index pages and open data read the same summaries; build them side by side.
     let (pages, data_files) = rayon::join(
-        || index_pages(&specs, theme, &pc),
-        || open_data(cfg, &entries, &summaries, &csv_years),
+        || index_pages(&specs, theme, &pc, &put),
+        || open_data(cfg, &entries, &summaries, &csv_years, &put),
     );
-    for page in pages {
-        match page {
-            Ok(f) => out.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
+    errors.extend(pages.into_iter().filter_map(Result::err));
+    errors.extend(data_files.err());
     if !errors.is_empty() {
         return Err(errors);
     }
-    out.extend(data_files);
-    out.extend(feeds(cfg, &out, &not_rendered, &summaries));
-    out.extend(theme.statics.iter().map(|(name, bytes)| OutFile {
+    let statics = theme.statics.iter().map(|(name, bytes)| OutFile {
         path: format!("static/{name}"),
         bytes: bytes.clone(),
-    }));
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    });
+    for f in feeds(cfg, html, &summaries).into_iter().chain(statics) {
+        put(f).map_err(|d| vec![d])?;
+    }
+    Ok(count.into_inner())
 }
 
-/// A report with what its pass produced, for the files built from all reports.
-type Entry<'a> = (&'a Report, Summary, data::FigureRow);
+/// Counts what goes into a sink.
+#[derive(Default)]
+struct Counter {
+    files: std::sync::atomic::AtomicUsize,
+    pages: std::sync::atomic::AtomicUsize,
+}
+
+impl Counter {
+    fn put(&self, sink: &dyn Sink, f: OutFile) -> Result<(), Diagnostic> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.files.fetch_add(1, Relaxed);
+        if f.path.ends_with(".html") {
+            self.pages.fetch_add(1, Relaxed);
+        }
+        sink.put(f)
+    }
+    fn into_inner(self) -> Rendered {
+        Rendered {
+            files: self.files.into_inner(),
+            pages: self.pages.into_inner(),
+        }
+    }
+}
+
+/// A report with its summary, for the files built from all reports.
+type Entry<'a> = (&'a Report, Summary);
 
 fn index_pages(
     specs: &[index::Page],
     theme: &Theme,
     pc: &PageCtx,
-) -> Vec<Result<OutFile, Diagnostic>> {
+    put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
+) -> Vec<Result<(), Diagnostic>> {
     specs
         .par_iter()
         .map(|p| {
             let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
-            if let Some(m) = p.vars.as_object() {
+            if let serde_json::Value::Object(m) = (p.vars)() {
                 for (k, v) in m {
-                    ctx.insert(k.clone(), v);
+                    ctx.insert(k, &v);
                 }
             }
-            Ok(OutFile {
+            put(OutFile {
                 path: p.path.clone(),
                 bytes: theme.page(p.template, &ctx)?.into_bytes(),
             })
@@ -348,20 +407,11 @@ fn index_pages(
         .collect()
 }
 
-/// `sitemap.xml` (over the HTML pages in `out`), `atom.xml`, `robots.txt`.
-fn feeds(
-    cfg: &SiteConfig,
-    out: &[OutFile],
-    not_rendered: &[String],
-    summaries: &[&Summary],
-) -> Vec<OutFile> {
-    let mut html: Vec<&str> = out
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(not_rendered.iter().map(String::as_str))
-        .filter(|p| p.ends_with(".html"))
-        .collect();
+/// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`.
+fn feeds(cfg: &SiteConfig, mut html: Vec<String>, summaries: &[&Summary]) -> Vec<OutFile> {
     html.sort_unstable();
+    html.dedup();
+    let html: Vec<&str> = html.iter().map(String::as_str).collect();
     let lastmod: BTreeMap<String, String> = summaries
         .iter()
         .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
@@ -379,9 +429,8 @@ fn open_data(
     entries: &[Entry],
     summaries: &[&Summary],
     csv_years: &BTreeSet<u16>,
-) -> Vec<OutFile> {
-    let mut out = Vec::new();
-    let mut resources = Vec::new();
+    put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<(), Diagnostic> {
     let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
     // A year's CSV is written only when `want`ed (watch mode keeps the
     // others' bytes); its description in the data package always is.
@@ -389,34 +438,29 @@ fn open_data(
         .into_iter()
         .map(|y| (y, csv_years.contains(&y)))
         .collect();
-    let per_year: Vec<(Option<OutFile>, _)> = years
+    let resources: Vec<Result<serde_json::Value, Diagnostic>> = years
         .par_iter()
         .map(|&(year, wanted)| {
-            let year = &year;
-            let rows: Vec<(&Report, &Summary, &data::FigureRow)> = entries
+            let rows: Vec<(&Report, &Summary)> = entries
                 .iter()
-                .filter(|(_, s, _)| s.year == *year)
-                .map(|(r, s, f)| (*r, s, f))
+                .filter(|(_, s)| s.year == year)
+                .map(|(r, s)| (*r, s))
                 .collect();
-            (
-                wanted.then(|| data::year_csv(*year, &rows, cfg)),
-                data::year_resource(*year, &rows),
-            )
+            if wanted {
+                put(data::year_csv(year, &rows, cfg))?;
+            }
+            Ok(data::year_resource(year, &rows))
         })
         .collect();
-    for (csv, resource) in per_year {
-        out.extend(csv);
-        resources.push(resource);
-    }
+    let resources = resources.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut formats: Vec<&FormatDef> = Vec::new();
-    for (r, _, _) in entries {
+    for (r, _) in entries {
         if !formats.iter().any(|f| f.id == r.format.id) {
             formats.push(&r.format);
         }
     }
     formats.sort_by(|a, b| a.id.cmp(&b.id));
-    out.push(data::fields_csv(&formats));
-    out.push(data::reports_json(summaries, cfg));
-    out.push(data::datapackage(resources, cfg));
-    out
+    put(data::fields_csv(&formats))?;
+    put(data::reports_json(summaries, cfg))?;
+    put(data::datapackage(resources, cfg))
 }

@@ -7,40 +7,23 @@ use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::render::Theme;
 
-use super::data::{self, FigureRow};
+use super::data;
 use super::summary::Summary;
 use super::{OutFile, PageCtx};
 
-/// What one report contributes to the site.
-pub struct Rendered {
-    pub html: Result<OutFile, Diagnostic>,
-    pub json: OutFile,
-    pub summary: Summary,
-    pub figures: FigureRow,
-}
-
+/// One report's files: its page (or the template's error) and its
+/// open-data file.
 pub fn report(
     r: &Report,
-    summary: Summary,
+    summary: &Summary,
     theme: &Theme,
     pc: &PageCtx,
     cat: &data::Catalog,
-) -> Rendered {
-    // Every report's files stay in memory until the atomic swap: keep them
-    // exactly as large as their bytes (a growing String can be twice that).
-    let mut json = data::report_json(r, &summary, pc.cfg, cat);
-    json.bytes.shrink_to_fit();
-    let figures = data::figure_row(r);
-    let html = report_html(r, &summary, theme, pc).map(|mut f| {
-        f.bytes.shrink_to_fit();
-        f
-    });
-    Rendered {
-        html,
-        json,
-        summary,
-        figures,
-    }
+) -> [Result<OutFile, Diagnostic>; 2] {
+    [
+        report_html(r, summary, theme, pc),
+        Ok(data::report_json(r, summary, pc.cfg, cat)),
+    ]
 }
 
 fn report_html(
