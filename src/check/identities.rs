@@ -9,67 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::content::{Origin, Report, TableData, Value};
 use crate::diag::{Diagnostic, Loc, Msg};
-use crate::format::{Axis, CellRef, Identity, TableDef};
-
-/// The cells one identity compares for one item of its `each` list.
-struct Instance {
-    lhs: Vec<CellRef>,
-    rhs: Vec<CellRef>,
-    blame: Option<CellRef>,
-}
-
-fn resolve(def: &TableDef, ids: &[String], axis_rows: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    for id in ids {
-        if id == "@leaves" && axis_rows {
-            out.extend(def.leaves().into_iter().map(|r| def.row_def(r).id.clone()));
-        } else {
-            out.push(id.clone());
-        }
-    }
-    out
-}
-
-/// Expand one item of an identity into cell references. `None` when the item
-/// names cells that this table layout does not have.
-fn instance(def: &TableDef, ident: &Identity, item: &str) -> Option<Instance> {
-    match ident.along {
-        Axis::Row => {
-            let row = def.row_by_id(item)?;
-            let cell = |c: &String| def.col_by_id(row, c).map(|col| CellRef { row, col });
-            let lhs: Option<Vec<_>> = ident.lhs.iter().map(cell).collect();
-            let rhs: Option<Vec<_>> = ident.rhs.iter().map(cell).collect();
-            let blame = def
-                .col_by_id(row, &ident.blame)
-                .map(|col| CellRef { row, col });
-            Some(Instance {
-                lhs: lhs?,
-                rhs: rhs?,
-                blame,
-            })
-        }
-        Axis::Column => {
-            let cell = |r: &String| {
-                let row = def.row_by_id(r)?;
-                def.col_by_id(row, item).map(|col| CellRef { row, col })
-            };
-            let lhs: Option<Vec<_>> = resolve(def, &ident.lhs, true).iter().map(cell).collect();
-            let rhs: Option<Vec<_>> = resolve(def, &ident.rhs, true).iter().map(cell).collect();
-            let blame = def
-                .row_by_id(&ident.blame)
-                .and_then(|row| def.col_by_id(row, item).map(|col| CellRef { row, col }));
-            Some(Instance {
-                lhs: lhs?,
-                rhs: rhs?,
-                blame,
-            })
-        }
-    }
-}
-
-fn items(def: &TableDef, ident: &Identity) -> Vec<String> {
-    resolve(def, &ident.each, ident.along == Axis::Row)
-}
+use crate::format::{Axis, CellRef, Identity, Instance, TableDef};
 
 fn sum(def: &TableDef, data: &TableData, cells: &[CellRef]) -> i128 {
     cells.iter().map(|&c| data.int(def, c)).sum()
@@ -102,8 +42,8 @@ pub fn complete(report: &mut Report) {
             let Some(data) = report.tables.get_mut(t) else {
                 continue;
             };
-            for item in items(def, ident) {
-                let Some(inst) = instance(def, ident, &item) else {
+            for (_, inst) in ident.expand(def) {
+                let Some(inst) = inst else {
                     continue;
                 };
                 let [target] = inst.lhs.as_slice() else {
@@ -243,8 +183,8 @@ fn failures(report: &Report, tables: &[TableData]) -> Vec<Failure> {
         if data.written.is_none() {
             continue; // The missing table is reported once, by the loader.
         }
-        for item in items(def, ident) {
-            let Some(inst) = instance(def, ident, &item) else {
+        for (item, inst) in ident.expand(def) {
+            let Some(inst) = inst else {
                 continue;
             };
             if unreadable(data, &inst) || (data.incomplete && ident.along == Axis::Column) {
@@ -263,7 +203,7 @@ fn failures(report: &Report, tables: &[TableData]) -> Vec<Failure> {
                 out.push(Failure {
                     ident: n,
                     t,
-                    inst,
+                    inst: inst.clone(),
                     l,
                     r,
                 });
@@ -427,16 +367,16 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
             continue;
         }
         let mut failed_plain = false;
-        let all = items(def, ident);
+        let all = ident.expand(def);
         // Plain items first, derived ones after, so a derived item can see whether the others balanced.
         let (plain, derived): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|i| !ident.derived.contains(i));
+            all.iter().partition(|(i, _)| !ident.derived.contains(i));
         for (is_derived, item) in plain
             .into_iter()
             .map(|i| (false, i))
             .chain(derived.into_iter().map(|i| (true, i)))
         {
-            let Some(inst) = instance(def, ident, &item) else {
+            let (_, Some(inst)) = item else {
                 continue;
             };
             let involved: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
@@ -496,8 +436,8 @@ fn agrees_elsewhere(
         let Some(data) = tables.get(t).filter(|_| ti == t) else {
             continue;
         };
-        for item in items(def, ident) {
-            let Some(inst) = instance(def, ident, &item) else {
+        for (_, inst) in ident.expand(def) {
+            let Some(inst) = inst else {
                 continue;
             };
             if inst.lhs.contains(&cell) == inst.rhs.contains(&cell) {
@@ -706,8 +646,8 @@ fn breaks_holding(report: &Report, tables: &[TableData], t: usize, cell: CellRef
         if format.table(&ident.table).map(|(i, _)| i) != Some(t) {
             continue;
         }
-        for item in items(def, ident) {
-            let Some(inst) = instance(def, ident, &item) else {
+        for (_, inst) in ident.expand(def) {
+            let Some(inst) = inst else {
                 continue;
             };
             let (in_l, in_r) = (inst.lhs.contains(&cell), inst.rhs.contains(&cell));

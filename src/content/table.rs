@@ -528,7 +528,6 @@ fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
         Kind::Bool(b) => Err(Problem::Text(b.to_string())),
         Kind::Seq(_) | Kind::Map(_) => Err(Problem::Text(node.describe().to_string())),
     };
-    let labels = def.cell_labels(at);
     match parsed {
         Ok(Some(value)) => {
             if let Some(c) = ctx.data.cell_mut(def, at) {
@@ -549,7 +548,7 @@ fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
         Err(p) => {
             let (code, msg) = p.message(kind);
             let d = ctx.err(code, loc, msg);
-            d.labels = labels.to_vec();
+            d.labels = def.cell_labels(at).to_vec();
             if let Problem::Fraction(n) | Problem::Negative(n) = &p {
                 d.found = Some(n.clone());
             }

@@ -192,6 +192,80 @@ pub struct Identity {
     pub lhs: Vec<String>,
     pub rhs: Vec<String>,
     pub blame: String,
+    /// [`Identity::expand`], made once: every report of the format is
+    /// checked against the same cells.
+    #[serde(skip)]
+    expanded: std::sync::OnceLock<Vec<(String, Option<Instance>)>>,
+}
+
+/// The cells an identity compares for one item of its `each` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    pub lhs: Vec<CellRef>,
+    pub rhs: Vec<CellRef>,
+    pub blame: Option<CellRef>,
+}
+
+impl Identity {
+    /// Each item of `each` (`@leaves` resolved) with the cells it compares
+    /// in `def`, the identity's table; `None` where the layout lacks them.
+    pub fn expand(&self, def: &TableDef) -> &[(String, Option<Instance>)] {
+        self.expanded.get_or_init(|| {
+            resolve_ids(def, &self.each, self.along == Axis::Row)
+                .into_iter()
+                .map(|item| {
+                    let inst = self.instance(def, &item);
+                    (item, inst)
+                })
+                .collect()
+        })
+    }
+
+    fn instance(&self, def: &TableDef, item: &str) -> Option<Instance> {
+        match self.along {
+            Axis::Row => {
+                let row = def.row_by_id(item)?;
+                let cell = |c: &String| def.col_by_id(row, c).map(|col| CellRef { row, col });
+                let lhs: Option<Vec<_>> = self.lhs.iter().map(cell).collect();
+                let rhs: Option<Vec<_>> = self.rhs.iter().map(cell).collect();
+                let blame = def.col_by_id(row, &self.blame).map(|col| CellRef { row, col });
+                Some(Instance {
+                    lhs: lhs?,
+                    rhs: rhs?,
+                    blame,
+                })
+            }
+            Axis::Column => {
+                let cell = |r: &String| {
+                    let row = def.row_by_id(r)?;
+                    def.col_by_id(row, item).map(|col| CellRef { row, col })
+                };
+                let lhs: Option<Vec<_>> = resolve_ids(def, &self.lhs, true).iter().map(cell).collect();
+                let rhs: Option<Vec<_>> = resolve_ids(def, &self.rhs, true).iter().map(cell).collect();
+                let blame = def
+                    .row_by_id(&self.blame)
+                    .and_then(|row| def.col_by_id(row, item).map(|col| CellRef { row, col }));
+                Some(Instance {
+                    lhs: lhs?,
+                    rhs: rhs?,
+                    blame,
+                })
+            }
+        }
+    }
+}
+
+/// Row or column ids with `@leaves` (rows only) replaced by the table's leaf rows.
+fn resolve_ids(def: &TableDef, ids: &[String], axis_rows: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in ids {
+        if id == "@leaves" && axis_rows {
+            out.extend(def.leaves().into_iter().map(|r| def.row_def(r).id.clone()));
+        } else {
+            out.push(id.clone());
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

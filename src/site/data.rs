@@ -531,21 +531,25 @@ pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
     }
 }
 
-/// The label of a cell id in the first format (of `formats`) that has it.
-fn field_meta(formats: &[&FormatDef], id: &str) -> Option<(String, &'static str)> {
+/// Per cell id, its title and type, from the first format (of `formats`)
+/// that has it.
+fn field_meta(formats: &[&FormatDef]) -> HashMap<String, (String, &'static str)> {
+    let mut out = HashMap::new();
     for f in formats {
         for t in &f.tables {
-            if let Some(at) = cells(t).find(|&at| t.cell_id(at) == id) {
-                let [row, col] = t.cell_labels(at);
-                let ty = t
-                    .columns_of(at.row)
-                    .get(at.col)
-                    .map_or("integer", |c| frictionless_type(c.value));
-                return Some((format!("{}｜{row}｜{col}", t.caption), ty));
+            for at in cells(t) {
+                out.entry(t.cell_id(at)).or_insert_with(|| {
+                    let [row, col] = t.cell_labels(at);
+                    let ty = t
+                        .columns_of(at.row)
+                        .get(at.col)
+                        .map_or("integer", |c| frictionless_type(c.value));
+                    (format!("{}｜{row}｜{col}", t.caption), ty)
+                });
             }
         }
     }
-    None
+    out
 }
 
 /// One resource of `datapackage.json`: the year file's schema.
@@ -556,8 +560,12 @@ pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
         .iter()
         .map(|(id, title, ty)| json!({ "name": id, "title": title, "type": ty }))
         .collect();
+    let meta = field_meta(&cols.formats);
     for (id, has) in &cols.ids {
-        let (title, ty) = field_meta(&cols.formats, id).unwrap_or_else(|| (id.clone(), "string"));
+        let (title, ty) = meta
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| (id.clone(), "string"));
         let mut f = json!({ "name": id, "title": title, "type": ty });
         if mixed
             && has.len() < cols.formats.len()
