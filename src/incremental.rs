@@ -21,6 +21,8 @@ use std::time::SystemTime;
 use crate::content::{self, Report};
 use crate::diag::Diagnostic;
 use crate::render::Theme;
+use crate::site::regions::RegionSlugs;
+use crate::site::summary::Summary;
 use crate::site::{self, OutFile, Site, SiteConfig};
 use crate::{BuildOptions, output};
 
@@ -129,6 +131,29 @@ pub struct Build {
     published_dir: Option<(u64, u64)>,
     /// Changes not yet published (a failed build keeps them for the next).
     pending: Changes,
+    /// What the index pages and site-wide files show of each report, as
+    /// last published, and the region URL names then. A save that changes
+    /// none of it (most saves while drafting: prose, or a figure outside
+    /// the summary columns) re-renders the report's own files only.
+    shown: HashMap<PathBuf, Shown>,
+    shown_regions: Option<RegionSlugs>,
+}
+
+/// What the pages built from all reports show of one report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    summary: Summary,
+    /// Its row of the year CSV.
+    figures: u64,
+}
+
+impl Shown {
+    fn of(r: &Report, regions: &RegionSlugs) -> Shown {
+        Shown {
+            summary: Summary::of(r, regions),
+            figures: site::data::figures_hash(r),
+        }
+    }
 }
 
 fn rel(root: &Path, path: &Path) -> String {
@@ -205,6 +230,8 @@ impl Build {
                 full: true,
                 ..Changes::default()
             },
+            shown: HashMap::new(),
+            shown_regions: None,
         };
         build.rescan(&[]);
         build.pending = Changes {
@@ -487,9 +514,45 @@ impl Build {
             .iter()
             .filter_map(|name| slugs.get(name).map(str::to_string))
             .collect();
+        // What the changed reports now show on the pages built from all
+        // reports. When none of it changed, those pages all keep their
+        // bytes, but a year CSV whose figures did change.
+        let now_shown: HashMap<&Path, Shown> = self
+            .dirty
+            .iter()
+            .filter_map(|p| {
+                let r = included.iter().find(|r| r.file.path == *p)?;
+                Some((p.as_path(), Shown::of(r, &slugs)))
+            })
+            .collect();
+        let quiet = !full
+            && self.shown_regions.as_ref() == Some(&slugs)
+            && self.dirty.iter().all(|p| {
+                match (now_shown.get(p.as_path()), self.shown.get(p)) {
+                    (Some(now), Some(before)) => now.summary == before.summary,
+                    (None, None) => true,
+                    _ => false,
+                }
+            });
+        let csv_changed: BTreeSet<u16> = now_shown
+            .iter()
+            .filter(|(p, now)| self.shown.get(**p).is_none_or(|b| b.figures != now.figures))
+            .map(|(_, now)| now.summary.year)
+            .collect();
         let index = |path: &str| {
             if full {
                 return true;
+            }
+            if quiet {
+                let year_csv = path
+                    .strip_prefix("data/")
+                    .and_then(|p| p.strip_suffix(".csv"))
+                    .and_then(|y| y.parse::<u16>().ok());
+                let keep = year_csv.is_none_or(|y| !csv_changed.contains(&y));
+                if keep && let Ok(mut s) = skipped.lock() {
+                    s.push(path.to_string());
+                }
+                return !keep;
             }
             let township = path
                 .strip_prefix("townships/")
@@ -671,6 +734,19 @@ impl Build {
             minify,
         });
         let stats = result.map_err(|d| vec![d])?;
+        if full {
+            self.shown = included
+                .iter()
+                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs)))
+                .collect();
+        } else {
+            for p in &self.dirty {
+                self.shown.remove(p);
+            }
+            self.shown
+                .extend(now_shown.into_iter().map(|(p, s)| (p.to_path_buf(), s)));
+        }
+        self.shown_regions = Some(slugs);
         self.dirty.clear();
         self.dirty_townships.clear();
         self.dirty_years.clear();

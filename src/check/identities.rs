@@ -187,10 +187,10 @@ fn failures(report: &Report, tables: &[TableData]) -> Vec<Failure> {
             let Some(inst) = inst else {
                 continue;
             };
-            if unreadable(data, &inst) || (data.incomplete && ident.along == Axis::Column) {
+            if unreadable(data, inst) || (data.incomplete && ident.along == Axis::Column) {
                 continue;
             }
-            if ident.derived.contains(&item)
+            if ident.derived.contains(item)
                 && !inst
                     .blame
                     .and_then(|b| data.cell(def, b))
@@ -380,7 +380,7 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
                 continue;
             };
             let involved: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
-            if unreadable(data, &inst) || (data.incomplete && ident.along == Axis::Column) {
+            if unreadable(data, inst) || (data.incomplete && ident.along == Axis::Column) {
                 // Reported as a value or key error already; its sums say nothing new.
                 continue;
             }
@@ -408,7 +408,7 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
             let Some(blame) = inst.blame else { continue };
             blamed.insert((t, blame));
             out.push(phase2_diag(
-                report, &work, ident, t, def, &inst, blame, l, r,
+                report, &work, ident, t, def, inst, blame, l, r,
             ));
         }
     }

@@ -64,13 +64,17 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
     include_bytes!("../../themes/default/static/style.css"),
 )];
 
+/// Table skeletons by (format id, table index); `None`: the theme's table
+/// template cannot be split into one (see [`Skeleton`]).
+type Skeletons = HashMap<(String, usize), Option<Arc<Skeleton>>>;
+
 pub struct Theme {
     pub tera: Tera,
     /// Static files to copy to `/static/`: (relative path, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
     /// Minify pages (site.toml `minify`, on by default).
     pub minify: bool,
-    skeletons: RwLock<HashMap<(String, usize), Option<Arc<Skeleton>>>>,
+    skeletons: RwLock<Skeletons>,
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Diagnostic {

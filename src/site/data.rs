@@ -344,6 +344,20 @@ fn figure_texts(r: &Report) -> Vec<String> {
     texts
 }
 
+/// A hash of a report's figures as its row of the year CSV shows them (the
+/// watcher rewrites a year file only when one changed).
+pub fn figures_hash(r: &Report) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    figure_texts(r).hash(&mut h);
+    h.finish()
+}
+
+/// Where the site-wide data files are published.
+pub const FIELDS: &str = "data/fields.csv";
+pub const REPORTS: &str = "data/reports.json";
+pub const DATAPACKAGE: &str = "datapackage.json";
+
 /// Where a year's CSV is published.
 pub fn year_csv_path(year: u16) -> String {
     format!("data/{year}.csv")
@@ -501,7 +515,7 @@ pub fn fields_csv(formats: &[&FormatDef]) -> OutFile {
         }
     }
     OutFile {
-        path: "data/fields.csv".into(),
+        path: FIELDS.into(),
         bytes: out.into_bytes(),
     }
 }
@@ -526,7 +540,7 @@ pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
         .map(|(label, cells)| json!({ "label": label, "cells": cells }))
         .collect();
     OutFile {
-        path: "data/reports.json".into(),
+        path: REPORTS.into(),
         bytes: pretty(&json!({ "title": cfg.title, "summary_columns": columns, "reports": list })),
     }
 }
@@ -609,7 +623,7 @@ pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
     resources.push(json!({
         "name": "fields",
         "title": "字段说明：单元格编号与表格的正式行、列名称",
-        "path": "data/fields.csv",
+        "path": FIELDS,
         "profile": "tabular-data-resource",
         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
         "schema": { "fields": [
@@ -636,7 +650,7 @@ pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
         m.insert("homepage".into(), json!(cfg.base_url));
     }
     OutFile {
-        path: "datapackage.json".into(),
+        path: DATAPACKAGE.into(),
         bytes: pretty(&doc),
     }
 }

@@ -9,6 +9,11 @@ use super::SiteConfig;
 use super::data::abs_url;
 use super::summary::Summary;
 
+/// Where the feeds are published.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ATOM: &str = "atom.xml";
+pub const ROBOTS: &str = "robots.txt";
+
 /// How many reports the feed lists.
 pub const FEED_LEN: usize = 50;
 
@@ -64,7 +69,7 @@ pub fn sitemap(
     }
     out.push_str("</urlset>\n");
     OutFile {
-        path: "sitemap.xml".into(),
+        path: SITEMAP.into(),
         bytes: out.into_bytes(),
     }
 }
@@ -107,7 +112,7 @@ pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
     out.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
     out.push_str(&format!(
         "<link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&abs_url(cfg, "atom.xml"))
+        xml_escape(&abs_url(cfg, ATOM))
     ));
     out.push_str(&format!(
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
@@ -152,7 +157,7 @@ pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
     }
     out.push_str("</feed>\n");
     OutFile {
-        path: "atom.xml".into(),
+        path: ATOM.into(),
         bytes: out.into_bytes(),
     }
 }
@@ -160,7 +165,7 @@ pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
 /// `robots.txt`: everything may be crawled; the sitemap's absolute URL when
 /// the site has an absolute `base_url` (the protocol requires one).
 pub fn robots(cfg: &SiteConfig) -> OutFile {
-    let sitemap = abs_url(cfg, "sitemap.xml");
+    let sitemap = abs_url(cfg, SITEMAP);
     let line = if sitemap.starts_with("http") {
         format!("Sitemap: {sitemap}\n")
     } else {
@@ -170,7 +175,7 @@ pub fn robots(cfg: &SiteConfig) -> OutFile {
         )
     };
     OutFile {
-        path: "robots.txt".into(),
+        path: ROBOTS.into(),
         bytes: format!("User-agent: *\nAllow: /\n{line}").into_bytes(),
     }
 }

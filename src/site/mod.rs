@@ -340,18 +340,23 @@ pub fn render_into(
     // Index pages and open data read the same summaries; build them side by side.
     let (pages, data_files) = rayon::join(
         || index_pages(&specs, theme, &pc, &put),
-        || open_data(cfg, &entries, &summaries, &csv_years, &put),
+        || open_data(cfg, &entries, &summaries, &csv_years, index, &put),
     );
     errors.extend(pages.into_iter().filter_map(Result::err));
     errors.extend(data_files.err());
     if !errors.is_empty() {
         return Err(errors);
     }
-    let statics = theme.statics.iter().map(|(name, bytes)| OutFile {
-        path: format!("static/{name}"),
-        bytes: bytes.clone(),
-    });
-    for f in feeds(cfg, html, &summaries).into_iter().chain(statics) {
+    let statics = theme
+        .statics
+        .iter()
+        .map(|(name, bytes)| (format!("static/{name}"), bytes))
+        .filter(|(path, _)| index(path))
+        .map(|(path, bytes)| OutFile {
+            path,
+            bytes: bytes.clone(),
+        });
+    for f in feeds(cfg, html, &summaries, index).into_iter().chain(statics) {
         put(f).map_err(|d| vec![d])?;
     }
     Ok(count.into_inner())
@@ -407,36 +412,52 @@ fn index_pages(
         .collect()
 }
 
-/// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`.
-fn feeds(cfg: &SiteConfig, mut html: Vec<String>, summaries: &[&Summary]) -> Vec<OutFile> {
-    html.sort_unstable();
-    html.dedup();
-    let html: Vec<&str> = html.iter().map(String::as_str).collect();
-    let lastmod: BTreeMap<String, String> = summaries
-        .iter()
-        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
-        .collect();
-    vec![
-        feeds::sitemap(cfg, &html, &|p| lastmod.get(p).cloned()),
-        feeds::atom(cfg, summaries),
-        feeds::robots(cfg),
-    ]
+/// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`:
+/// those `want` asks for.
+fn feeds(
+    cfg: &SiteConfig,
+    mut html: Vec<String>,
+    summaries: &[&Summary],
+    want: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    if want(feeds::SITEMAP) {
+        html.sort_unstable();
+        html.dedup();
+        let html: Vec<&str> = html.iter().map(String::as_str).collect();
+        let lastmod: BTreeMap<String, String> = summaries
+            .iter()
+            .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
+            .collect();
+        out.push(feeds::sitemap(cfg, &html, &|p| lastmod.get(p).cloned()));
+    }
+    if want(feeds::ATOM) {
+        out.push(feeds::atom(cfg, summaries));
+    }
+    if want(feeds::ROBOTS) {
+        out.push(feeds::robots(cfg));
+    }
+    out
 }
 
-/// The year CSV files, the field dictionary, the report list and the package.
+/// The year CSV files, the field dictionary, the report list and the
+/// package: those `want` asks for.
 fn open_data(
     cfg: &SiteConfig,
     entries: &[Entry],
     summaries: &[&Summary],
     csv_years: &BTreeSet<u16>,
+    want: &(dyn Fn(&str) -> bool + Sync),
     put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostic> {
     let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
-    // A year's CSV is written only when `want`ed (watch mode keeps the
+    let package = want(data::DATAPACKAGE);
+    // A year's CSV is written only when wanted (watch mode keeps the
     // others' bytes); its description in the data package always is.
     let years: Vec<(u16, bool)> = years
         .into_iter()
         .map(|y| (y, csv_years.contains(&y)))
+        .filter(|&(_, csv)| csv || package)
         .collect();
     let resources: Vec<Result<serde_json::Value, Diagnostic>> = years
         .par_iter()
@@ -449,18 +470,29 @@ fn open_data(
             if wanted {
                 put(data::year_csv(year, &rows, cfg))?;
             }
-            Ok(data::year_resource(year, &rows))
+            Ok(if package {
+                data::year_resource(year, &rows)
+            } else {
+                serde_json::Value::Null
+            })
         })
         .collect();
     let resources = resources.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let mut formats: Vec<&FormatDef> = Vec::new();
-    for (r, _) in entries {
-        if !formats.iter().any(|f| f.id == r.format.id) {
-            formats.push(&r.format);
+    if want(data::FIELDS) {
+        let mut formats: Vec<&FormatDef> = Vec::new();
+        for (r, _) in entries {
+            if !formats.iter().any(|f| f.id == r.format.id) {
+                formats.push(&r.format);
+            }
         }
+        formats.sort_by(|a, b| a.id.cmp(&b.id));
+        put(data::fields_csv(&formats))?;
     }
-    formats.sort_by(|a, b| a.id.cmp(&b.id));
-    put(data::fields_csv(&formats))?;
-    put(data::reports_json(summaries, cfg))?;
-    put(data::datapackage(resources, cfg))
+    if want(data::REPORTS) {
+        put(data::reports_json(summaries, cfg))?;
+    }
+    if package {
+        put(data::datapackage(resources, cfg))?;
+    }
+    Ok(())
 }

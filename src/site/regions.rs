@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, Msg};
 use super::SiteConfig;
 
 /// Region name → slug, for every region named by a report.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegionSlugs {
     map: BTreeMap<String, String>,
 }

@@ -12,7 +12,7 @@ use super::{SUMMARY, summary_value};
 pub const RECEIVED: &[&str] = &["applications.new.total"];
 pub const HANDLED: &[&str] = &["applications.total.total"];
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub year: u16,
     pub slug: String,

@@ -1,0 +1,122 @@
+//! The watcher's rebuilds, driven through `incremental::Build` directly: how
+//! much a save re-renders, and that the result always equals a one-shot
+//! build of the same files.
+
+use std::path::{Path, PathBuf};
+
+use nianbao::BuildOptions;
+use nianbao::incremental::Build;
+
+const SAMPLE: &str = include_str!("../content/2021/pingan.md");
+
+fn site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("content/2021")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
+        root.join("site.toml"),
+    )
+    .unwrap();
+    std::fs::write(root.join("content/2021/pingan.md"), SAMPLE).unwrap();
+    // A second township, so that there are index entries a save must not touch.
+    std::fs::write(
+        root.join("content/2021/xinan.md"),
+        SAMPLE
+            .replace("slug: pingan", "slug: xinan")
+            .replace("平安镇", "新安镇"),
+    )
+    .unwrap();
+    (dir, root)
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+fn same_as_one_shot(root: &Path) {
+    let out = root.parent().unwrap().join("one-shot");
+    let mut opts = BuildOptions::new(root);
+    opts.out = Some(out.clone());
+    nianbao::build(&opts).unwrap();
+    let (a, b) = (files(&root.join("public")), files(&out));
+    assert_eq!(
+        a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        b.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for ((p, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{p} differs from a one-shot build");
+    }
+    std::fs::remove_dir_all(out).unwrap();
+}
+
+/// Save `text` as the 平安镇 report and rebuild; the paths of the files rendered.
+fn save(build: &mut Build, root: &Path, text: &str) -> usize {
+    let path = root.join("content/2021/pingan.md");
+    std::fs::write(&path, text).unwrap();
+    build.touch(&[path]);
+    let rebuilt = build.publish().unwrap();
+    same_as_one_shot(root);
+    rebuilt.rendered
+}
+
+#[test]
+fn a_save_re_renders_only_what_shows_the_change() {
+    let (_dir, root) = site();
+    let mut build = Build::new(BuildOptions::new(&root)).unwrap();
+    let first = build.publish().unwrap().rendered;
+    assert!(first > 10, "the first build renders everything: {first}");
+    same_as_one_shot(&root);
+
+    // Prose: only the report's page and its report.json.
+    let prose = SAMPLE.replace("## 一、总体情况\n", "## 一、总体情况\n\n新增的一段说明。\n");
+    assert_eq!(save(&mut build, &root, &prose), 2);
+    let page = std::fs::read_to_string(root.join("public/2021/pingan/index.html")).unwrap();
+    assert!(page.contains("新增的一段说明"));
+
+    // A figure no index page shows (主动公开 规章): also the year's CSV.
+    let active = prose.replacen("规章:           [0, 0, 0]", "规章:           [2, 0, 2]", 1);
+    assert_eq!(save(&mut build, &root, &active), 3);
+    let csv = std::fs::read_to_string(root.join("public/data/2021.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.contains("pingan") && l.contains(",2,")), "{csv}");
+
+    // A figure the year page sums: the index pages follow (checked against
+    // the one-shot build inside `save`), more than the report's own files.
+    let summary = active
+        .replacen(
+            "本年新收政府信息公开申请数量:     [3, 0, 0, 0, 0, 0, 3]",
+            "本年新收政府信息公开申请数量:     [4, 0, 0, 0, 0, 0, 4]",
+            1,
+        )
+        .replacen(
+            "  属于三类内部事务信息:          [3, 0, 0, 0, 0, 0, 3]",
+            "  属于三类内部事务信息:          [4, 0, 0, 0, 0, 0, 4]",
+            1,
+        )
+        .replacen(
+            "总计:                            [3, 0, 0, 0, 0, 0, 3]",
+            "总计:                            [4, 0, 0, 0, 0, 0, 4]",
+            1,
+        );
+    assert!(save(&mut build, &root, &summary) > 3);
+
+    // A new title is shown on the index pages too.
+    let titled = summary.replacen("year: 2021\n", "year: 2021\ntitle: 平安镇2021年度报告（修订）\n", 1);
+    assert!(save(&mut build, &root, &titled) > 3);
+    let town = std::fs::read_to_string(root.join("public/townships/pingan/index.html")).unwrap();
+    assert!(town.contains("修订"), "the township page lists the new title");
+}
