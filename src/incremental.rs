@@ -67,6 +67,8 @@ struct Published {
     rendered: HashMap<String, u64>,
     /// Whether `pages` were minified (site.toml can change that).
     minify: bool,
+    /// Hash of each index page's template variables.
+    vars: HashMap<String, u64>,
 }
 
 /// What a rebuild changed, for the one-line report.
@@ -396,7 +398,15 @@ impl Build {
 
     /// Drop the report read from `path`, remembering its township as dirty.
     fn forget(&mut self, path: &Path) {
-        if let Some(i) = self.site.reports.iter().position(|r| r.file.path == path) {
+        // Byte comparison: the paths come from the same walk, and `Path`'s
+        // own equality parses components.
+        let path_bytes = path.as_os_str();
+        if let Some(i) = self
+            .site
+            .reports
+            .iter()
+            .position(|r| r.file.path.as_os_str() == path_bytes)
+        {
             let r = self.site.reports.swap_remove(i);
             self.dirty_townships.insert(r.meta.slug.clone());
             self.dirty_years.insert(r.meta.year);
@@ -521,7 +531,9 @@ impl Build {
             .dirty
             .iter()
             .filter_map(|p| {
-                let r = included.iter().find(|r| r.file.path == *p)?;
+                let r = included
+                    .iter()
+                    .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
                 Some((p.as_path(), Shown::of(r, &slugs)))
             })
             .collect();
@@ -583,13 +595,41 @@ impl Build {
         if debug {
             eprintln!("[publish] before render {:?}", t0.elapsed());
         }
-        let mut files = site::render_some(&self.site, &self.theme, drafts, &selected, &index)?;
+        // An index page whose template variables hash as they did last time
+        // keeps its bytes (a figure's change shows on its year's page, but
+        // not on the home page when that shows another year).
+        let vars_seen: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::default();
+        let page = |path: &str, hash: u64| {
+            if let Ok(mut v) = vars_seen.lock() {
+                v.push((path.to_string(), hash));
+            }
+            let same = !full
+                && self.last.as_ref().is_some_and(|l| {
+                    l.vars.get(path) == Some(&hash) && l.pages.contains_key(path)
+                });
+            if same && let Ok(mut s) = skipped.lock() {
+                s.push(path.to_string());
+            }
+            !same
+        };
+        let select = site::Select {
+            report: &selected,
+            file: &index,
+            page: &page,
+        };
+        let mut files = site::render_some(&self.site, &self.theme, drafts, select)?;
         // (Index pages are minified as they render; nothing left to do here.)
         let raw_index: Vec<OutFile> = Vec::new();
         if debug {
             eprintln!("[publish] rendered {:?}", t0.elapsed());
         }
         let skipped = skipped.into_inner().unwrap_or_default();
+        let mut vars = self
+            .last
+            .as_ref()
+            .map(|l| l.vars.clone())
+            .unwrap_or_default();
+        vars.extend(vars_seen.into_inner().unwrap_or_default());
         let rendered_count = files.len();
         let index_count = raw_index.len();
 
@@ -600,6 +640,7 @@ impl Build {
             pages: HashMap::new(),
             rendered: HashMap::new(),
             minify: false,
+            vars: HashMap::new(),
         });
         let mut rendered = HashMap::with_capacity(files.len() + included.len());
         for f in files.iter().chain(&raw_index) {
@@ -732,6 +773,7 @@ impl Build {
             pages: files.into_iter().map(|f| (f.path, f.bytes)).collect(),
             rendered,
             minify,
+            vars,
         });
         let stats = result.map_err(|d| vec![d])?;
         if full {
@@ -769,7 +811,11 @@ impl Build {
         })
     }
 
+    /// Whether `r`'s pages are rendered again: it, or another report of its
+    /// township, changed. (A changed file's township, old and new, is always
+    /// among `dirty_townships`, so the slug decides; comparing paths for
+    /// every report of a large site cost milliseconds per save.)
     fn is_dirty(&self, r: &Report) -> bool {
-        self.dirty.contains(&r.file.path) || self.dirty_townships.contains(&r.meta.slug)
+        self.dirty_townships.contains(&r.meta.slug)
     }
 }

@@ -81,7 +81,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     // Files go into the staged folder as they are rendered, so a large site
     // is never held in memory whole; any error drops the staging folder.
     let stager = output::Stager::begin(&out, &|_| false).map_err(|d| vec![d])?;
-    let rendered = site::render_into(&site, &theme, opts.drafts, &|_| true, &|_| true, &stager)?;
+    let rendered = site::render_into(&site, &theme, opts.drafts, site::Select::ALL, &stager)?;
     clock.lap("render+minify+stage");
     let stats = stager.finish(false).map_err(|d| vec![d])?;
     clock.lap("swap");

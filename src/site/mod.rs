@@ -235,10 +235,40 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+/// Which files a render produces. A build renders everything; the watcher
+/// renders only what a save can have changed and reuses the bytes of the rest.
+#[derive(Clone, Copy)]
+pub struct Select<'a> {
+    /// Render this report's page and `report.json`?
+    pub report: &'a (dyn Fn(&Report) -> bool + Sync),
+    /// Render the index page or site-wide file (open data, feeds, static
+    /// files) at this output path?
+    pub file: &'a (dyn Fn(&str) -> bool + Sync),
+    /// An index page `file` asked for, whose template variables hash to
+    /// this: render it? (No: the watcher has its bytes for these variables.)
+    pub page: &'a (dyn Fn(&str, u64) -> bool + Sync),
+}
+
+fn yes<T: ?Sized>(_: &T) -> bool {
+    true
+}
+fn yes2(_: &str, _: u64) -> bool {
+    true
+}
+
+impl Select<'static> {
+    /// Everything: a one-shot build.
+    pub const ALL: Select<'static> = Select {
+        report: &yes::<Report>,
+        file: &yes::<str>,
+        page: &yes2,
+    };
+}
+
 /// Render every page of the site into memory, sorted by path. `drafts`:
 /// include reports marked draft.
 pub fn render(site: &Site, theme: &Theme, drafts: bool) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    render_some(site, theme, drafts, &|_| true, &|_| true)
+    render_some(site, theme, drafts, Select::ALL)
 }
 
 /// [`render_into`] memory, sorted by path.
@@ -246,30 +276,30 @@ pub fn render_some(
     site: &Site,
     theme: &Theme,
     drafts: bool,
-    selected: &(dyn Fn(&Report) -> bool + Sync),
-    index: &(dyn Fn(&str) -> bool + Sync),
+    select: Select,
 ) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let sink = std::sync::Mutex::new(Vec::new());
-    render_into(site, theme, drafts, selected, index, &sink)?;
+    render_into(site, theme, drafts, select, &sink)?;
     let mut out = sink.into_inner().unwrap_or_default();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// Render the site into `sink`, but only the HTML pages and `report.json`
-/// files of the reports `selected` picks and the index pages whose output
-/// path `index` picks; everything built from all reports (open data, feeds,
-/// static files) always. The watcher re-renders only the files a save can
-/// have changed and reuses the others. On any error every diagnostic is
-/// returned; what the sink got by then is incomplete.
+/// Render the files of the site that `select` picks into `sink`. On any
+/// error every diagnostic is returned; what the sink got by then is
+/// incomplete.
 pub fn render_into(
     site: &Site,
     theme: &Theme,
     drafts: bool,
-    selected: &(dyn Fn(&Report) -> bool + Sync),
-    index: &(dyn Fn(&str) -> bool + Sync),
+    select: Select,
     sink: &dyn Sink,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    let Select {
+        report: selected,
+        file: index,
+        page: vars_changed,
+    } = select;
     let reports: Vec<&Report> = site
         .reports
         .iter()
@@ -339,7 +369,7 @@ pub fn render_into(
         .collect();
     // Index pages and open data read the same summaries; build them side by side.
     let (pages, data_files) = rayon::join(
-        || index_pages(&specs, theme, &pc, &put),
+        || index_pages(&specs, theme, &pc, vars_changed, &put),
         || open_data(cfg, &entries, &summaries, &csv_years, index, &put),
     );
     errors.extend(pages.into_iter().filter_map(Result::err));
@@ -393,13 +423,18 @@ fn index_pages(
     specs: &[index::Page],
     theme: &Theme,
     pc: &PageCtx,
+    vars_changed: &(dyn Fn(&str, u64) -> bool + Sync),
     put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
 ) -> Vec<Result<(), Diagnostic>> {
     specs
         .par_iter()
         .map(|p| {
+            let vars = (p.vars)();
+            if !vars_changed(&p.path, vars_hash(&vars)) {
+                return Ok(());
+            }
             let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
-            if let serde_json::Value::Object(m) = (p.vars)() {
+            if let serde_json::Value::Object(m) = vars {
                 for (k, v) in m {
                     ctx.insert(k, &v);
                 }
@@ -410,6 +445,15 @@ fn index_pages(
             })
         })
         .collect()
+}
+
+/// A hash of an index page's template variables (everything else its
+/// template sees is the same for a given path until the site reloads).
+fn vars_hash(vars: &serde_json::Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(vars).unwrap_or_default().hash(&mut h);
+    h.finish()
 }
 
 /// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`:
