@@ -145,16 +145,36 @@ pub struct Build {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Shown {
     summary: Summary,
-    /// Its row of the year CSV.
-    figures: u64,
+    /// A hash of its row of the year CSV.
+    csv_row: u64,
 }
 
 impl Shown {
     fn of(r: &Report, regions: &RegionSlugs) -> Shown {
+        let summary = Summary::of(r, regions);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        site::data::figures_hash(r).hash(&mut h);
+        let s = &summary;
+        (s.year, &s.township, &s.slug, &s.organ, &s.region, s.published, &s.format).hash(&mut h);
         Shown {
-            summary: Summary::of(r, regions),
-            figures: site::data::figures_hash(r),
+            csv_row: h.finish(),
+            summary,
         }
+    }
+
+    /// Where the report sits in the site: what the sitemap (its pages and
+    /// their dates), the data package and the field list (formats by year)
+    /// depend on.
+    fn place(&self) -> impl PartialEq + '_ {
+        let s = &self.summary;
+        (
+            s.year,
+            &s.slug,
+            &s.region,
+            &s.region_slug,
+            s.published,
+            &s.format,
+        )
     }
 }
 
@@ -525,8 +545,7 @@ impl Build {
             .filter_map(|name| slugs.get(name).map(str::to_string))
             .collect();
         // What the changed reports now show on the pages built from all
-        // reports. When none of it changed, those pages all keep their
-        // bytes, but a year CSV whose figures did change.
+        // reports, against what they showed when last published.
         let now_shown: HashMap<&Path, Shown> = self
             .dirty
             .iter()
@@ -537,55 +556,72 @@ impl Build {
                 Some((p.as_path(), Shown::of(r, &slugs)))
             })
             .collect();
-        let quiet = !full
-            && self.shown_regions.as_ref() == Some(&slugs)
-            && self.dirty.iter().all(|p| {
-                match (now_shown.get(p.as_path()), self.shown.get(p)) {
-                    (Some(now), Some(before)) => now.summary == before.summary,
-                    (None, None) => true,
-                    _ => false,
-                }
-            });
-        let csv_changed: BTreeSet<u16> = now_shown
+        let pairs: Vec<(Option<&Shown>, Option<&Shown>)> = self
+            .dirty
             .iter()
-            .filter(|(p, now)| self.shown.get(**p).is_none_or(|b| b.figures != now.figures))
-            .map(|(_, now)| now.summary.year)
+            .map(|p| (now_shown.get(p.as_path()), self.shown.get(p)))
+            .collect();
+        let regions_same = self.shown_regions.as_ref() == Some(&slugs);
+        // No summary changed: no index page changes.
+        let quiet = !full
+            && regions_same
+            && pairs.iter().all(|pair| match pair {
+                (Some(now), Some(before)) => now.summary == before.summary,
+                (None, None) => true,
+                _ => false,
+            });
+        // No report came, went or moved (year, township, region, date,
+        // format): the sitemap, the data package and the field list stay.
+        let placed = !full
+            && regions_same
+            && pairs.iter().all(|pair| match pair {
+                (Some(now), Some(before)) => now.place() == before.place(),
+                (None, None) => true,
+                _ => false,
+            });
+        // The years whose CSV has a changed, new or removed row.
+        let csv_changed: BTreeSet<u16> = pairs
+            .iter()
+            .filter(|(now, before)| now.map(|s| s.csv_row) != before.map(|s| s.csv_row))
+            .flat_map(|(now, before)| [now, before].into_iter().flatten().map(|s| s.summary.year))
             .collect();
         let index = |path: &str| {
             if full {
                 return true;
             }
-            if quiet {
-                let year_csv = path
-                    .strip_prefix("data/")
-                    .and_then(|p| p.strip_suffix(".csv"))
-                    .and_then(|y| y.parse::<u16>().ok());
-                let keep = year_csv.is_none_or(|y| !csv_changed.contains(&y));
-                if keep && let Ok(mut s) = skipped.lock() {
-                    s.push(path.to_string());
-                }
-                return !keep;
-            }
+            let year_csv = path
+                .strip_prefix("data/")
+                .and_then(|p| p.strip_suffix(".csv"))
+                .and_then(|y| y.parse::<u16>().ok());
             let township = path
                 .strip_prefix("townships/")
                 .and_then(|p| p.strip_suffix("/index.html"));
-            // A year's page, or its CSV.
-            let year = path
+            let year_page = path
                 .strip_suffix("/index.html")
-                .or_else(|| {
-                    path.strip_prefix("data/")
-                        .and_then(|p| p.strip_suffix(".csv"))
-                })
                 .and_then(|y| y.parse::<u16>().ok());
             let region = path
                 .strip_prefix("regions/")
                 .and_then(|p| p.strip_suffix("/index.html"));
-            let keep = match (township, year, region) {
-                (Some(slug), _, _) => !self.dirty_townships.contains(slug),
-                (None, Some(y), _) => !self.dirty_years.contains(&y),
+            let keep = if let Some(y) = year_csv {
+                !csv_changed.contains(&y)
+            } else if quiet {
+                true
+            } else if let Some(slug) = township {
+                !self.dirty_townships.contains(slug)
+            } else if let Some(y) = year_page {
+                !self.dirty_years.contains(&y)
+            } else if let Some(slug) = region {
                 // A region page sums its townships: kept unless a changed report was, or now is, in it.
-                (None, None, Some(slug)) => !dirty_region_slugs.contains(slug),
-                _ => false,
+                !dirty_region_slugs.contains(slug)
+            } else {
+                placed
+                    && [
+                        site::feeds::SITEMAP,
+                        site::feeds::ROBOTS,
+                        site::data::DATAPACKAGE,
+                        site::data::FIELDS,
+                    ]
+                    .contains(&path)
             };
             if keep && let Ok(mut s) = skipped.lock() {
                 s.push(path.to_string());

@@ -120,3 +120,41 @@ fn a_save_re_renders_only_what_shows_the_change() {
     let town = std::fs::read_to_string(root.join("public/townships/pingan/index.html")).unwrap();
     assert!(town.contains("修订"), "the township page lists the new title");
 }
+
+/// Saves that move a report within the site: the sitemap, the data package
+/// and the year files follow (each result equals a one-shot build).
+#[test]
+fn moves_dates_and_deletions_reach_every_site_wide_file() {
+    let (_dir, root) = site();
+    let mut build = Build::new(BuildOptions::new(&root)).unwrap();
+    build.publish().unwrap();
+    let sitemap = || std::fs::read_to_string(root.join("public/sitemap.xml")).unwrap();
+
+    // A publication date: the sitemap gives the page's lastmod.
+    let dated = SAMPLE.replacen("year: 2021\n", "year: 2021\npublished: 2022-01-05\n", 1);
+    save(&mut build, &root, &dated);
+    assert!(sitemap().contains("2022-01-05"), "{}", sitemap());
+
+    // Another region: both region pages and the sitemap follow.
+    let moved = dated.replacen("region: 大洼区", "region: 盘山县", 1);
+    save(&mut build, &root, &moved);
+    assert_eq!(sitemap().matches("/regions/").count(), 2, "{}", sitemap());
+
+    // Another year: the page moves, a 2022 CSV appears beside 2021's.
+    let later = moved
+        .replacen("year: 2021\n", "year: 2022\n", 1)
+        .replacen("published: 2022-01-05", "published: 2023-01-05", 1);
+    save(&mut build, &root, &later);
+    assert!(root.join("public/2022/pingan/index.html").is_file());
+    assert!(!root.join("public/2021/pingan").exists());
+    assert!(root.join("public/data/2022.csv").is_file());
+
+    // Deleted: its pages and rows go.
+    let path = root.join("content/2021/pingan.md");
+    std::fs::remove_file(&path).unwrap();
+    build.touch(&[path]);
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+    assert!(!root.join("public/data/2022.csv").exists());
+    assert!(!sitemap().contains("pingan"));
+}

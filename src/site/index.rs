@@ -8,76 +8,177 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value as Json, json};
+use serde::Serialize;
+use tera::Value;
 
 use super::SUMMARY;
-use super::chart::{self, Point};
+use super::chart::{self, Chart, Point};
 use super::summary::{Summary, Total, totals};
 
-fn figure(v: Option<i128>) -> Json {
+// Template variables are typed records, not `json!` trees: a year page's
+// table has a thousand rows of eleven figures, and the watcher builds them
+// after a save to see whether the page changed. Field names are the theme's
+// interface; keep them.
+
+#[derive(Serialize)]
+pub struct Figure {
+    text: String,
+    missing: bool,
+}
+
+fn figure(v: Option<i128>) -> Figure {
     match v {
-        Some(n) => json!({ "text": n.to_string(), "missing": false }),
-        None => json!({ "text": "—", "missing": true }),
+        Some(n) => Figure {
+            text: n.to_string(),
+            missing: false,
+        },
+        None => Figure {
+            text: "—".into(),
+            missing: true,
+        },
     }
 }
 
-fn total(t: &Total) -> Json {
-    json!({ "text": t.sum.to_string(), "partial": t.missing > 0, "missing": t.missing })
+#[derive(Serialize)]
+pub struct TotalCell {
+    text: String,
+    partial: bool,
+    missing: usize,
+}
+
+fn total(t: &Total) -> TotalCell {
+    TotalCell {
+        text: t.sum.to_string(),
+        partial: t.missing > 0,
+        missing: t.missing,
+    }
 }
 
 fn columns() -> Vec<&'static str> {
     SUMMARY.iter().map(|(l, _)| *l).collect()
 }
 
-/// The formats used by `rows`, as `{id, name}` in id order.
-fn formats(rows: &[&Summary]) -> Vec<Json> {
+#[derive(Serialize)]
+pub struct FormatName<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+/// The formats used by `rows`, in id order.
+fn formats<'a>(rows: &[&'a Summary]) -> Vec<FormatName<'a>> {
     let set: BTreeMap<&str, &str> = rows
         .iter()
         .map(|s| (s.format.as_str(), s.format_name.as_str()))
         .collect();
     set.into_iter()
-        .map(|(id, name)| json!({ "id": id, "name": name }))
+        .map(|(id, name)| FormatName { id, name })
         .collect()
 }
 
+#[derive(Serialize)]
+pub struct SummaryRow<'a> {
+    township: &'a str,
+    url: String,
+    format: &'a str,
+    format_name: &'a str,
+    figures: Vec<Figure>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryTable<'a> {
+    year: u16,
+    caption: String,
+    columns: Vec<&'static str>,
+    rows: Vec<SummaryRow<'a>>,
+    totals: Vec<TotalCell>,
+    any_missing: bool,
+    mixed: bool,
+    formats: Vec<FormatName<'a>>,
+    csv_url: String,
+}
+
 /// The summary table of one year (the year page, and the home page's latest year).
-pub fn summary_table(year: u16, rows: &[&Summary]) -> Json {
+pub fn summary_table<'a>(year: u16, rows: &[&'a Summary]) -> SummaryTable<'a> {
     let fmts = formats(rows);
-    let mixed = fmts.len() > 1;
-    let list: Vec<Json> = rows
+    let list = rows
         .iter()
-        .map(|s| {
-            json!({
-                "township": s.township, "url": s.url(), "format": s.format, "format_name": s.format_name,
-                "figures": s.figures.iter().map(|v| figure(*v)).collect::<Vec<_>>(),
-            })
+        .map(|s| SummaryRow {
+            township: &s.township,
+            url: s.url(),
+            format: &s.format,
+            format_name: &s.format_name,
+            figures: s.figures.iter().map(|v| figure(*v)).collect(),
         })
         .collect();
     let sums = totals(rows.iter().copied());
-    json!({
-        "year": year,
-        "caption": format!("{year}年度各单位依申请公开、行政复议和行政诉讼情况汇总"),
-        "columns": columns(),
-        "rows": list,
-        "totals": sums.iter().map(total).collect::<Vec<_>>(),
-        "any_missing": rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
-        "mixed": mixed,
-        "formats": fmts,
-        "csv_url": format!("data/{year}.csv"),
-    })
+    SummaryTable {
+        year,
+        caption: format!("{year}年度各单位依申请公开、行政复议和行政诉讼情况汇总"),
+        columns: columns(),
+        rows: list,
+        totals: sums.iter().map(total).collect(),
+        any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
+        mixed: fmts.len() > 1,
+        formats: fmts,
+        csv_url: format!("data/{year}.csv"),
+    }
+}
+
+#[derive(Serialize)]
+pub struct TownshipYear<'a> {
+    year: u16,
+    url: String,
+    title: &'a str,
+    format: &'a str,
+    format_name: &'a str,
+    json_url: String,
+}
+
+#[derive(Serialize)]
+pub struct TrendRow {
+    label: &'static str,
+    figures: Vec<Figure>,
+}
+
+#[derive(Serialize)]
+pub struct Township<'a> {
+    slug: &'a str,
+    name: &'a str,
+    region: Option<&'a str>,
+    region_slug: Option<&'a str>,
+    years: Vec<TownshipYear<'a>>,
+    trend: Vec<TrendRow>,
+    handled: Vec<Figure>,
+    chart: Chart,
+    mixed: bool,
+    formats: Vec<FormatName<'a>>,
+    any_missing: bool,
 }
 
 /// A township's page: every year, a trend table and the chart.
-pub fn township(slug: &str, rows: &[&Summary]) -> Json {
-    let name = rows.last().map(|s| s.township.clone()).unwrap_or_default();
-    let years: Vec<Json> = rows
+pub fn township<'a>(slug: &'a str, rows: &[&'a Summary]) -> Township<'a> {
+    let name = rows.last().map(|s| s.township.as_str()).unwrap_or_default();
+    let years = rows
         .iter()
-        .map(|s| json!({ "year": s.year, "url": s.url(), "title": s.title, "format": s.format, "format_name": s.format_name, "json_url": s.json_url() }))
+        .map(|s| TownshipYear {
+            year: s.year,
+            url: s.url(),
+            title: &s.title,
+            format: &s.format,
+            format_name: &s.format_name,
+            json_url: s.json_url(),
+        })
         .collect();
-    let trend: Vec<Json> = SUMMARY
+    let trend = SUMMARY
         .iter()
         .enumerate()
-        .map(|(i, (label, _))| json!({ "label": label, "figures": rows.iter().map(|s| figure(s.figures.get(i).copied().flatten())).collect::<Vec<_>>() }))
+        .map(|(i, (label, _))| TrendRow {
+            label,
+            figures: rows
+                .iter()
+                .map(|s| figure(s.figures.get(i).copied().flatten()))
+                .collect(),
+        })
         .collect();
     let points: Vec<Point> = rows
         .iter()
@@ -87,38 +188,82 @@ pub fn township(slug: &str, rows: &[&Summary]) -> Json {
             handled: s.handled,
         })
         .collect();
-    let handled: Vec<Json> = rows.iter().map(|s| figure(s.handled)).collect();
     let fmts = formats(rows);
-    json!({
-        "slug": slug, "name": name,
-        "region": rows.last().and_then(|s| s.region.clone()),
-        "region_slug": rows.last().and_then(|s| s.region_slug.clone()),
-        "years": years,
-        "trend": trend,
-        "handled": handled,
-        "chart": chart::build(&name, &points),
-        "mixed": fmts.len() > 1,
-        "formats": fmts,
-        "any_missing": rows.iter().any(|s| s.figures.iter().any(Option::is_none) || s.handled.is_none()),
-    })
+    Township {
+        slug,
+        name,
+        region: rows.last().and_then(|s| s.region.as_deref()),
+        region_slug: rows.last().and_then(|s| s.region_slug.as_deref()),
+        years,
+        trend,
+        handled: rows.iter().map(|s| figure(s.handled)).collect(),
+        chart: chart::build(name, &points),
+        mixed: fmts.len() > 1,
+        formats: fmts,
+        any_missing: rows
+            .iter()
+            .any(|s| s.figures.iter().any(Option::is_none) || s.handled.is_none()),
+    }
+}
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    township: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct RegionYear<'a> {
+    year: u16,
+    count: usize,
+    totals: Vec<TotalCell>,
+    reports: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct YearLink {
+    year: u16,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct RegionTownship<'a> {
+    slug: &'a str,
+    name: &'a str,
+    years: Vec<YearLink>,
+}
+
+#[derive(Serialize)]
+pub struct Region<'a> {
+    name: &'a str,
+    slug: &'a str,
+    columns: Vec<&'static str>,
+    years: Vec<RegionYear<'a>>,
+    townships: Vec<RegionTownship<'a>>,
+    any_partial: bool,
+    formats: Vec<FormatName<'a>>,
 }
 
 /// A region's page: per year, the sums over its townships' reports.
-pub fn region(name: &str, slug: &str, rows: &[&Summary]) -> Json {
+pub fn region<'a>(name: &'a str, slug: &'a str, rows: &[&'a Summary]) -> Region<'a> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     for s in rows {
         by_year.entry(s.year).or_default().push(s);
     }
-    let years: Vec<Json> = by_year
+    let years = by_year
         .iter()
         .rev()
-        .map(|(year, rs)| {
-            let sums = totals(rs.iter().copied());
-            json!({
-                "year": year, "count": rs.len(),
-                "totals": sums.iter().map(total).collect::<Vec<_>>(),
-                "reports": rs.iter().map(|s| json!({ "township": s.township, "url": s.url() })).collect::<Vec<_>>(),
-            })
+        .map(|(year, rs)| RegionYear {
+            year: *year,
+            count: rs.len(),
+            totals: totals(rs.iter().copied()).iter().map(total).collect(),
+            reports: rs
+                .iter()
+                .map(|s| Link {
+                    township: &s.township,
+                    url: s.url(),
+                })
+                .collect(),
         })
         .collect();
     // slug → (latest name, [(year, url)])
@@ -131,18 +276,68 @@ pub fn region(name: &str, slug: &str, rows: &[&Summary]) -> Json {
         e.0 = s.township.as_str();
         e.1.push((s.year, s.url()));
     }
-    let townships: Vec<Json> = towns
+    let townships = towns
         .into_iter()
         .map(|(slug, (name, mut ys))| {
             ys.sort();
-            json!({ "slug": slug, "name": name, "years": ys.into_iter().map(|(y, u)| json!({ "year": y, "url": u })).collect::<Vec<_>>() })
+            RegionTownship {
+                slug,
+                name,
+                years: ys
+                    .into_iter()
+                    .map(|(year, url)| YearLink { year, url })
+                    .collect(),
+            }
         })
         .collect();
-    json!({
-        "name": name, "slug": slug, "columns": columns(), "years": years, "townships": townships,
-        "any_partial": rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
-        "formats": formats(rows),
-    })
+    Region {
+        name,
+        slug,
+        columns: columns(),
+        years,
+        townships,
+        any_partial: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
+        formats: formats(rows),
+    }
+}
+
+/// An index page's template variables: name, value, and a hash of the value
+/// (from the typed record: Tera's maps do not keep an order to hash by).
+pub type Vars = Vec<(&'static str, Value, u64)>;
+
+fn var(name: &'static str, value: &impl Serialize) -> (&'static str, Value, u64) {
+    (name, Value::from_serializable(value), hash_of(value))
+}
+
+/// A hash of `value` as JSON, written straight into the hasher.
+fn hash_of(value: &impl Serialize) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    // Typed records always serialise; were one not to, the page would be
+    // compared by its other variables only (a full build renders it anyway).
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finish()
+}
+
+/// A hash of a page's variables.
+pub fn vars_hash(vars: &Vars) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (name, _, hash) in vars {
+        name.hash(&mut h);
+        hash.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// An index page to render: where, with which template, its `ColumnName`,
@@ -153,7 +348,7 @@ pub struct Page<'a> {
     pub path: String,
     pub template: &'static str,
     pub column: String,
-    pub vars: Box<dyn Fn() -> Json + Send + Sync + 'a>,
+    pub vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>,
 }
 
 /// Every index page of the site: years, townships, regions, home and 404.
@@ -176,7 +371,7 @@ pub fn pages<'a>(
     }
     let mut out: Vec<Page<'a>> = Vec::new();
     let mut skipped = Vec::new();
-    let mut add = |path: String, template, column: String, vars: Box<dyn Fn() -> Json + Send + Sync + 'a>| {
+    let mut add = |path: String, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
         if want(&path) {
             out.push(Page {
                 path,
@@ -193,7 +388,7 @@ pub fn pages<'a>(
             format!("{year}/index.html"),
             "year.html",
             format!("{year}年度"),
-            Box::new(move || json!({ "year": year, "summary": summary_table(year, &rs) })),
+            Box::new(move || vec![var("year", &year), var("summary", &summary_table(year, &rs))]),
         );
     }
     for (slug, rs) in by_township {
@@ -202,7 +397,7 @@ pub fn pages<'a>(
             format!("townships/{slug}/index.html"),
             "township.html",
             name,
-            Box::new(move || json!({ "township": township(slug, &rs) })),
+            Box::new(move || vec![var("township", &township(slug, &rs))]),
         );
     }
     for ((slug, name), rs) in by_region {
@@ -210,26 +405,48 @@ pub fn pages<'a>(
             format!("regions/{slug}/index.html"),
             "region.html",
             name.to_string(),
-            Box::new(move || json!({ "region": region(name, slug, &rs) })),
+            Box::new(move || vec![var("region", &region(name, slug, &rs))]),
         );
     }
     add(
         "index.html".into(),
         "home.html",
         "首页".into(),
-        Box::new(move || json!({ "home": home(all) })),
+        Box::new(move || vec![var("home", &home(all))]),
     );
     add(
         "404.html".into(),
         "404.html",
         "页面不存在".into(),
-        Box::new(|| json!({})),
+        Box::new(Vec::new),
     );
     (out, skipped)
 }
 
+#[derive(Serialize)]
+pub struct HomeYear {
+    year: u16,
+    count: usize,
+    csv_url: String,
+}
+
+#[derive(Serialize)]
+pub struct SlugName<'a> {
+    slug: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Home<'a> {
+    latest: Option<SummaryTable<'a>>,
+    years: Vec<HomeYear>,
+    townships: Vec<SlugName<'a>>,
+    regions: Vec<SlugName<'a>>,
+    formats: Vec<&'a str>,
+}
+
 /// The home page's lists.
-pub fn home(all: &[&Summary]) -> Json {
+pub fn home<'a>(all: &[&'a Summary]) -> Home<'a> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut towns: BTreeMap<&str, &str> = BTreeMap::new();
     let mut regions: BTreeMap<&str, &str> = BTreeMap::new();
@@ -244,19 +461,29 @@ pub fn home(all: &[&Summary]) -> Json {
         .iter()
         .next_back()
         .map(|(y, rs)| summary_table(*y, rs));
-    let years: Vec<Json> = by_year
+    let years = by_year
         .iter()
         .rev()
-        .map(|(y, rs)| json!({ "year": y, "count": rs.len(), "csv_url": format!("data/{y}.csv") }))
+        .map(|(y, rs)| HomeYear {
+            year: *y,
+            count: rs.len(),
+            csv_url: format!("data/{y}.csv"),
+        })
         .collect();
     let mut regions: Vec<(&str, &str)> = regions.into_iter().collect();
     regions.sort_by(|a, b| a.1.cmp(b.1));
     let used: BTreeSet<&str> = all.iter().map(|s| s.format.as_str()).collect();
-    json!({
-        "latest": latest,
-        "years": years,
-        "townships": towns.into_iter().map(|(slug, name)| json!({ "slug": slug, "name": name })).collect::<Vec<_>>(),
-        "regions": regions.into_iter().map(|(name, slug)| json!({ "slug": slug, "name": name })).collect::<Vec<_>>(),
-        "formats": used.into_iter().collect::<Vec<_>>(),
-    })
+    Home {
+        latest,
+        years,
+        townships: towns
+            .into_iter()
+            .map(|(slug, name)| SlugName { slug, name })
+            .collect(),
+        regions: regions
+            .into_iter()
+            .map(|(name, slug)| SlugName { slug, name })
+            .collect(),
+        formats: used.into_iter().collect(),
+    }
 }

@@ -430,14 +430,12 @@ fn index_pages(
         .par_iter()
         .map(|p| {
             let vars = (p.vars)();
-            if !vars_changed(&p.path, vars_hash(&vars)) {
+            if !vars_changed(&p.path, index::vars_hash(&vars)) {
                 return Ok(());
             }
             let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
-            if let serde_json::Value::Object(m) = vars {
-                for (k, v) in m {
-                    ctx.insert(k, &v);
-                }
+            for (name, value, _) in vars {
+                ctx.insert_value(name, value);
             }
             put(OutFile {
                 path: p.path.clone(),
@@ -445,15 +443,6 @@ fn index_pages(
             })
         })
         .collect()
-}
-
-/// A hash of an index page's template variables (everything else its
-/// template sees is the same for a given path until the site reloads).
-fn vars_hash(vars: &serde_json::Value) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_vec(vars).unwrap_or_default().hash(&mut h);
-    h.finish()
 }
 
 /// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`:
