@@ -85,14 +85,16 @@ fn entry_id(cfg: &SiteConfig, s: &Summary) -> String {
 
 /// `atom.xml`: the latest reports, newest first.
 pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
-    let mut list: Vec<&Summary> = summaries.to_vec();
-    list.sort_by(|a, b| {
-        entry_date(b)
-            .cmp(&entry_date(a))
+    // Newest first. The date key is made once per report, not per
+    // comparison: this runs after every save that changes a summary.
+    let mut keyed: Vec<(String, &Summary)> = summaries.iter().map(|s| (entry_date(s), *s)).collect();
+    keyed.sort_by(|(da, a), (db, b)| {
+        db.cmp(da)
             .then_with(|| b.year.cmp(&a.year))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    list.truncate(FEED_LEN);
+    keyed.truncate(FEED_LEN);
+    let list: Vec<&Summary> = keyed.into_iter().map(|(_, s)| s).collect();
     let updated = list
         .iter()
         .map(|s| entry_date(s))

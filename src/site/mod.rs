@@ -368,9 +368,16 @@ pub fn render_into(
         .filter(|y| index(&data::year_csv_path(*y)))
         .collect();
     // Index pages and open data read the same summaries; build them side by side.
-    let (pages, data_files) = rayon::join(
-        || index_pages(&specs, theme, &pc, vars_changed, &put),
-        || open_data(cfg, &entries, &summaries, &csv_years, index, &put),
+    // Index pages, open data and feeds read the same summaries; build them
+    // side by side (a year page alone is a large share of a rebuild).
+    let ((pages, data_files), feed_files) = rayon::join(
+        || {
+            rayon::join(
+                || index_pages(&specs, theme, &pc, vars_changed, &put),
+                || open_data(cfg, &entries, &summaries, &csv_years, index, &put),
+            )
+        },
+        || feeds(cfg, html, &summaries, index),
     );
     errors.extend(pages.into_iter().filter_map(Result::err));
     errors.extend(data_files.err());
@@ -386,7 +393,7 @@ pub fn render_into(
             path,
             bytes: bytes.clone(),
         });
-    for f in feeds(cfg, html, &summaries, index).into_iter().chain(statics) {
+    for f in feed_files.into_iter().chain(statics) {
         put(f).map_err(|d| vec![d])?;
     }
     Ok(count.into_inner())
