@@ -56,15 +56,13 @@ struct FileState {
     has_report: bool,
 }
 
-/// The pages of the last successful render, as published.
+/// The files of the last successful render, as published.
+#[derive(Default)]
 struct Published {
     /// The years in the navigation: when they change every page changes.
     years: Vec<u16>,
-    /// Final (minified) bytes by output path.
+    /// Final (minified) bytes by output path: every file of the site.
     pages: HashMap<String, Vec<u8>>,
-    /// Hash of each page as rendered, before minifying: an unchanged render
-    /// reuses the minified bytes instead of minifying again.
-    rendered: HashMap<String, u64>,
     /// Whether `pages` were minified (site.toml can change that).
     minify: bool,
     /// Hash of each index page's template variables.
@@ -206,12 +204,6 @@ fn dir_id(dir: &Path) -> Option<(u64, u64)> {
     ));
     #[cfg(not(unix))]
     return m.is_dir().then_some((0, 0));
-}
-
-fn page_hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
 }
 
 impl Build {
@@ -653,144 +645,105 @@ impl Build {
             file: &index,
             page: &page,
         };
-        let mut files = site::render_some(&self.site, &self.theme, drafts, select)?;
-        // (Index pages are minified as they render; nothing left to do here.)
-        let raw_index: Vec<OutFile> = Vec::new();
+        let fresh = site::render_some(&self.site, &self.theme, drafts, select)?;
         if debug {
             eprintln!("[publish] rendered {:?}", t0.elapsed());
         }
         let skipped = skipped.into_inner().unwrap_or_default();
-        let mut vars = self
-            .last
-            .as_ref()
-            .map(|l| l.vars.clone())
-            .unwrap_or_default();
+        let mut last = self.last.take().unwrap_or_default();
+        let mut vars = std::mem::take(&mut last.vars);
         vars.extend(vars_seen.into_inner().unwrap_or_default());
-        let rendered_count = files.len();
-        let index_count = raw_index.len();
-
-        let in_place =
-            !full && self.published_dir.is_some() && self.published_dir == dir_id(&self.out);
-        let mut last = self.last.take().unwrap_or_else(|| Published {
-            years: Vec::new(),
-            pages: HashMap::new(),
-            rendered: HashMap::new(),
-            minify: false,
-            vars: HashMap::new(),
-        });
-        let mut rendered = HashMap::with_capacity(files.len() + included.len());
-        for f in files.iter().chain(&raw_index) {
-            rendered.insert(f.path.clone(), page_hash(&f.bytes));
-        }
-        let previous: Vec<String> = if in_place {
-            last.pages.keys().cloned().collect()
-        } else {
-            Vec::new()
-        };
-        // Pages not re-rendered: their bytes as last published.
-        let mut unchanged: HashSet<String> = HashSet::new();
-        for path in skipped {
-            match last.pages.remove(&path) {
-                Some(bytes) => {
-                    if let Some(h) = last.rendered.get(&path) {
-                        rendered.insert(path.clone(), *h);
-                    }
-                    unchanged.insert(path.clone());
-                    files.push(OutFile { path, bytes });
-                }
-                None => {
-                    // Not in the last build (should not happen): render everything.
-                    self.full = true;
-                    self.last = None;
-                    return self.publish();
-                }
-            }
-        }
-        if !full {
-            for r in &included {
-                if self.is_dirty(r) {
-                    continue;
-                }
-                for path in report_files(r) {
-                    if let Some(bytes) = last.pages.remove(&path) {
-                        if let Some(h) = last.rendered.get(&path) {
-                            rendered.insert(path.clone(), *h);
-                        }
-                        unchanged.insert(path.clone());
-                        files.push(OutFile { path, bytes });
-                    }
-                }
-            }
-        }
-        // A page rendered exactly as last time keeps the bytes last published.
         let minify = self.site.config.minify;
         if last.minify != minify {
-            last.rendered.clear();
+            // Every page's bytes change; none is "the same as before".
+            last.pages.clear();
         }
-        let mut fresh = Vec::new();
-        for (i, f) in files.iter_mut().enumerate().take(rendered_count) {
-            let same_render = last
-                .rendered
-                .get(&f.path)
-                .is_some_and(|h| rendered.get(&f.path) == Some(h));
-            if same_render && let Some(bytes) = last.pages.remove(&f.path) {
-                f.bytes = bytes;
-                unchanged.insert(f.path.clone());
-            } else {
-                fresh.push(i);
+        // Fresh files whose bytes are what was published already.
+        let same: HashSet<String> = fresh
+            .iter()
+            .filter(|f| last.pages.get(&f.path).is_some_and(|b| *b == f.bytes))
+            .map(|f| f.path.clone())
+            .collect();
+        let fresh_paths: HashSet<&str> = fresh.iter().map(|f| f.path.as_str()).collect();
+        // Every file the site has now but the fresh ones, with its last bytes.
+        let mut pages: HashMap<String, Vec<u8>>;
+        let removed: Vec<String>;
+        let all_known = |last: &Published| {
+            fresh
+                .iter()
+                .map(|f| &f.path)
+                .chain(&skipped)
+                .all(|p| last.pages.contains_key(p))
+        };
+        if !full && placed {
+            // No report came, went or moved: the same files as last time.
+            if !all_known(&last) {
+                // Not as expected (should not happen): render everything.
+                self.full = true;
+                return self.publish();
             }
-        }
-        for &i in &fresh {
-            if let Some(f) = files.get(i)
-                && last.pages.get(&f.path).is_some_and(|old| *old == f.bytes)
-            {
-                unchanged.insert(f.path.clone());
-            }
-        }
-        for mut f in raw_index {
-            let same_render = last
-                .rendered
-                .get(&f.path)
-                .is_some_and(|h| rendered.get(&f.path) == Some(h));
-            match last.pages.remove(&f.path) {
-                Some(bytes) if same_render => {
-                    f.bytes = bytes;
-                    unchanged.insert(f.path.clone());
-                }
-                old => {
-                    if self.theme.minify {
-                        // The same function `Theme::page` applies: the same bytes.
-                        f.bytes = crate::render::minify::html(&String::from_utf8_lossy(&f.bytes))
-                            .into_bytes();
+            pages = std::mem::take(&mut last.pages);
+            removed = Vec::new();
+        } else {
+            pages = HashMap::with_capacity(last.pages.len());
+            let unselected = included
+                .iter()
+                .filter(|r| !full && !self.is_dirty(r))
+                .flat_map(|r| report_files(r));
+            for path in skipped.iter().cloned().chain(unselected) {
+                match last.pages.remove(&path) {
+                    Some(bytes) => {
+                        pages.insert(path, bytes);
                     }
-                    if old.is_some_and(|o| o == f.bytes) {
-                        unchanged.insert(f.path.clone());
+                    None if skipped.contains(&path) => {
+                        // Not in the last build (should not happen): render everything.
+                        self.full = true;
+                        return self.publish();
                     }
+                    None => {}
                 }
             }
-            files.push(f);
+            // What is left of the last build and not rendered again is gone.
+            removed = last
+                .pages
+                .into_keys()
+                .filter(|p| !fresh_paths.contains(p.as_str()))
+                .collect();
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let rendered_count = fresh.len();
+        let in_place =
+            !full && self.published_dir.is_some() && self.published_dir == dir_id(&self.out);
         if debug {
             eprintln!("[publish] before write {:?}", t0.elapsed());
         }
         let result = if in_place {
-            let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-            let removed: Vec<String> = previous
-                .into_iter()
-                .filter(|p| !now.contains(p.as_str()))
-                .collect();
-            let changed: Vec<&OutFile> = files
-                .iter()
-                .filter(|f| !unchanged.contains(&f.path))
-                .collect();
-            output::update_in_place(&self.out, &changed, &removed).map(|s| output::Stats {
+            let changed: Vec<&OutFile> = fresh.iter().filter(|f| !same.contains(&f.path)).collect();
+            let r = output::update_in_place(&self.out, &changed, &removed);
+            for f in fresh {
+                pages.insert(f.path, f.bytes);
+            }
+            r.map(|s| output::Stats {
                 written: s.written,
-                unchanged: files.len() - s.written,
+                unchanged: pages.len() - s.written,
             })
         } else {
-            let same = |f: &OutFile| unchanged.contains(&f.path);
-            output::publish_since(&self.out, &files, &same, true)
+            // A whole new folder: every file, those known to be unchanged
+            // hard-linked without being read again.
+            let changed: HashSet<String> = fresh
+                .iter()
+                .filter(|f| !same.contains(&f.path))
+                .map(|f| f.path.clone())
+                .collect();
+            let mut all: Vec<OutFile> = pages
+                .drain()
+                .map(|(path, bytes)| OutFile { path, bytes })
+                .chain(fresh)
+                .collect();
+            all.sort_by(|a, b| a.path.cmp(&b.path));
+            let unchanged = |f: &OutFile| !changed.contains(&f.path);
+            let r = output::publish_since(&self.out, &all, &unchanged, true);
+            pages.extend(all.into_iter().map(|f| (f.path, f.bytes)));
+            r
         };
         // A failed write leaves the folder unlike the pages kept here: the
         // next publish swaps in a whole new folder.
@@ -802,12 +755,11 @@ impl Build {
         } else {
             None
         };
-        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        let page_count = pages.keys().filter(|p| p.ends_with(".html")).count();
         // Whatever happened on disk, these are valid renders of the current state.
         self.last = Some(Published {
             years,
-            pages: files.into_iter().map(|f| (f.path, f.bytes)).collect(),
-            rendered,
+            pages,
             minify,
             vars,
         });
@@ -839,8 +791,8 @@ impl Build {
             .count();
         Ok(Rebuilt {
             reports,
-            pages,
-            rendered: rendered_count + index_count,
+            pages: page_count,
+            rendered: rendered_count,
             stats,
             diagnostics,
             changes,
