@@ -170,6 +170,9 @@ pub struct Stager<'a> {
     out: PathBuf,
     staging: PathBuf,
     same_as_before: &'a (dyn Fn(&OutFile) -> bool + Sync),
+    /// Whether there is a previous output to keep unchanged files from (a
+    /// first build skips a failing `stat` per file).
+    previous: bool,
     /// Folders already made under `staging` (a large site has one per report).
     dirs: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
@@ -191,6 +194,7 @@ impl<'a> Stager<'a> {
             out: out.to_path_buf(),
             staging,
             same_as_before,
+            previous: out.is_dir(),
             dirs: Mutex::default(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -213,8 +217,8 @@ impl<'a> Stager<'a> {
         }
         let target = self.staging.join(&f.path);
         let current = self.out.join(&f.path);
-        let same = fs::metadata(&current)
-            .is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
+        let same = self.previous
+            && fs::metadata(&current).is_ok_and(|m| m.is_file() && m.len() == f.bytes.len() as u64)
             && ((self.same_as_before)(f) || fs::read(&current).is_ok_and(|old| old == f.bytes));
         if same && fs::hard_link(&current, &target).is_ok() {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
