@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use nianbao::BuildOptions;
 use nianbao::incremental::Build;
 
+mod output_common;
+
 const SAMPLE: &str = include_str!("../content/2021/pingan.md");
 
 fn site() -> (tempfile::TempDir, PathBuf) {
@@ -30,38 +32,8 @@ fn site() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                out.push((rel, std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
 fn same_as_one_shot(root: &Path) {
-    let out = root.parent().unwrap().join("one-shot");
-    let mut opts = BuildOptions::new(root);
-    opts.out = Some(out.clone());
-    nianbao::build(&opts).unwrap();
-    let (a, b) = (files(&root.join("public")), files(&out));
-    assert_eq!(
-        a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        b.iter().map(|(p, _)| p).collect::<Vec<_>>()
-    );
-    for ((p, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{p} differs from a one-shot build");
-    }
-    std::fs::remove_dir_all(out).unwrap();
+    output_common::same_as_one_shot(root, &root.parent().unwrap().join("one-shot"));
 }
 
 /// Save `text` as the 平安镇 report and rebuild; the paths of the files rendered.

@@ -2,7 +2,7 @@
 //! as a library call in a thread; each test changes files the way editors do
 //! and waits (generously) for the output to follow, asserting on content.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use nianbao::BuildOptions;
 use nianbao::watch::{Outcome, StopHandle, WatchOptions, Watcher};
 use scraper::{Html, Selector};
+
+mod output_common;
 
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content/2021/pingan.md");
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -333,40 +335,7 @@ fn polling_sees_saves_too() {
 
 /// Every file of the watched output equals a fresh one-shot build's.
 fn same_as_one_shot(site: &Site) {
-    let out = site._dir.path().join("one-shot");
-    let mut opts = BuildOptions::new(&site.root);
-    opts.out = Some(out.clone());
-    nianbao::build(&opts).unwrap();
-    let a = files(&site.root.join("public"));
-    let b = files(&out);
-    assert_eq!(
-        a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        b.iter().map(|(p, _)| p).collect::<Vec<_>>()
-    );
-    for ((p, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{p} differs from a one-shot build");
-    }
-    std::fs::remove_dir_all(out).unwrap();
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                out.push((
-                    p.strip_prefix(base).unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    output_common::same_as_one_shot(&site.root, &site._dir.path().join("one-shot"));
 }
 
 #[test]

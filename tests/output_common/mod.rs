@@ -1,0 +1,43 @@
+//! Comparing an output folder with a one-shot build of the same site (the
+//! watcher's rebuilds must give exactly the bytes `nianbao build` gives).
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use nianbao::BuildOptions;
+
+/// Every file under `dir`: path relative to it, and bytes; sorted by path.
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Assert that `<root>/public` holds exactly what a one-shot build of `root`
+/// writes (built into `scratch`, removed afterwards).
+pub fn same_as_one_shot(root: &Path, scratch: &Path) {
+    let mut opts = BuildOptions::new(root);
+    opts.out = Some(scratch.to_path_buf());
+    nianbao::build(&opts).unwrap();
+    let (a, b) = (files(&root.join("public")), files(scratch));
+    assert_eq!(
+        a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        b.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for ((p, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{p} differs from a one-shot build");
+    }
+    std::fs::remove_dir_all(scratch).unwrap();
+}
