@@ -3,6 +3,9 @@
 //! output folder, or memory for the watcher), the parts [`Select`] picks.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 
 use rayon::prelude::*;
 
@@ -127,6 +130,9 @@ pub fn render_into(
     let (regions, _) = regions::resolve(cfg, &site.reports);
     let count = Counter::default();
     let put = |f: OutFile| count.put(sink, f);
+    // A failed write (a full disk, say) stops the rest: one message, not
+    // one per file.
+    let stop = |errors: Vec<Diagnostic>| count.write_error().into_iter().chain(errors).collect();
 
     // The one pass over whole reports: page and report.json (written as
     // they are made), and the summary the index pages are built from.
@@ -136,7 +142,7 @@ pub fn render_into(
         .map(|r| {
             let summary = Summary::of(r, &regions);
             let mut errors = Vec::new();
-            if selected(r) {
+            if selected(r) && !count.failed() {
                 let own;
                 let cat = match catalogs.get(&r.format.id) {
                     Some(c) => c,
@@ -146,8 +152,9 @@ pub fn render_into(
                     }
                 };
                 for f in pages::report(r, &summary, theme, &pc, cat) {
-                    if let Err(d) = f.and_then(&put) {
-                        errors.push(d);
+                    match f {
+                        Ok(f) => put(f),
+                        Err(d) => errors.push(d),
                     }
                 }
             }
@@ -160,8 +167,8 @@ pub fn render_into(
         errors.extend(e);
         entries.push((r, summary));
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if !errors.is_empty() || count.failed() {
+        return Err(stop(errors));
     }
     entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
     let summaries: Vec<&Summary> = entries.iter().map(|(_, s)| s).collect();
@@ -179,10 +186,9 @@ pub fn render_into(
         .copied()
         .filter(|y| index(&data::year_csv_path(*y)))
         .collect();
-    // Index pages and open data read the same summaries; build them side by side.
     // Index pages, open data and feeds read the same summaries; build them
     // side by side (a year page alone is a large share of a rebuild).
-    let ((pages, data_files), feed_files) = rayon::join(
+    let ((pages, ()), feed_files) = rayon::join(
         || {
             rayon::join(
                 || index_pages(&specs, theme, &pc, vars_changed, &put),
@@ -192,9 +198,8 @@ pub fn render_into(
         || feeds(cfg, html, &summaries, index),
     );
     errors.extend(pages.into_iter().filter_map(Result::err));
-    errors.extend(data_files.err());
-    if !errors.is_empty() {
-        return Err(errors);
+    if !errors.is_empty() || count.failed() {
+        return Err(stop(errors));
     }
     let statics = theme
         .statics
@@ -206,26 +211,45 @@ pub fn render_into(
             bytes: bytes.clone(),
         });
     for f in feed_files.into_iter().chain(statics) {
-        put(f).map_err(|d| vec![d])?;
+        put(f);
     }
-    Ok(count.into_inner())
+    match count.write_error() {
+        Some(d) => Err(vec![d]),
+        None => Ok(count.into_inner()),
+    }
 }
 
-/// Counts what goes into a sink.
+/// Counts what goes into a sink, and keeps the first write error (after
+/// which nothing more is written).
 #[derive(Default)]
 struct Counter {
-    files: std::sync::atomic::AtomicUsize,
-    pages: std::sync::atomic::AtomicUsize,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    failed: AtomicBool,
+    first_error: Mutex<Option<Diagnostic>>,
 }
 
 impl Counter {
-    fn put(&self, sink: &dyn Sink, f: OutFile) -> Result<(), Diagnostic> {
-        use std::sync::atomic::Ordering::Relaxed;
+    fn put(&self, sink: &dyn Sink, f: OutFile) {
+        if self.failed() {
+            return;
+        }
         self.files.fetch_add(1, Relaxed);
         if f.path.ends_with(".html") {
             self.pages.fetch_add(1, Relaxed);
         }
-        sink.put(f)
+        if let Err(d) = sink.put(f) {
+            self.failed.store(true, Relaxed);
+            if let Ok(mut first) = self.first_error.lock() {
+                first.get_or_insert(d);
+            }
+        }
+    }
+    fn failed(&self) -> bool {
+        self.failed.load(Relaxed)
+    }
+    fn write_error(&self) -> Option<Diagnostic> {
+        self.first_error.lock().ok().and_then(|e| e.clone())
     }
     fn into_inner(self) -> Rendered {
         Rendered {
@@ -243,7 +267,7 @@ fn index_pages(
     theme: &Theme,
     pc: &PageCtx,
     vars_changed: &(dyn Fn(&str, u64) -> bool + Sync),
-    put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
+    put: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Result<(), Diagnostic>> {
     specs
         .par_iter()
@@ -259,7 +283,8 @@ fn index_pages(
             put(OutFile {
                 path: p.path.clone(),
                 bytes: theme.page(p.template, &ctx)?.into_bytes(),
-            })
+            });
+            Ok(())
         })
         .collect()
 }
@@ -300,8 +325,8 @@ fn open_data(
     summaries: &[&Summary],
     csv_years: &BTreeSet<u16>,
     want: &(dyn Fn(&str) -> bool + Sync),
-    put: &(dyn Fn(OutFile) -> Result<(), Diagnostic> + Sync),
-) -> Result<(), Diagnostic> {
+    put: &(dyn Fn(OutFile) + Sync),
+) {
     let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
     let package = want(data::DATAPACKAGE);
     // A year's CSV is written only when wanted (watch mode keeps the
@@ -311,7 +336,7 @@ fn open_data(
         .map(|y| (y, csv_years.contains(&y)))
         .filter(|&(_, csv)| csv || package)
         .collect();
-    let resources: Vec<Result<serde_json::Value, Diagnostic>> = years
+    let resources: Vec<serde_json::Value> = years
         .par_iter()
         .map(|&(year, wanted)| {
             let rows: Vec<(&Report, &Summary)> = entries
@@ -320,16 +345,15 @@ fn open_data(
                 .map(|(r, s)| (*r, s))
                 .collect();
             if wanted {
-                put(data::year_csv(year, &rows, cfg))?;
+                put(data::year_csv(year, &rows, cfg));
             }
-            Ok(if package {
+            if package {
                 data::year_resource(year, &rows)
             } else {
                 serde_json::Value::Null
-            })
+            }
         })
         .collect();
-    let resources = resources.into_iter().collect::<Result<Vec<_>, _>>()?;
     if want(data::FIELDS) {
         let mut formats: Vec<&FormatDef> = Vec::new();
         for (r, _) in entries {
@@ -338,13 +362,48 @@ fn open_data(
             }
         }
         formats.sort_by(|a, b| a.id.cmp(&b.id));
-        put(data::fields_csv(&formats))?;
+        put(data::fields_csv(&formats));
     }
     if want(data::REPORTS) {
-        put(data::reports_json(summaries, cfg))?;
+        put(data::reports_json(summaries, cfg));
     }
     if package {
-        put(data::datapackage(resources, cfg))?;
+        put(data::datapackage(resources, cfg));
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Msg;
+    use std::path::Path;
+
+    /// A sink on a full disk: every write fails.
+    struct Full(AtomicUsize);
+    impl Sink for Full {
+        fn put(&self, file: OutFile) -> Result<(), Diagnostic> {
+            self.0.fetch_add(1, Relaxed);
+            Err(Diagnostic::error(
+                "O001",
+                Msg::new(format!("写入 {} 失败", file.path), "no space left"),
+            ))
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_render_with_one_message() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = super::super::load(root).unwrap();
+        let theme = Theme::load(root, &site.config.theme).unwrap();
+        let all = super::super::render(&site, &theme, false).unwrap();
+        assert!(all.len() > 10);
+
+        let sink = Full(AtomicUsize::new(0));
+        let errors = render_into(&site, &theme, false, Select::ALL, &sink).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "O001");
+        // Nothing more was attempted after the first failure (a report's
+        // page and its report.json may already be on their way).
+        assert!(sink.0.load(Relaxed) <= 2, "{}", sink.0.load(Relaxed));
+    }
 }
