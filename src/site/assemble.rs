@@ -269,8 +269,12 @@ fn index_pages(
     vars_changed: &(dyn Fn(&str, u64) -> bool + Sync),
     put: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Result<(), Diagnostic>> {
+    // One task per page, so that an idle thread can take the next page: a
+    // year page or the home page takes tens of milliseconds, a township's
+    // one, and rayon's default chunks can leave two large ones on one thread.
     specs
         .par_iter()
+        .with_max_len(1)
         .map(|p| {
             let vars = (p.vars)();
             if !vars_changed(&p.path, index::vars_hash(&vars)) {
@@ -336,7 +340,40 @@ fn open_data(
         .map(|y| (y, csv_years.contains(&y)))
         .filter(|&(_, csv)| csv || package)
         .collect();
-    let resources: Vec<serde_json::Value> = years
+    // The report list is as large as a year file: make it beside them.
+    let (resources, ()) = rayon::join(
+        || year_files(cfg, entries, &years, package, put),
+        || {
+            if want(data::REPORTS) {
+                put(data::reports_json(summaries, cfg));
+            }
+        },
+    );
+    if want(data::FIELDS) {
+        let mut formats: Vec<&FormatDef> = Vec::new();
+        for (r, _) in entries {
+            if !formats.iter().any(|f| f.id == r.format.id) {
+                formats.push(&r.format);
+            }
+        }
+        formats.sort_by(|a, b| a.id.cmp(&b.id));
+        put(data::fields_csv(&formats));
+    }
+    if package {
+        put(data::datapackage(resources, cfg));
+    }
+}
+
+/// The year CSVs wanted (`(year, wanted)`), and each year's description for
+/// the data package when `package`.
+fn year_files(
+    cfg: &SiteConfig,
+    entries: &[Entry],
+    years: &[(u16, bool)],
+    package: bool,
+    put: &(dyn Fn(OutFile) + Sync),
+) -> Vec<serde_json::Value> {
+    years
         .par_iter()
         .map(|&(year, wanted)| {
             let rows: Vec<(&Report, &Summary)> = entries
@@ -353,23 +390,7 @@ fn open_data(
                 serde_json::Value::Null
             }
         })
-        .collect();
-    if want(data::FIELDS) {
-        let mut formats: Vec<&FormatDef> = Vec::new();
-        for (r, _) in entries {
-            if !formats.iter().any(|f| f.id == r.format.id) {
-                formats.push(&r.format);
-            }
-        }
-        formats.sort_by(|a, b| a.id.cmp(&b.id));
-        put(data::fields_csv(&formats));
-    }
-    if want(data::REPORTS) {
-        put(data::reports_json(summaries, cfg));
-    }
-    if package {
-        put(data::datapackage(resources, cfg));
-    }
+        .collect()
 }
 
 #[cfg(test)]

@@ -376,10 +376,20 @@ pub fn csv_text_field(s: &str) -> String {
 
 /// One CSV field, quoted when it must be (RFC 4180).
 pub fn csv_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_csv_field(&mut out, s);
+    out
+}
+
+/// [`csv_field`], appended to `out` (a year file has a quarter of a million
+/// fields: no string each).
+fn push_csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -390,7 +400,7 @@ fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
             out.push(',');
         }
         first = false;
-        out.push_str(&csv_field(&f));
+        push_csv_field(out, &f);
     }
     out.push_str("\r\n");
 }
@@ -443,21 +453,23 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
             .map(|(id, _, _)| id.to_string())
             .chain(cols.ids.iter().map(|(id, _)| id.clone())),
     );
-    // Per format: for each column of the file, the position of that cell in
-    // the format's own cell order (None: the format lacks it).
-    let index: BTreeMap<&str, Vec<Option<usize>>> = cols
+    // Per format: for each column of the file, where that cell is in the
+    // format's tables (None: the format lacks it).
+    let index: BTreeMap<&str, Vec<Option<(usize, CellRef)>>> = cols
         .formats
         .iter()
         .map(|f| {
-            let pos: HashMap<String, usize> = cell_ids(f)
-                .into_iter()
+            let pos: HashMap<String, (usize, CellRef)> = f
+                .tables
+                .iter()
                 .enumerate()
-                .map(|(i, id)| (id, i))
+                .flat_map(|(t, def)| cells(def).map(move |at| (def.cell_id(at), (t, at))))
                 .collect();
             let by_col = cols.ids.iter().map(|(id, _)| pos.get(id).copied()).collect();
             (f.id.as_str(), by_col)
         })
         .collect();
+    let mut text = String::new();
     for (r, s) in rows {
         let lead = [
             s.year.to_string(),
@@ -469,15 +481,31 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
             s.format.clone(),
             abs_url(cfg, &s.url()),
         ];
-        let texts = figure_texts(r);
+        for (i, f) in lead.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_csv_field(&mut out, f);
+        }
         let own = index.get(r.format.id.as_str());
-        let figures = (0..cols.ids.len()).map(|c| {
-            own.and_then(|m| m.get(c).copied().flatten())
-                .and_then(|i| texts.get(i))
-                .cloned()
-                .unwrap_or_default()
-        });
-        csv_line(&mut out, lead.into_iter().chain(figures));
+        for c in 0..cols.ids.len() {
+            text.clear();
+            let cell = own
+                .and_then(|m| m.get(c).copied().flatten())
+                .and_then(|(t, at)| {
+                    let def = r.format.tables.get(t)?;
+                    r.tables.get(t)?.cell(def, at)
+                });
+            if let Some(cell) = cell
+                && !matches!(cell.origin, Origin::Blank(_))
+            {
+                use std::fmt::Write;
+                let _ = write!(text, "{}", cell.value);
+            }
+            out.push(',');
+            push_csv_field(&mut out, &text);
+        }
+        out.push_str("\r\n");
     }
     OutFile {
         path: year_csv_path(year),
