@@ -186,21 +186,101 @@ pub fn render_into(
         .copied()
         .filter(|y| index(&data::year_csv_path(*y)))
         .collect();
-    // Index pages, open data and feeds read the same summaries; build them
-    // side by side (a year page alone is a large share of a rebuild).
-    let ((pages, ()), feed_files) = rayon::join(
-        || {
-            rayon::join(
-                || index_pages(&specs, theme, &pc, vars_changed, &put),
-                || open_data(cfg, &entries, &summaries, &csv_years, index, &put),
-            )
-        },
-        || feeds(cfg, html, &summaries, index),
+    // Index pages, open data and feeds: jobs of very different sizes (a
+    // year page or the home page tens of milliseconds, a township page
+    // half of one), taken largest first from one queue by every thread, so
+    // that the large ones run side by side (rayon's halving of a list can
+    // leave two of them to one thread while the other waits).
+    let package = index(data::DATAPACKAGE);
+    let years: Vec<u16> = pc.years.clone();
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.extend(specs.iter().filter(|p| p.template == "home.html").map(Job::Page));
+    jobs.extend(specs.iter().filter(|p| p.template == "year.html").map(Job::Page));
+    jobs.push(Job::ReportList);
+    jobs.extend(
+        years
+            .iter()
+            .filter(|y| package || csv_years.contains(y))
+            .map(|&y| Job::Year(y)),
     );
-    errors.extend(pages.into_iter().filter_map(Result::err));
+    jobs.push(Job::Feeds);
+    jobs.extend(specs.iter().filter(|p| p.template == "region.html").map(Job::Page));
+    jobs.extend(
+        specs
+            .iter()
+            .filter(|p| !["home.html", "year.html", "region.html"].contains(&p.template))
+            .map(Job::Page),
+    );
+    let next = AtomicUsize::new(0);
+    let page_errors: Mutex<Vec<Diagnostic>> = Mutex::default();
+    let resources: Mutex<BTreeMap<u16, serde_json::Value>> = Mutex::default();
+    let feed_files: Mutex<Vec<OutFile>> = Mutex::default();
+    let html = Mutex::new(Some(html));
+    let run = |job: &Job| match *job {
+        Job::Page(p) => {
+            if let Err(d) = index_page(p, theme, &pc, vars_changed, &put)
+                && let Ok(mut e) = page_errors.lock()
+            {
+                e.push(d);
+            }
+        }
+        Job::Year(year) => {
+            let rows: Vec<(&Report, &Summary)> = entries
+                .iter()
+                .filter(|(_, s)| s.year == year)
+                .map(|(r, s)| (*r, s))
+                .collect();
+            if csv_years.contains(&year) {
+                put(data::year_csv(year, &rows, cfg));
+            }
+            if package && let Ok(mut r) = resources.lock() {
+                r.insert(year, data::year_resource(year, &rows));
+            }
+        }
+        Job::ReportList => {
+            if index(data::REPORTS) {
+                put(data::reports_json(&summaries, cfg));
+            }
+        }
+        Job::Feeds => {
+            let html = html.lock().ok().and_then(|mut h| h.take()).unwrap_or_default();
+            let files = feeds(cfg, html, &summaries, index);
+            if let Ok(mut f) = feed_files.lock() {
+                f.extend(files);
+            }
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| {
+                while let Some(job) = jobs.get(next.fetch_add(1, Relaxed)) {
+                    if count.failed() {
+                        break;
+                    }
+                    run(job);
+                }
+            });
+        }
+    });
+    errors.extend(page_errors.into_inner().unwrap_or_default());
     if !errors.is_empty() || count.failed() {
         return Err(stop(errors));
     }
+    if index(data::FIELDS) {
+        let mut formats: Vec<&FormatDef> = Vec::new();
+        for (r, _) in &entries {
+            if !formats.iter().any(|f| f.id == r.format.id) {
+                formats.push(&r.format);
+            }
+        }
+        formats.sort_by(|a, b| a.id.cmp(&b.id));
+        put(data::fields_csv(&formats));
+    }
+    if package {
+        let resources = resources.into_inner().unwrap_or_default();
+        put(data::datapackage(resources.into_values().collect(), cfg));
+    }
+    let feed_files = feed_files.into_inner().unwrap_or_default();
     let statics = theme
         .statics
         .iter()
@@ -262,35 +342,39 @@ impl Counter {
 /// A report with its summary, for the files built from all reports.
 type Entry<'a> = (&'a Report, Summary);
 
-fn index_pages(
-    specs: &[index::Page],
+/// One piece of the work after the reports' own files (see `render_into`).
+enum Job<'a> {
+    /// An index page.
+    Page(&'a index::Page<'a>),
+    /// A year's CSV (when wanted) and its data-package description.
+    Year(u16),
+    /// `data/reports.json`.
+    ReportList,
+    /// Sitemap, feed, robots.txt.
+    Feeds,
+}
+
+/// Render one index page, unless its variables say it is as last time.
+fn index_page(
+    p: &index::Page,
     theme: &Theme,
     pc: &PageCtx,
     vars_changed: &(dyn Fn(&str, u64) -> bool + Sync),
     put: &(dyn Fn(OutFile) + Sync),
-) -> Vec<Result<(), Diagnostic>> {
-    // One task per page, so that an idle thread can take the next page: a
-    // year page or the home page takes tens of milliseconds, a township's
-    // one, and rayon's default chunks can leave two large ones on one thread.
-    specs
-        .par_iter()
-        .with_max_len(1)
-        .map(|p| {
-            let vars = (p.vars)();
-            if !vars_changed(&p.path, index::vars_hash(&vars)) {
-                return Ok(());
-            }
-            let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
-            for (name, value, _) in vars {
-                ctx.insert_value(name, value);
-            }
-            put(OutFile {
-                path: p.path.clone(),
-                bytes: theme.page(p.template, &ctx)?.into_bytes(),
-            });
-            Ok(())
-        })
-        .collect()
+) -> Result<(), Diagnostic> {
+    let vars = (p.vars)();
+    if !vars_changed(&p.path, index::vars_hash(&vars)) {
+        return Ok(());
+    }
+    let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
+    for (name, value, _) in vars {
+        ctx.insert_value(name, value);
+    }
+    put(OutFile {
+        path: p.path.clone(),
+        bytes: theme.page(p.template, &ctx)?.into_bytes(),
+    });
+    Ok(())
 }
 
 /// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`:
@@ -319,78 +403,6 @@ fn feeds(
         out.push(feeds::robots(cfg));
     }
     out
-}
-
-/// The year CSV files, the field dictionary, the report list and the
-/// package: those `want` asks for.
-fn open_data(
-    cfg: &SiteConfig,
-    entries: &[Entry],
-    summaries: &[&Summary],
-    csv_years: &BTreeSet<u16>,
-    want: &(dyn Fn(&str) -> bool + Sync),
-    put: &(dyn Fn(OutFile) + Sync),
-) {
-    let years: BTreeSet<u16> = summaries.iter().map(|s| s.year).collect();
-    let package = want(data::DATAPACKAGE);
-    // A year's CSV is written only when wanted (watch mode keeps the
-    // others' bytes); its description in the data package always is.
-    let years: Vec<(u16, bool)> = years
-        .into_iter()
-        .map(|y| (y, csv_years.contains(&y)))
-        .filter(|&(_, csv)| csv || package)
-        .collect();
-    // The report list is as large as a year file: make it beside them.
-    let (resources, ()) = rayon::join(
-        || year_files(cfg, entries, &years, package, put),
-        || {
-            if want(data::REPORTS) {
-                put(data::reports_json(summaries, cfg));
-            }
-        },
-    );
-    if want(data::FIELDS) {
-        let mut formats: Vec<&FormatDef> = Vec::new();
-        for (r, _) in entries {
-            if !formats.iter().any(|f| f.id == r.format.id) {
-                formats.push(&r.format);
-            }
-        }
-        formats.sort_by(|a, b| a.id.cmp(&b.id));
-        put(data::fields_csv(&formats));
-    }
-    if package {
-        put(data::datapackage(resources, cfg));
-    }
-}
-
-/// The year CSVs wanted (`(year, wanted)`), and each year's description for
-/// the data package when `package`.
-fn year_files(
-    cfg: &SiteConfig,
-    entries: &[Entry],
-    years: &[(u16, bool)],
-    package: bool,
-    put: &(dyn Fn(OutFile) + Sync),
-) -> Vec<serde_json::Value> {
-    years
-        .par_iter()
-        .map(|&(year, wanted)| {
-            let rows: Vec<(&Report, &Summary)> = entries
-                .iter()
-                .filter(|(_, s)| s.year == year)
-                .map(|(r, s)| (*r, s))
-                .collect();
-            if wanted {
-                put(data::year_csv(year, &rows, cfg));
-            }
-            if package {
-                data::year_resource(year, &rows)
-            } else {
-                serde_json::Value::Null
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
