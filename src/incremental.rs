@@ -153,7 +153,16 @@ impl Shown {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         site::data::figures_hash(r).hash(&mut h);
         let s = &summary;
-        (s.year, &s.township, &s.slug, &s.organ, &s.region, s.published, &s.format).hash(&mut h);
+        (
+            s.year,
+            &s.township,
+            &s.slug,
+            &s.organ,
+            &s.region,
+            s.published,
+            &s.format,
+        )
+            .hash(&mut h);
         Shown {
             csv_row: h.finish(),
             summary,
@@ -632,9 +641,10 @@ impl Build {
                 v.push((path.to_string(), hash));
             }
             let same = !full
-                && self.last.as_ref().is_some_and(|l| {
-                    l.vars.get(path) == Some(&hash) && l.pages.contains_key(path)
-                });
+                && self
+                    .last
+                    .as_ref()
+                    .is_some_and(|l| l.vars.get(path) == Some(&hash) && l.pages.contains_key(path));
             if same && let Ok(mut s) = skipped.lock() {
                 s.push(path.to_string());
             }

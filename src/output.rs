@@ -6,9 +6,9 @@
 //! are hard-linked from the current output rather than rewritten, which keeps
 //! their modification times (rsync-based publishing sends only real changes).
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -205,7 +205,10 @@ impl<'a> Stager<'a> {
     /// Stage one file: hard-linked from the current output when its bytes
     /// are the same there (keeping its modification time), else written.
     pub fn put(&self, f: &OutFile) -> Result<(), Diagnostic> {
-        if let Some(dir) = Path::new(&f.path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(&f.path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
             if !known {
                 let p = self.staging.join(dir);

@@ -64,7 +64,11 @@ fn a_save_re_renders_only_what_shows_the_change() {
     let active = prose.replacen("规章:           [0, 0, 0]", "规章:           [2, 0, 2]", 1);
     assert_eq!(save(&mut build, &root, &active), 3);
     let csv = std::fs::read_to_string(root.join("public/data/2021.csv")).unwrap();
-    assert!(csv.lines().any(|l| l.contains("pingan") && l.contains(",2,")), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("pingan") && l.contains(",2,")),
+        "{csv}"
+    );
 
     // A figure the year page sums: the index pages follow (checked against
     // the one-shot build inside `save`), more than the report's own files.
@@ -87,10 +91,17 @@ fn a_save_re_renders_only_what_shows_the_change() {
     assert!(save(&mut build, &root, &summary) > 3);
 
     // A new title is shown on the index pages too.
-    let titled = summary.replacen("year: 2021\n", "year: 2021\ntitle: 平安镇2021年度报告（修订）\n", 1);
+    let titled = summary.replacen(
+        "year: 2021\n",
+        "year: 2021\ntitle: 平安镇2021年度报告（修订）\n",
+        1,
+    );
     assert!(save(&mut build, &root, &titled) > 3);
     let town = std::fs::read_to_string(root.join("public/townships/pingan/index.html")).unwrap();
-    assert!(town.contains("修订"), "the township page lists the new title");
+    assert!(
+        town.contains("修订"),
+        "the township page lists the new title"
+    );
 }
 
 /// Saves that move a report within the site: the sitemap, the data package
@@ -113,9 +124,11 @@ fn moves_dates_and_deletions_reach_every_site_wide_file() {
     assert_eq!(sitemap().matches("/regions/").count(), 2, "{}", sitemap());
 
     // Another year: the page moves, a 2022 CSV appears beside 2021's.
-    let later = moved
-        .replacen("year: 2021\n", "year: 2022\n", 1)
-        .replacen("published: 2022-01-05", "published: 2023-01-05", 1);
+    let later = moved.replacen("year: 2021\n", "year: 2022\n", 1).replacen(
+        "published: 2022-01-05",
+        "published: 2023-01-05",
+        1,
+    );
     save(&mut build, &root, &later);
     assert!(root.join("public/2022/pingan/index.html").is_file());
     assert!(!root.join("public/2021/pingan").exists());

@@ -407,9 +407,7 @@ pub fn identities(report: &Report) -> Vec<Diagnostic> {
             }
             let Some(blame) = inst.blame else { continue };
             blamed.insert((t, blame));
-            out.push(phase2_diag(
-                report, &work, ident, t, def, inst, blame, l, r,
-            ));
+            out.push(phase2_diag(report, &work, ident, t, def, inst, blame, l, r));
         }
     }
     out

@@ -228,7 +228,9 @@ impl Identity {
                 let cell = |c: &String| def.col_by_id(row, c).map(|col| CellRef { row, col });
                 let lhs: Option<Vec<_>> = self.lhs.iter().map(cell).collect();
                 let rhs: Option<Vec<_>> = self.rhs.iter().map(cell).collect();
-                let blame = def.col_by_id(row, &self.blame).map(|col| CellRef { row, col });
+                let blame = def
+                    .col_by_id(row, &self.blame)
+                    .map(|col| CellRef { row, col });
                 Some(Instance {
                     lhs: lhs?,
                     rhs: rhs?,
@@ -240,8 +242,10 @@ impl Identity {
                     let row = def.row_by_id(r)?;
                     def.col_by_id(row, item).map(|col| CellRef { row, col })
                 };
-                let lhs: Option<Vec<_>> = resolve_ids(def, &self.lhs, true).iter().map(cell).collect();
-                let rhs: Option<Vec<_>> = resolve_ids(def, &self.rhs, true).iter().map(cell).collect();
+                let lhs: Option<Vec<_>> =
+                    resolve_ids(def, &self.lhs, true).iter().map(cell).collect();
+                let rhs: Option<Vec<_>> =
+                    resolve_ids(def, &self.rhs, true).iter().map(cell).collect();
                 let blame = def
                     .row_by_id(&self.blame)
                     .and_then(|row| def.col_by_id(row, item).map(|col| CellRef { row, col }));

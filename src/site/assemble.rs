@@ -194,8 +194,18 @@ pub fn render_into(
     let package = index(data::DATAPACKAGE);
     let years: Vec<u16> = pc.years.clone();
     let mut jobs: Vec<Job> = Vec::new();
-    jobs.extend(specs.iter().filter(|p| p.template == "home.html").map(Job::Page));
-    jobs.extend(specs.iter().filter(|p| p.template == "year.html").map(Job::Page));
+    jobs.extend(
+        specs
+            .iter()
+            .filter(|p| p.template == "home.html")
+            .map(Job::Page),
+    );
+    jobs.extend(
+        specs
+            .iter()
+            .filter(|p| p.template == "year.html")
+            .map(Job::Page),
+    );
     jobs.push(Job::ReportList);
     jobs.extend(
         years
@@ -204,7 +214,12 @@ pub fn render_into(
             .map(|&y| Job::Year(y)),
     );
     jobs.push(Job::Feeds);
-    jobs.extend(specs.iter().filter(|p| p.template == "region.html").map(Job::Page));
+    jobs.extend(
+        specs
+            .iter()
+            .filter(|p| p.template == "region.html")
+            .map(Job::Page),
+    );
     jobs.extend(
         specs
             .iter()
@@ -243,7 +258,11 @@ pub fn render_into(
             }
         }
         Job::Feeds => {
-            let html = html.lock().ok().and_then(|mut h| h.take()).unwrap_or_default();
+            let html = html
+                .lock()
+                .ok()
+                .and_then(|mut h| h.take())
+                .unwrap_or_default();
             let files = feeds(cfg, html, &summaries, index);
             if let Ok(mut f) = feed_files.lock() {
                 f.extend(files);

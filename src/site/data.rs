@@ -465,7 +465,11 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
                 .enumerate()
                 .flat_map(|(t, def)| cells(def).map(move |at| (def.cell_id(at), (t, at))))
                 .collect();
-            let by_col = cols.ids.iter().map(|(id, _)| pos.get(id).copied()).collect();
+            let by_col = cols
+                .ids
+                .iter()
+                .map(|(id, _)| pos.get(id).copied())
+                .collect();
             (f.id.as_str(), by_col)
         })
         .collect();

@@ -87,7 +87,8 @@ fn entry_id(cfg: &SiteConfig, s: &Summary) -> String {
 pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
     // Newest first. The date key is made once per report, not per
     // comparison: this runs after every save that changes a summary.
-    let mut keyed: Vec<(String, &Summary)> = summaries.iter().map(|s| (entry_date(s), *s)).collect();
+    let mut keyed: Vec<(String, &Summary)> =
+        summaries.iter().map(|s| (entry_date(s), *s)).collect();
     keyed.sort_by(|(da, a), (db, b)| {
         db.cmp(da)
             .then_with(|| b.year.cmp(&a.year))

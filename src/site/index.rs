@@ -371,24 +371,30 @@ pub fn pages<'a>(
     }
     let mut out: Vec<Page<'a>> = Vec::new();
     let mut skipped = Vec::new();
-    let mut add = |path: String, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
-        if want(&path) {
-            out.push(Page {
-                path,
-                template,
-                column,
-                vars,
-            });
-        } else {
-            skipped.push(path);
-        }
-    };
+    let mut add =
+        |path: String, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
+            if want(&path) {
+                out.push(Page {
+                    path,
+                    template,
+                    column,
+                    vars,
+                });
+            } else {
+                skipped.push(path);
+            }
+        };
     for (year, rs) in by_year {
         add(
             format!("{year}/index.html"),
             "year.html",
             format!("{year}年度"),
-            Box::new(move || vec![var("year", &year), var("summary", &summary_table(year, &rs))]),
+            Box::new(move || {
+                vec![
+                    var("year", &year),
+                    var("summary", &summary_table(year, &rs)),
+                ]
+            }),
         );
     }
     for (slug, rs) in by_township {

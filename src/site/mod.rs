@@ -200,4 +200,3 @@ pub fn load_report(
 pub fn region_diagnostics(cfg: &SiteConfig, reports: &[Report]) -> Vec<Diagnostic> {
     regions::resolve(cfg, reports).1
 }
-
