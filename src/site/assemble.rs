@@ -192,40 +192,24 @@ pub fn render_into(
     // that the large ones run side by side (rayon's halving of a list can
     // leave two of them to one thread while the other waits).
     let package = index(data::DATAPACKAGE);
-    let years: Vec<u16> = pc.years.clone();
-    let mut jobs: Vec<Job> = Vec::new();
-    jobs.extend(
-        specs
-            .iter()
-            .filter(|p| p.template == "home.html")
-            .map(Job::Page),
-    );
-    jobs.extend(
-        specs
-            .iter()
-            .filter(|p| p.template == "year.html")
-            .map(Job::Page),
-    );
+    let size = |job: &Job| match job {
+        Job::Page(p) if p.template == "home.html" => 0,
+        Job::Page(p) if p.template == "year.html" => 1,
+        Job::ReportList | Job::Year(_) | Job::Feeds => 2,
+        Job::Page(p) if p.template == "region.html" => 3,
+        Job::Page(_) => 4,
+    };
+    let mut jobs: Vec<Job> = specs.iter().map(Job::Page).collect();
     jobs.push(Job::ReportList);
     jobs.extend(
-        years
+        pc.years
             .iter()
             .filter(|y| package || csv_years.contains(y))
             .map(|&y| Job::Year(y)),
     );
     jobs.push(Job::Feeds);
-    jobs.extend(
-        specs
-            .iter()
-            .filter(|p| p.template == "region.html")
-            .map(Job::Page),
-    );
-    jobs.extend(
-        specs
-            .iter()
-            .filter(|p| !["home.html", "year.html", "region.html"].contains(&p.template))
-            .map(Job::Page),
-    );
+    // Stable: jobs of one size keep their order.
+    jobs.sort_by_key(size);
     let next = AtomicUsize::new(0);
     let page_errors: Mutex<Vec<Diagnostic>> = Mutex::default();
     let resources: Mutex<BTreeMap<u16, serde_json::Value>> = Mutex::default();
