@@ -47,10 +47,7 @@ fn main() {
     nianbao::check::report(&mut report);
     let cfg = SiteConfig::load(root).unwrap();
     let theme = Theme::load(root, &cfg.theme).unwrap();
-    let pc = PageCtx {
-        cfg: &cfg,
-        years: vec![2021],
-    };
+    let pc = PageCtx::new(&cfg, vec![2021]);
     let catalog = data::Catalog::of(&report.format);
     let summary = Summary::of(&report, &RegionSlugs::default());
     let rounds = 2000;

@@ -122,10 +122,7 @@ pub fn render_into(
         .collect();
     let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
     let cfg = &site.config;
-    let pc = PageCtx {
-        cfg,
-        years: years.into_iter().rev().collect(),
-    };
+    let pc = PageCtx::new(cfg, years.into_iter().rev().collect());
     // Region slugs were checked (and their problems reported) by `load`.
     let (regions, _) = regions::resolve(cfg, &site.reports);
     let count = Counter::default();

@@ -156,9 +156,25 @@ pub struct PageCtx<'a> {
     pub cfg: &'a SiteConfig,
     /// Every year with a report, newest first.
     pub years: Vec<u16>,
+    /// `site` and `nav` as template values, made once: Tera shares a value's
+    /// maps and lists between clones, so each page takes them for free
+    /// instead of serialising the configuration again.
+    site: tera::Value,
+    nav: tera::Value,
 }
 
-impl PageCtx<'_> {
+impl<'a> PageCtx<'a> {
+    pub fn new(cfg: &'a SiteConfig, years: Vec<u16>) -> PageCtx<'a> {
+        let site = tera::Value::from_serializable(cfg);
+        let nav = tera::Value::from_serializable(&serde_json::json!({ "years": years }));
+        PageCtx {
+            cfg,
+            years,
+            site,
+            nav,
+        }
+    }
+
     /// The context of the page at `path`. `column`: the page's own name, used
     /// for the portal's `ColumnName` tag on index pages (`index`). Links are
     /// relative, except on `404.html`: the server shows it at any depth, so
@@ -166,8 +182,8 @@ impl PageCtx<'_> {
     pub fn ctx(&self, path: &str, column: &str, index: bool) -> Context {
         let site = self.cfg;
         let mut ctx = Context::new();
-        ctx.insert("site", site);
-        ctx.insert("nav", &serde_json::json!({ "years": self.years }));
+        ctx.insert_value("site", self.site.clone());
+        ctx.insert_value("nav", self.nav.clone());
         let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
         ctx.insert(
             "page",
