@@ -523,7 +523,14 @@ impl Build {
             .into_iter()
             .rev()
             .collect();
-        let mut full = self.full || self.last.as_ref().is_none_or(|l| l.years != years);
+        // Region URL names: one report's `region_slug` names its region for
+        // every report in it, so when a name changes, pages of townships
+        // that were not saved change too; render everything (rare: once per
+        // region and name).
+        let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
+        let mut full = self.full
+            || self.last.as_ref().is_none_or(|l| l.years != years)
+            || self.shown_regions.as_ref() != Some(&slugs);
         // A reused page must exist in the last build; if one does not
         // (should not happen), render everything rather than guess.
         if !full && let Some(last) = &self.last {
@@ -539,7 +546,6 @@ impl Build {
         let skipped: std::sync::Mutex<Vec<String>> = std::sync::Mutex::default();
         // Region slugs of the changed reports' regions, old and new. A region no
         // report names any more has no page to keep; its old page goes.
-        let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
         let dirty_region_slugs: BTreeSet<String> = self
             .dirty_regions
             .iter()
@@ -562,10 +568,8 @@ impl Build {
             .iter()
             .map(|p| (now_shown.get(p.as_path()), self.shown.get(p)))
             .collect();
-        let regions_same = self.shown_regions.as_ref() == Some(&slugs);
         // No summary changed: no index page changes.
         let quiet = !full
-            && regions_same
             && pairs.iter().all(|pair| match pair {
                 (Some(now), Some(before)) => now.summary == before.summary,
                 (None, None) => true,
@@ -574,7 +578,6 @@ impl Build {
         // No report came, went or moved (year, township, region, date,
         // format): the sitemap, the data package and the field list stay.
         let placed = !full
-            && regions_same
             && pairs.iter().all(|pair| match pair {
                 (Some(now), Some(before)) => now.place() == before.place(),
                 (None, None) => true,

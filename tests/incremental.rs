@@ -143,3 +143,38 @@ fn moves_dates_and_deletions_reach_every_site_wide_file() {
     assert!(!root.join("public/data/2022.csv").exists());
     assert!(!sitemap().contains("pingan"));
 }
+
+/// A region's URL name written in one report's front matter applies to
+/// every report of that region: the other townships' pages link to it too.
+#[test]
+fn a_region_slug_given_by_one_report_reaches_every_page_of_the_region() {
+    let (_dir, root) = site();
+    let other = root.join("content/2021/xinan.md");
+    let in_panshan = |text: &str| text.replacen("region: 大洼区", "region: 盘山县", 1);
+    std::fs::write(
+        &other,
+        in_panshan(
+            &SAMPLE
+                .replace("slug: pingan", "slug: xinan")
+                .replace("平安镇", "新安镇"),
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("content/2021/pingan.md"), in_panshan(SAMPLE)).unwrap();
+    let mut build = Build::new(BuildOptions::new(&root)).unwrap();
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+
+    // 平安镇 now names the region's URL; 新安镇's page must link there too.
+    let named = in_panshan(SAMPLE).replacen(
+        "region: 盘山县\n",
+        "region: 盘山县\nregion_slug: panshan\n",
+        1,
+    );
+    save(&mut build, &root, &named);
+    let xinan = std::fs::read_to_string(root.join("public/2021/xinan/index.html")).unwrap();
+    assert!(
+        xinan.contains("regions/panshan/"),
+        "新安镇 links the named region"
+    );
+}
