@@ -7,20 +7,11 @@ use std::path::{Path, PathBuf};
 use nianbao::BuildOptions;
 use nianbao::incremental::Build;
 
-mod output_common;
-
-const SAMPLE: &str = include_str!("../content/2021/pingan.md");
+mod rebuild_common;
+use rebuild_common::{SAMPLE, sample_site};
 
 fn site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(root.join("content/2021")).unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
-        root.join("site.toml"),
-    )
-    .unwrap();
-    std::fs::write(root.join("content/2021/pingan.md"), SAMPLE).unwrap();
+    let (dir, root) = sample_site();
     // A second township, so that there are index entries a save must not touch.
     std::fs::write(
         root.join("content/2021/xinan.md"),
@@ -33,7 +24,7 @@ fn site() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn same_as_one_shot(root: &Path) {
-    output_common::same_as_one_shot(root, &root.parent().unwrap().join("one-shot"));
+    rebuild_common::same_as_one_shot(root, &root.parent().unwrap().join("one-shot"));
 }
 
 /// Save `text` as the 平安镇 report and rebuild; the paths of the files rendered.

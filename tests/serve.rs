@@ -12,7 +12,8 @@ use nianbao::diag::Lang;
 use nianbao::serve::{LIVERELOAD_PATH, Running, ServeOptions};
 use scraper::{Html, Selector};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content/2021/pingan.md");
+mod rebuild_common;
+
 const TIMEOUT: Duration = Duration::from_secs(30);
 const PROSE: &str = "创新活动形式";
 
@@ -24,15 +25,7 @@ struct Site {
 
 impl Site {
     fn start() -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        std::fs::create_dir_all(root.join("content/2021")).unwrap();
-        std::fs::copy(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
-            root.join("site.toml"),
-        )
-        .unwrap();
-        std::fs::copy(SAMPLE, root.join("content/2021/pingan.md")).unwrap();
+        let (dir, root) = rebuild_common::sample_site();
         let mut build = BuildOptions::new(&root);
         build.out = Some(dir.path().join("out"));
         let opts = ServeOptions {
@@ -116,7 +109,7 @@ fn request(addr: SocketAddr, raw: &str) -> Response {
 }
 
 fn sample_with(from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let text = rebuild_common::SAMPLE.to_string();
     assert!(text.contains(from));
     text.replacen(from, to, 1)
 }

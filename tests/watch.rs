@@ -11,9 +11,8 @@ use nianbao::BuildOptions;
 use nianbao::watch::{Outcome, StopHandle, WatchOptions, Watcher};
 use scraper::{Html, Selector};
 
-mod output_common;
+mod rebuild_common;
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/content/2021/pingan.md");
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the watcher reported: (ok, diagnostics as text) per build.
@@ -29,15 +28,7 @@ struct Site {
 
 impl Site {
     fn start(poll: bool) -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        std::fs::create_dir_all(root.join("content/2021")).unwrap();
-        std::fs::copy(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
-            root.join("site.toml"),
-        )
-        .unwrap();
-        std::fs::copy(SAMPLE, root.join("content/2021/pingan.md")).unwrap();
+        let (dir, root) = rebuild_common::sample_site();
         let watcher = Watcher::new();
         let stop = watcher.stop_handle();
         let log: Log = Arc::default();
@@ -129,7 +120,7 @@ fn links_of(html: &str) -> Vec<String> {
 }
 
 fn sample_with(from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let text = rebuild_common::SAMPLE.to_string();
     assert!(text.contains(from), "the sample contains {from}");
     text.replacen(from, to, 1)
 }
@@ -335,7 +326,7 @@ fn polling_sees_saves_too() {
 
 /// Every file of the watched output equals a fresh one-shot build's.
 fn same_as_one_shot(site: &Site) {
-    output_common::same_as_one_shot(&site.root, &site._dir.path().join("one-shot"));
+    rebuild_common::same_as_one_shot(&site.root, &site._dir.path().join("one-shot"));
 }
 
 #[test]

@@ -1,10 +1,30 @@
-//! Comparing an output folder with a one-shot build of the same site (the
-//! watcher's rebuilds must give exactly the bytes `nianbao build` gives).
+//! For the tests of rebuilds (watch, serve, incremental): a temporary copy
+//! of the sample site, and comparing an output folder with a one-shot build
+//! of the same site (a rebuild must give exactly the bytes `nianbao build`
+//! gives).
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nianbao::BuildOptions;
+
+/// The sample report, as in the repository.
+pub const SAMPLE: &str = include_str!("../../content/2021/pingan.md");
+
+/// A temporary folder holding `site/`: the sample's `site.toml` and its
+/// report at `content/2021/pingan.md`. Returns the folder and the site root.
+pub fn sample_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("content/2021")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
+        root.join("site.toml"),
+    )
+    .unwrap();
+    std::fs::write(root.join("content/2021/pingan.md"), SAMPLE).unwrap();
+    (dir, root)
+}
 
 /// Every file under `dir`: path relative to it, and bytes; sorted by path.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
