@@ -11,6 +11,31 @@ use nianbao::BuildOptions;
 /// The sample report, as in the repository.
 pub const SAMPLE: &str = include_str!("../../content/2021/pingan.md");
 
+/// `text` (the sample, or a copy of it) with one more application from a
+/// natural person, received and withheld as internal (三类内部事务信息):
+/// every identity still holds, and the summary figures change.
+pub fn one_more_application(text: &str) -> String {
+    let mut out = text.to_string();
+    for (from, to) in [
+        (
+            "本年新收政府信息公开申请数量:     [3, 0, 0, 0, 0, 0, 3]",
+            "本年新收政府信息公开申请数量:     [4, 0, 0, 0, 0, 0, 4]",
+        ),
+        (
+            "  属于三类内部事务信息:          [3, 0, 0, 0, 0, 0, 3]",
+            "  属于三类内部事务信息:          [4, 0, 0, 0, 0, 0, 4]",
+        ),
+        (
+            "总计:                            [3, 0, 0, 0, 0, 0, 3]",
+            "总计:                            [4, 0, 0, 0, 0, 0, 4]",
+        ),
+    ] {
+        assert!(out.contains(from), "the sample contains {from}");
+        out = out.replacen(from, to, 1);
+    }
+    out
+}
+
 /// A temporary folder holding `site/`: the sample's `site.toml` and its
 /// report at `content/2021/pingan.md`. Returns the folder and the site root.
 pub fn sample_site() -> (tempfile::TempDir, PathBuf) {
