@@ -17,6 +17,7 @@
 
 pub mod check;
 pub mod content;
+pub mod corpus;
 pub mod diag;
 pub mod format;
 pub mod import;

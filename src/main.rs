@@ -136,6 +136,25 @@ enum Command {
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
+    /// Write a synthetic corpus of valid reports, for benchmarks and tests (生成测试语料)
+    #[command(hide = true)]
+    Corpus {
+        /// How many reports (townships × years) (报告份数)
+        #[arg(long, default_value_t = 1000)]
+        reports: usize,
+        /// Site folder to write: site.toml and content/ (输出站点目录)
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Also write the same reports as a Hugo site here (同时生成 Hugo 站点)
+        #[arg(long)]
+        hugo: Option<PathBuf>,
+        /// Also write the same reports as a Zola site here (同时生成 Zola 站点)
+        #[arg(long)]
+        zola: Option<PathBuf>,
+        /// Seed: the same seed gives the same bytes (随机种子)
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 fn lang(l: LangArg) -> Lang {
@@ -419,6 +438,31 @@ fn main() -> ExitCode {
                 }
                 Err(d) => {
                     eprint!("{}", diag::render_human(&[d], Lang::Zh, color));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Corpus {
+            reports,
+            out,
+            hugo,
+            zola,
+            seed,
+        } => {
+            let opts = nianbao::corpus::Options {
+                reports,
+                seed,
+                out,
+                hugo,
+                zola,
+            };
+            match nianbao::corpus::write(&opts) {
+                Ok(n) => {
+                    eprintln!("已生成 {n} 份报告：{}", opts.out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误：无法写入语料（{e}）");
                     ExitCode::from(2)
                 }
             }
