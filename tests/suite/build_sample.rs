@@ -3,42 +3,15 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use scraper::{Html, Selector};
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use crate::support::site::{TempSite, build};
 
 /// A temp copy of the sample site (site.toml + content/).
 fn sample_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&here.join("content"), &root.join("content"));
-    fs::copy(here.join("site.toml"), root.join("site.toml")).unwrap();
-    (dir, root)
-}
-
-fn build(root: &Path) -> PathBuf {
-    let opts = nianbao::BuildOptions::new(root);
-    match nianbao::build(&opts) {
-        Ok(_) => opts.out_dir(),
-        Err(d) => panic!(
-            "{}",
-            nianbao::diag::render_human(&d, nianbao::diag::Lang::Zh, false)
-        ),
-    }
+    TempSite::sample().into_parts()
 }
 
 fn sel(s: &str) -> Selector {

@@ -1,6 +1,6 @@
 //! Cross-year checks of one township: two files each, both named.
 
-mod common;
+use crate::support::common;
 use common::*;
 
 /// The sample as another year's report: `year` replaced, lines edited.

@@ -1,7 +1,7 @@
 //! The identities of the format (A1–A3, R1) on broken variants of the sample:
 //! the exact code, line, cell labels and expected/found, one message per cause.
 
-mod common;
+use crate::support::common;
 use common::*;
 
 const TOTAL_ROW: &str = "三、本年度办理结果（七）总计";

@@ -1,7 +1,7 @@
 //! Front matter, section headings, body-kind checks and the CLI contract
 //! (exit codes, JSON, human output, severities from site.toml).
 
-mod common;
+use crate::support::common;
 use common::*;
 
 #[test]

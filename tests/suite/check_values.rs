@@ -1,7 +1,7 @@
 //! Value, key and structure errors on broken variants of the sample: each
 //! names its line, and all of them are reported in one run.
 
-mod common;
+use crate::support::common;
 use common::*;
 
 #[test]

@@ -9,6 +9,8 @@ use nianbao::diag::{Diagnostic, Lang};
 use nianbao::format::Registry;
 use scraper::{Html, Selector};
 
+use crate::support::site::TempSite;
+
 fn sample() -> String {
     fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -31,20 +33,11 @@ fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
 }
 
 fn site(files: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    fs::create_dir_all(root.join("content")).unwrap();
-    fs::write(
-        root.join("site.toml"),
-        "title = \"测试\"\nbase_url = \"https://example.gov.cn/ndbg/\"\n",
-    )
-    .unwrap();
+    let s = TempSite::with_toml("title = \"测试\"\nbase_url = \"https://example.gov.cn/ndbg/\"\n");
     for (name, bytes) in files {
-        let p = root.join("content").join(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, bytes).unwrap();
+        s.write(&format!("content/{name}"), bytes);
     }
-    (dir, root)
+    s.into_parts()
 }
 
 #[test]

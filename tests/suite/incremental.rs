@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use nianbao::BuildOptions;
 use nianbao::incremental::Build;
 
-mod rebuild_common;
+use crate::support::rebuild_common;
 use rebuild_common::{SAMPLE, sample_site};
 
 fn site() -> (tempfile::TempDir, PathBuf) {

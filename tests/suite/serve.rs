@@ -1,6 +1,5 @@
 //! `nianbao serve` on a temporary copy of the sample site, on a free
 //! loopback port, spoken to with plain HTTP/1.1 over a TcpStream.
-#![cfg(feature = "serve")]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -12,7 +11,7 @@ use nianbao::diag::Lang;
 use nianbao::serve::{LIVERELOAD_PATH, Running, ServeOptions};
 use scraper::{Html, Selector};
 
-mod rebuild_common;
+use crate::support::rebuild_common;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const PROSE: &str = "创新活动形式";

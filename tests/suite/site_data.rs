@@ -1,7 +1,7 @@
 //! Open data of a built site: report.json, the year CSVs, the field
 //! dictionary, reports.json and datapackage.json round-trip every figure.
 
-mod site_common;
+use crate::support::site_common;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -1,6 +1,6 @@
 //! sitemap.xml, atom.xml, robots.txt, 404.html, portal tags and deterministic output.
 
-mod site_common;
+use crate::support::site_common;
 
 use std::sync::OnceLock;
 

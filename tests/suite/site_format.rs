@@ -6,6 +6,8 @@ use std::path::Path;
 
 use scraper::{Html, Selector};
 
+use crate::support::site::TempSite;
+
 const HERE: &str = env!("CARGO_MANIFEST_DIR");
 
 /// gov-2021 with one more row in block （一）, as some provinces printed it.
@@ -21,15 +23,11 @@ fn provincial() -> String {
         .replace("years = [2021, 9999]", "years = [2021, 2021]")
 }
 
-fn site(definition: &str, report: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fs::create_dir_all(root.join("content/2021")).unwrap();
-    fs::create_dir_all(root.join("formats")).unwrap();
-    fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-    fs::write(root.join("formats/hubei-2021.toml"), definition).unwrap();
-    fs::write(root.join("content/2021/pingan.md"), report).unwrap();
-    dir
+fn site(definition: &str, report: &str) -> TempSite {
+    let s = TempSite::with_toml("title = \"测试\"\n");
+    s.write("formats/hubei-2021.toml", definition);
+    s.write("content/2021/pingan.md", report);
+    s
 }
 
 fn sample() -> String {
@@ -45,7 +43,7 @@ fn a_site_format_is_read_checked_and_rendered() {
             "规范性文件:     [0, 0, 0]\n其他主动公开文件: [4, 1, 7]\n",
         );
     let dir = site(&provincial(), &report);
-    let built = nianbao::build(&nianbao::BuildOptions::new(dir.path()));
+    let built = nianbao::build(&nianbao::BuildOptions::new(dir.root.as_path()));
     let built = built.unwrap_or_else(|d| {
         panic!(
             "{}",
@@ -53,7 +51,8 @@ fn a_site_format_is_read_checked_and_rendered() {
         )
     });
     assert_eq!(built.reports, 1);
-    let html = fs::read_to_string(dir.path().join("public/2021/pingan/index.html")).unwrap();
+    let html =
+        fs::read_to_string(dir.root.as_path().join("public/2021/pingan/index.html")).unwrap();
     let doc = Html::parse_document(&html);
     let row = doc
         .select(&Selector::parse("table#active tr").unwrap())
@@ -70,7 +69,7 @@ fn a_site_format_is_read_checked_and_rendered() {
         &provincial(),
         &report.replace("format: hubei-2021\n", "format: gov-2021\n"),
     );
-    let diags = nianbao::build(&nianbao::BuildOptions::new(national.path())).unwrap_err();
+    let diags = nianbao::build(&nianbao::BuildOptions::new(national.root.as_path())).unwrap_err();
     assert!(
         diags.iter().any(|d| d.code == "E023"),
         "{:?}",
@@ -87,7 +86,7 @@ fn a_broken_site_format_is_an_error_that_names_the_file() {
             "lhs = [\"totl\"]\nrhs = [\"@leaves\"]",
         );
     let dir = site(&broken, &sample());
-    let diags = nianbao::build(&nianbao::BuildOptions::new(dir.path())).unwrap_err();
+    let diags = nianbao::build(&nianbao::BuildOptions::new(dir.root.as_path())).unwrap_err();
     let d = diags.iter().find(|d| d.code == "S010").expect("S010");
     assert!(d.message.zh.contains("hubei-2021.toml"), "{}", d.message.zh);
 }

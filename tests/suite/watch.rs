@@ -11,7 +11,7 @@ use nianbao::BuildOptions;
 use nianbao::watch::{Outcome, StopHandle, WatchOptions, Watcher};
 use scraper::{Html, Selector};
 
-mod rebuild_common;
+use crate::support::rebuild_common;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

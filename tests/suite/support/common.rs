@@ -1,6 +1,5 @@
 //! Helpers for the `check` tests: a temporary site holding variants of the
 //! sample report, and the built `nianbao` binary run on it.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,47 +51,28 @@ pub fn variant(edits: &[(usize, &str, &str)]) -> String {
     edit(&s, &plain)
 }
 
-pub struct Site {
-    pub dir: tempfile::TempDir,
-}
+pub use super::site::TempSite as Site;
 
 impl Site {
     /// A site with the repository's site.toml and no reports.
     pub fn new() -> Site {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let toml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("site.toml"))
-            .expect("site.toml");
-        std::fs::write(dir.path().join("site.toml"), toml).expect("write site.toml");
-        Site { dir }
+        Site::empty()
     }
     /// A site holding one report at content/2021/pingan.md.
     pub fn with(report: &str) -> Site {
-        let s = Site::new();
+        let s = Site::empty();
         s.write("content/2021/pingan.md", report);
         s
     }
     pub fn root(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
-    }
-    pub fn write(&self, rel: &str, text: &str) {
-        let p = self.dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-    /// Append lines to site.toml.
-    pub fn config(&self, extra: &str) {
-        let p = self.dir.path().join("site.toml");
-        let mut t = std::fs::read_to_string(&p).expect("site.toml");
-        t.push('\n');
-        t.push_str(extra);
-        std::fs::write(p, t).expect("write site.toml");
+        self.root.clone()
     }
     /// `nianbao check --format json`: exit code and the parsed diagnostics.
     pub fn check_json(&self, extra: &[&str]) -> (i32, Vec<Diag>) {
         let mut args = vec![
             "check",
             "--root",
-            self.dir.path().to_str().expect("utf-8 path"),
+            self.root.to_str().expect("utf-8 path"),
             "--format",
             "json",
         ];
@@ -110,11 +90,7 @@ impl Site {
     }
     /// `nianbao check` in human form: exit code and stderr.
     pub fn check_human(&self, extra: &[&str]) -> (i32, String) {
-        let mut args = vec![
-            "check",
-            "--root",
-            self.dir.path().to_str().expect("utf-8 path"),
-        ];
+        let mut args = vec!["check", "--root", self.root.to_str().expect("utf-8 path")];
         args.extend_from_slice(extra);
         let (code, _, err) = run(&args);
         (code, err)

@@ -2,14 +2,13 @@
 //! of the sample site, and comparing an output folder with a one-shot build
 //! of the same site (a rebuild must give exactly the bytes `nianbao build`
 //! gives).
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use nianbao::BuildOptions;
 
 /// The sample report, as in the repository.
-pub const SAMPLE: &str = include_str!("../../content/2021/pingan.md");
+pub const SAMPLE: &str = include_str!("../../../content/2021/pingan.md");
 
 /// `text` (the sample, or a copy of it) with one more application from a
 /// natural person, received and withheld as internal (三类内部事务信息):
@@ -39,16 +38,9 @@ pub fn one_more_application(text: &str) -> String {
 /// A temporary folder holding `site/`: the sample's `site.toml` and its
 /// report at `content/2021/pingan.md`. Returns the folder and the site root.
 pub fn sample_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(root.join("content/2021")).unwrap();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/site.toml"),
-        root.join("site.toml"),
-    )
-    .unwrap();
-    std::fs::write(root.join("content/2021/pingan.md"), SAMPLE).unwrap();
-    (dir, root)
+    let s = super::site::TempSite::empty();
+    s.write("content/2021/pingan.md", SAMPLE);
+    s.into_parts()
 }
 
 /// Every file under `dir`: path relative to it, and bytes; sorted by path.

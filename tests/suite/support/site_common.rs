@@ -1,13 +1,13 @@
-//! A test site: the sample report, 30 generated reports (gen_corpus.py) and
+//! A test site: the sample report, 30 generated reports (`nianbao::corpus`) and
 //! a gov-2019 report for a township that also has a 2021 report; built once
 //! per test binary under Cargo's test temp folder.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use nianbao::content::Report;
+
+use super::site::copy_dir;
 
 pub const BASE_URL: &str = "https://www.example.gov.cn/xxgk/ndbg/";
 
@@ -34,42 +34,18 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
 /// Write the site into `<CARGO_TARGET_TMPDIR>/<name>` and build it.
 /// `edit`: a last change to the site folder before building.
 pub fn build(name: &str, edit: impl FnOnce(&Path)) -> Built {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let root = dir.join("site");
-    let corpus = dir.join("corpus");
+    for g in nianbao::corpus::reports(30, 7) {
+        let p = root.join("content").join(g.rel_path());
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, g.markdown).unwrap();
+    }
     std::fs::create_dir_all(root.join("content/2021")).unwrap();
-    let script = std::env::var("NIANBAO_GEN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| manifest().join("../shared/bench/gen_corpus.py"));
-    let run = Command::new("python3")
-        .arg(&script)
-        .args(["--reports", "30", "--out"])
-        .arg(&corpus)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        run.status.success(),
-        "gen_corpus.py failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    copy_dir(&corpus.join("content"), &root.join("content"));
     std::fs::copy(
         manifest().join("content/2021/pingan.md"),
         root.join("content/2021/pingan.md"),
