@@ -7,14 +7,12 @@
 # It does NOT install system packages (.ci/run does); it runs `npm ci` here when
 # node_modules is missing. Environment knobs:
 #   NIANBAO_BIN        nianbao binary to use (default: `cargo build`, then target/debug/nianbao)
-#   NIANBAO_SHARED     the shared/ folder with bench/gen_corpus.py (default: ../shared beside the repo)
 #   BROWSER_ARTIFACTS  where screenshots and the PDF go (default: target/browser-artifacts)
 #   CHROMIUM           browser executable (default: /usr/bin/chromium)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-shared=${NIANBAO_SHARED:-$root/../shared}
 artifacts=${BROWSER_ARTIFACTS:-$root/target/browser-artifacts}
 started=$(date +%s)
 
@@ -42,15 +40,11 @@ site="$work/site"
 mkdir -p "$site"
 cp "$root/site.toml" "$site/site.toml"
 cp -R "$root/content" "$site/content"
-if [[ -f "$shared/bench/gen_corpus.py" ]]; then
-    python3 "$shared/bench/gen_corpus.py" --reports 12 --out "$work/corpus" >/dev/null
-    cp -R "$work/corpus/content/." "$site/content/"
-    # The corpus also writes 盘山县; give it a URL name if the sample's site.toml has a [regions] table.
-    if grep -q '^\[regions\]' "$site/site.toml" && ! grep -q '盘山县' "$site/site.toml"; then
-        sed -i '/^\[regions\]/a "盘山县" = "panshan"' "$site/site.toml"
-    fi
-else
-    echo "browser: note: $shared/bench/gen_corpus.py not found; checking the sample site alone" >&2
+"$NIANBAO_BIN" corpus --reports 12 --out "$work/corpus" 2>/dev/null
+cp -R "$work/corpus/content/." "$site/content/"
+# The corpus also writes 盘山县; give it a URL name in the sample's [regions] table.
+if grep -q '^\[regions\]' "$site/site.toml" && ! grep -q '盘山县' "$site/site.toml"; then
+    sed -i '/^\[regions\]/a "盘山县" = "panshan"' "$site/site.toml"
 fi
 
 "$NIANBAO_BIN" build --root "$site" --out "$site/public"
