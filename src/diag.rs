@@ -196,6 +196,49 @@ fn labels_text(labels: &[String]) -> String {
 }
 
 /// Render diagnostics as rustc-style text. `color` adds ANSI styling for terminals.
+/// A control character that must not reach a page or a terminal: C0 except
+/// tab and newline, DEL, and C1 (an author's `"\e[2J"` would clear the
+/// author's terminal when a message quotes it).
+pub fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+pub fn has_controls(s: &str) -> bool {
+    s.chars().any(is_control)
+}
+
+/// `s` with control characters shown as their Unicode control pictures
+/// (␀, ␛ …), for printing author text to a terminal.
+pub fn escape_controls(s: &str) -> String {
+    if !has_controls(s) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x1f if is_control(c) => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if is_control(c) => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A source line for a snippet: control characters become `?`, one byte for
+/// one, so the span's byte range still fits.
+fn source_line(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_control(c) && c.len_utf8() == 1 {
+                '?'
+            } else if is_control(c) {
+                '\u{fffd}' // C1: two bytes in, three out; rare enough to accept the shift
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -208,19 +251,19 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut title = d.message.get(lang).to_string();
+        let mut title = escape_controls(d.message.get(lang));
         // Name the cell first, unless the message already does.
         let named = d
             .labels
             .first()
             .is_some_and(|l| title.contains(&format!("「{l}」")));
         if !d.labels.is_empty() && !named {
-            title = format!("{} {}", labels_text(&d.labels), title);
+            title = format!("{} {}", escape_controls(&labels_text(&d.labels)), title);
         }
         let label = match (&d.expected, &d.found) {
             (Some(e), Some(f)) => match lang {
-                Lang::Zh => format!("应为 {e}，实为 {f}"),
-                Lang::En => format!("expected {e}, found {f}"),
+                Lang::Zh => escape_controls(&format!("应为 {e}，实为 {f}")),
+                Lang::En => escape_controls(&format!("expected {e}, found {f}")),
             },
             _ => String::new(),
         };
@@ -230,9 +273,9 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
             && let Some(src) = f.line(l.line)
         {
             lines.push((
-                f.rel.clone(),
+                escape_controls(&f.rel),
                 l.line,
-                src.to_string(),
+                source_line(src),
                 byte_range(src, l.col, l.len),
                 label.clone(),
             ));
@@ -242,9 +285,9 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
                 && let Some(src) = r.file.line(l.line)
             {
                 lines.push((
-                    r.file.rel.clone(),
+                    escape_controls(&r.file.rel),
                     l.line,
-                    src.to_string(),
+                    source_line(src),
                     byte_range(src, l.col, l.len),
                     r.note.get(lang).to_string(),
                 ));
@@ -286,10 +329,10 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
             }
         }
         for n in &d.notes {
-            group = group.element(Level::NOTE.message(n.get(lang).to_string()));
+            group = group.element(Level::NOTE.message(escape_controls(n.get(lang))));
         }
         if let Some(h) = &d.hint {
-            group = group.element(Level::HELP.message(h.get(lang).to_string()));
+            group = group.element(Level::HELP.message(escape_controls(h.get(lang))));
         }
         let report: [Group; 1] = [group];
         let _ = writeln!(out, "{}\n", renderer.render(&report));

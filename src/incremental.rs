@@ -219,7 +219,7 @@ impl Build {
     /// Read and check the whole site; publish nothing yet.
     pub fn new(opts: BuildOptions) -> Result<Build, Diagnostic> {
         let out = opts.out_dir();
-        output::check_out_dir(&opts.root, &out)?;
+        let out = output::check_out_dir(&opts.root, &out)?;
         let root = opts.root.clone();
         let config = SiteConfig::load(&root)?;
         let mut diagnostics = Vec::new();
@@ -385,11 +385,12 @@ impl Build {
         use rayon::prelude::*;
         let root = &self.opts.root;
         let registry = &self.site.registry;
+        let limit = self.site.config.report_limit();
         type Loaded = (PathBuf, Option<Stamp>, Option<Report>, Vec<Diagnostic>);
         let loaded: Vec<Loaded> = reload
             .into_par_iter()
             .map(|(p, st)| {
-                let (r, d) = site::load_report(&p, root, registry);
+                let (r, d) = site::load_report(&p, root, registry, limit);
                 (p, st, r, d)
             })
             .collect();
@@ -738,6 +739,7 @@ impl Build {
             r.map(|s| output::Stats {
                 written: s.written,
                 unchanged: pages.len() - s.written,
+                debris_removed: 0,
             })
         } else {
             // A whole new folder: every file, those known to be unchanged

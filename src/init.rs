@@ -14,6 +14,9 @@ use crate::diag::{Diagnostic, Msg};
 use crate::format::{CellRef, FormatDef};
 use crate::site;
 
+/// `new` reads the township's earlier reports with the default size limit.
+const DEFAULT_LIMIT: u64 = crate::files::DEFAULT_MAX_REPORT_MB * 1024 * 1024;
+
 /// A one-line prompt under each of the six sections.
 const PROMPTS: [&str; 6] = [
     "（概述本年度贯彻落实《条例》的情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障。）",
@@ -122,7 +125,7 @@ fn previous(root: &Path, township: &str, slug: Option<&str>, year: u16) -> Optio
     let (files, _) = content::find_reports(root);
     files
         .iter()
-        .filter_map(|p| content::load(p, root, &registry).0)
+        .filter_map(|p| content::load(p, root, &registry, DEFAULT_LIMIT).0)
         .filter(|r| {
             r.meta.year < year && slug.map_or(r.meta.township == township, |s| r.meta.slug == s)
         })
@@ -446,7 +449,7 @@ mod tests {
         );
 
         let reg = crate::format::Registry::builtin();
-        let (r, d) = crate::content::load(&created.path, root, &reg);
+        let (r, d) = crate::content::load(&created.path, root, &reg, DEFAULT_LIMIT);
         assert!(d.is_empty(), "{d:?}");
         let r = r.unwrap();
         assert_eq!(r.meta.organ, "大洼区平安镇人民政府");

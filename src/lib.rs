@@ -19,6 +19,7 @@ pub mod check;
 pub mod content;
 pub mod corpus;
 pub mod diag;
+pub mod files;
 pub mod format;
 pub mod import;
 pub mod incremental;
@@ -70,7 +71,7 @@ pub struct BuildReport {
 /// diagnostics (all of them, not only the first) are returned.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = opts.out_dir();
-    output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
+    let out = output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
     let mut clock = Timings::start();
     let site = site::load(&opts.root).map_err(|d| vec![d])?;
     clock.lap("read+check");
@@ -92,11 +93,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         .iter()
         .filter(|r| opts.drafts || !r.meta.draft)
         .count();
+    let mut diagnostics = site.diagnostics;
+    diagnostics.append(&mut theme.warnings);
     Ok(BuildReport {
         reports,
         pages: rendered.pages,
         stats,
-        diagnostics: site.diagnostics,
+        diagnostics,
     })
 }
 

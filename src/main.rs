@@ -346,6 +346,17 @@ fn main() -> ExitCode {
             match nianbao::build(&opts) {
                 Ok(report) => {
                     eprint!("{}", diag::render_human(&report.diagnostics, lang, color));
+                    let debris = report.stats.debris_removed;
+                    if debris > 0 {
+                        match lang {
+                            Lang::Zh => eprintln!(
+                                "注意：已删除此前被中断的构建在输出目录旁留下的 {debris} 个临时目录"
+                            ),
+                            Lang::En => eprintln!(
+                                "note: removed {debris} temporary folders that interrupted builds left beside the output"
+                            ),
+                        }
+                    }
                     let secs = started.elapsed().as_secs_f64();
                     match lang {
                         Lang::Zh => eprintln!(
@@ -551,6 +562,16 @@ fn serve(
     lang: Lang,
     color: bool,
 ) -> ExitCode {
+    if !bind.is_loopback() {
+        match lang {
+            Lang::Zh => eprintln!(
+                "警告：预览监听在 {bind}，网络上的其他人也能访问（包括草稿和未核对通过的数字）；只在本机预览请去掉 --bind"
+            ),
+            Lang::En => eprintln!(
+                "warning: the preview listens on {bind} and is reachable from the network (drafts and unchecked figures included); drop --bind to keep it on this machine"
+            ),
+        }
+    }
     let opts = nianbao::serve::ServeOptions {
         build,
         bind,
@@ -559,6 +580,7 @@ fn serve(
         lang,
         ctrl_c: true,
         print: true,
+        idle: nianbao::serve::DEFAULT_IDLE,
     };
     match nianbao::serve::start(opts) {
         Ok(running) => {

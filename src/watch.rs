@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer, new_debouncer_opt,
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
 use crate::BuildOptions;
@@ -312,8 +312,11 @@ impl Watcher {
         mut on_build: impl FnMut(&Outcome),
     ) -> Result<(), Diagnostic> {
         let root = absolute(&opts.build.root);
+        // A missing or wrong --root is said as `build` says it (S001), not
+        // as the file watcher's "No path was found".
+        crate::site::config::SiteConfig::load(&root)?;
         let out = absolute(&opts.build.out_dir());
-        crate::output::check_out_dir(&root, &out)?;
+        let out = crate::output::check_out_dir(&root, &out)?;
         let build_opts = BuildOptions {
             root: root.clone(),
             out: Some(out.clone()),
@@ -335,15 +338,18 @@ impl Watcher {
         };
         let watch_error = |e: notify::Error| {
             Diagnostic::error(
-                "W100",
+                "V002",
                 Msg::new(
                     format!("无法监视 {}：{e}", root.display()),
                     format!("cannot watch {}: {e}", root.display()),
                 ),
             )
         };
+        // Symlinks are not followed: a link loop under content/ would make
+        // the watcher walk forever (files::walk reports the loop once).
+        let config = notify::Config::default().with_follow_symlinks(false);
         let mut guard = if opts.poll {
-            let config = notify::Config::default()
+            let config = config
                 .with_poll_interval(POLL_INTERVAL)
                 .with_compare_contents(true);
             Guard::Poll(
@@ -358,8 +364,14 @@ impl Watcher {
             )
         } else {
             Guard::Native(
-                new_debouncer(DEBOUNCE, Some(Duration::from_millis(5)), handler)
-                    .map_err(watch_error)?,
+                new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                    DEBOUNCE,
+                    Some(Duration::from_millis(5)),
+                    handler,
+                    RecommendedCache::new(),
+                    config,
+                )
+                .map_err(watch_error)?,
             )
         };
         // Watch before the first build, so that no save is lost in between.

@@ -247,6 +247,23 @@ pub fn parse(
     let text = |key: &'static str, diags: &mut Vec<Diagnostic>| -> Option<String> {
         let (v, _) = values.get(key)?;
         match &v.kind {
+            Kind::Scalar { text, .. } if crate::diag::has_controls(text) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E016",
+                        Msg::new(
+                            format!("{key} 含有控制字符（如 \\0、\\e），已删去；请改为普通文字"),
+                            format!("{key} contains control characters (such as \\0 or \\e); they were removed; write plain text"),
+                        ),
+                    )
+                    .at(file, Some(loc(v))),
+                );
+                let clean: String = text
+                    .chars()
+                    .filter(|&c| !crate::diag::is_control(c))
+                    .collect();
+                Some(clean.trim().to_string()).filter(|t| !t.is_empty())
+            }
             Kind::Scalar { text, .. } if !text.trim().is_empty() => Some(text.trim().to_string()),
             Kind::Null => None,
             _ => {

@@ -42,69 +42,12 @@ impl Report {
     }
 }
 
-/// Every `.md` file under `<root>/content`, sorted, with symlinks leading out
-/// of the site refused (they are reported, not followed).
+/// Every `.md` file under `<root>/content`, sorted, with what was wrong on
+/// the way (links out of the site, loops, unreadable folders, FIFOs: see
+/// [`crate::files`]).
 pub fn find_reports(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    let content = root.join("content");
-    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    walk(&content, &canon_root, &mut files, &mut diags, 0);
-    files.sort();
-    (files, diags)
-}
-
-fn walk(
-    dir: &Path,
-    root: &Path,
-    files: &mut Vec<PathBuf>,
-    diags: &mut Vec<Diagnostic>,
-    depth: usize,
-) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    if depth > 32 {
-        return;
-    }
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || is_editor_temp(&name) {
-            continue;
-        }
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_symlink() {
-            let inside = std::fs::canonicalize(&path)
-                .map(|t| t.starts_with(root))
-                .unwrap_or(false);
-            if !inside {
-                diags.push(Diagnostic::warning(
-                    "E010",
-                    Msg::new(
-                        format!("{} 是指向站点目录之外的符号链接，已跳过", path.display()),
-                        format!(
-                            "{} is a symbolic link leading outside the site; not followed",
-                            path.display()
-                        ),
-                    ),
-                ));
-                continue;
-            }
-        }
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) => m,
-            Err(_) => continue,
-        };
-        if meta.is_dir() {
-            walk(&path, root, files, diags, depth + 1);
-        } else if name.ends_with(".md") {
-            files.push(path);
-        }
-    }
+    let w = crate::files::walk(root, &root.join("content"), &|name| name.ends_with(".md"));
+    (w.files, w.diagnostics)
 }
 
 /// Files that editors write beside the one being saved; never content.
@@ -168,26 +111,22 @@ pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<(String, Option<Msg
 
 /// Read and parse one report file. `None` when the file cannot be a report at
 /// all (unreadable, no usable front matter); the diagnostics say why.
-pub fn load(path: &Path, root: &Path, registry: &Registry) -> (Option<Report>, Vec<Diagnostic>) {
+/// `limit`: the most bytes a report may have (`max_report_mb` in site.toml).
+pub fn load(
+    path: &Path,
+    root: &Path,
+    registry: &Registry,
+    limit: u64,
+) -> (Option<Report>, Vec<Diagnostic>) {
     let rel = path
         .strip_prefix(root)
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/");
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            let d = Diagnostic::error(
-                "E001",
-                Msg::new(
-                    format!("无法读取 {rel}：{e}"),
-                    format!("cannot read {rel}: {e}"),
-                ),
-            );
-            return (None, vec![d]);
-        }
-    };
-    parse(&rel, path, &bytes, registry)
+    match crate::files::read_report(path, limit) {
+        Ok(bytes) => parse(&rel, path, &bytes, registry),
+        Err(d) => (None, vec![d]),
+    }
 }
 
 /// Parse a report from bytes (the file need not exist; used by tests and fuzzing).

@@ -74,6 +74,9 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// Minify pages (site.toml `minify`, on by default).
     pub minify: bool,
+    /// What reading the theme's and site's files skipped (E010), for the
+    /// build's report.
+    pub warnings: Vec<Diagnostic>,
     skeletons: RwLock<Skeletons>,
 }
 
@@ -87,22 +90,26 @@ fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
     )
 }
 
-fn read_dir_files(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || crate::content::is_editor_temp(&name) {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            read_dir_files(&path, &format!("{prefix}{name}/"), out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push((format!("{prefix}{name}"), bytes));
+/// Every file under `dir` (a theme's or the site's templates or static
+/// folder) as (path relative to `dir`, bytes), read by the rules of
+/// [`crate::files`]: nothing outside the site `root` is read.
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, Vec<u8>)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let w = crate::files::walk(root, dir, &|_| true);
+    diags.extend(w.diagnostics);
+    for path in w.files {
+        let rel = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        match crate::files::read_site_file(&path) {
+            Ok(bytes) => out.push((rel, bytes)),
+            Err(d) => diags.push(d),
         }
     }
 }
@@ -129,8 +136,14 @@ impl Theme {
             ));
         }
         let mut overrides = Vec::new();
-        read_dir_files(&theme_dir.join("templates"), "", &mut overrides);
-        read_dir_files(&root.join("templates"), "", &mut overrides);
+        let mut warnings = Vec::new();
+        read_dir_files(
+            root,
+            &theme_dir.join("templates"),
+            &mut overrides,
+            &mut warnings,
+        );
+        read_dir_files(root, &root.join("templates"), &mut overrides, &mut warnings);
         for (n, bytes) in overrides {
             let text = String::from_utf8(bytes)
                 .map_err(|_| template_error(&n, &tera::Error::message("not UTF-8")))?;
@@ -138,8 +151,21 @@ impl Theme {
             templates.push((n, text));
         }
         let mut own_static = Vec::new();
-        read_dir_files(&theme_dir.join("static"), "", &mut own_static);
-        read_dir_files(&root.join("static"), "", &mut own_static);
+        read_dir_files(
+            root,
+            &theme_dir.join("static"),
+            &mut own_static,
+            &mut warnings,
+        );
+        read_dir_files(root, &root.join("static"), &mut own_static, &mut warnings);
+        // A theme file that cannot be read fails the build (a page would
+        // silently lack its style or template otherwise).
+        if let Some(e) = warnings
+            .iter()
+            .find(|d| d.severity == crate::diag::Severity::Error)
+        {
+            return Err(e.clone());
+        }
         for (n, b) in own_static {
             statics.retain(|(x, _)| x != &n);
             statics.push((n, b));
@@ -151,6 +177,7 @@ impl Theme {
         Ok(Theme {
             tera,
             statics,
+            warnings,
             minify: cfg!(feature = "minify"),
             skeletons: RwLock::new(HashMap::new()),
         })

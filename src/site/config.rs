@@ -35,6 +35,21 @@ pub struct SiteConfig {
     /// URL names of regions: `大洼区 = "dawa"`.
     #[serde(default)]
     pub regions: BTreeMap<String, String>,
+    /// The largest report file read, in MiB: memory stays bounded whatever
+    /// lands in `content/` (a report is usually under 100 KB).
+    #[serde(default = "default_max_report_mb")]
+    pub max_report_mb: u64,
+}
+
+fn default_max_report_mb() -> u64 {
+    crate::files::DEFAULT_MAX_REPORT_MB
+}
+
+impl SiteConfig {
+    /// [`SiteConfig::max_report_mb`] in bytes.
+    pub fn report_limit(&self) -> u64 {
+        self.max_report_mb.saturating_mul(1024 * 1024)
+    }
 }
 
 /// Identifiers that government portal pages carry (all optional).

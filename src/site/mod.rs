@@ -42,20 +42,23 @@ impl Site {
 pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
     let mut registry = Registry::builtin();
     let dir = root.join("formats");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return registry;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+    let w = crate::files::walk(root, &dir, &|name| name.ends_with(".toml"));
+    diags.extend(w.diagnostics);
+    // Definitions sit directly in formats/; sub-folders are the author's own.
+    let paths: Vec<PathBuf> = w
+        .files
+        .into_iter()
+        .filter(|p| p.parent() == Some(dir.as_path()))
         .collect();
-    paths.sort();
     for p in paths {
-        match std::fs::read_to_string(&p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| FormatDef::from_toml(&t))
-        {
+        let text = match crate::files::read_site_file(&p) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match FormatDef::from_toml(&text) {
             Ok(def) => registry.add(def),
             Err(e) => diags.push(Diagnostic::error(
                 "S010",
@@ -78,7 +81,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     diagnostics.extend(walk_diags);
     let loaded: Vec<(Option<Report>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| load_report(path, root, &registry))
+        .map(|path| load_report(path, root, &registry, config.report_limit()))
         .collect();
     let mut reports = Vec::new();
     for (r, d) in loaded {
@@ -202,8 +205,9 @@ pub fn load_report(
     path: &Path,
     root: &Path,
     registry: &Registry,
+    limit: u64,
 ) -> (Option<Report>, Vec<Diagnostic>) {
-    let (report, mut diags) = content::load(path, root, registry);
+    let (report, mut diags) = content::load(path, root, registry, limit);
     let report = report.map(|mut r| {
         diags.extend(check::report(&mut r));
         r

@@ -17,11 +17,11 @@ fn three_years_that_agree_have_no_warnings() {
     // 2019 and 2020 in the gov-2019 format, 2021 the sample in gov-2021; 2020
     // carries 1 application forward, so the 2021 sample is edited to carry it over.
     let site = Site::new();
-    site.write("content/2019/pingan.md", &fixture("pingan-2019.md"));
-    site.write("content/2020/pingan.md", &fixture("pingan-2020.md"));
+    site.write("content/2019/pingan.md", fixture("pingan-2019.md"));
+    site.write("content/2020/pingan.md", fixture("pingan-2020.md"));
     site.write(
         "content/2021/pingan.md",
-        &variant(&[
+        variant(&[
             (
                 32,
                 "上年结转",
@@ -43,8 +43,8 @@ fn three_years_that_agree_have_no_warnings() {
 fn w1_carried_over_differs_from_last_years_carried_forward() {
     // 2020 carried 1 natural person's application forward; the sample carries over 0.
     let site = Site::new();
-    site.write("content/2020/pingan.md", &fixture("pingan-2020.md"));
-    site.write("content/2021/pingan.md", &sample());
+    site.write("content/2020/pingan.md", fixture("pingan-2020.md"));
+    site.write("content/2021/pingan.md", sample());
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 0, "warnings only");
     // One message: the 总计 column follows from the 自然人 column.
@@ -76,12 +76,12 @@ fn w2_w3_documents_in_force_across_years() {
     let site = Site::new();
     site.write(
         "content/2021/pingan.md",
-        &variant(&[(20, "规范性文件", "规范性文件:     [2, 0, 5]")]),
+        variant(&[(20, "规范性文件", "规范性文件:     [2, 0, 5]")]),
     );
     // 2022: 5 in force + 1 issued − 0 repealed should be 6, not 9; 7 repealed > 5 + 1.
     site.write(
         "content/2022/pingan.md",
-        &year_variant(2022, &[(20, "规范性文件", "规范性文件:     [1, 7, 9]")]),
+        year_variant(2022, &[(20, "规范性文件", "规范性文件:     [1, 7, 9]")]),
     );
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 0);
@@ -129,8 +129,8 @@ fn w7_identical_to_last_year() {
         "  属于三类内部事务信息:          [3, 0, 0, 0, 0, 0, 3]",
     )];
     let site = Site::new();
-    site.write("content/2021/pingan.md", &sample());
-    site.write("content/2022/pingan.md", &year_variant(2022, &figures));
+    site.write("content/2021/pingan.md", sample());
+    site.write("content/2022/pingan.md", year_variant(2022, &figures));
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 0);
     // W1 does not fire (nothing carried), only W7.
@@ -168,8 +168,8 @@ fn w7_identical_to_last_year() {
         )
     };
     let site = Site::new();
-    site.write("content/2021/pingan.md", &zero(2021));
-    site.write("content/2022/pingan.md", &zero(2022));
+    site.write("content/2021/pingan.md", zero(2021));
+    site.write("content/2022/pingan.md", zero(2022));
     let (_, diags) = site.check_json(&[]);
     assert!(diags.is_empty(), "{diags:#?}");
 }
@@ -203,10 +203,10 @@ fn w12_gov2019_newly_published_at_most_all_published() {
 fn w13_gov2019_item_counts_roll_over() {
     // 2019: 行政许可 5 items, +1 → 2020 should start from 6, not 7.
     let site = Site::new();
-    site.write("content/2019/pingan.md", &fixture("pingan-2019.md"));
+    site.write("content/2019/pingan.md", fixture("pingan-2019.md"));
     site.write(
         "content/2020/pingan.md",
-        &edit(
+        edit(
             &fixture("pingan-2020.md"),
             &[(20, "行政许可:             [7, 0, 15]")],
         ),
@@ -256,7 +256,7 @@ fn w14_tables_fit_the_other_format() {
     let site = Site::new();
     site.write(
         "content/2022/pingan.md",
-        &edit(&report, &[(6, "year: 2022\nformat: gov-2019")]),
+        edit(&report, &[(6, "year: 2022\nformat: gov-2019")]),
     );
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 0);

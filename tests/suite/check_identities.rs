@@ -228,7 +228,7 @@ fn gov2019_identities_over_its_19_leaves() {
     let site = Site::new();
     site.write(
         "content/2020/pingan.md",
-        &edit(
+        edit(
             &fixture("pingan-2020.md"),
             &[(35, "其他处理:   [2, 0, 0, 0, 0, 0, 1]")],
         ),

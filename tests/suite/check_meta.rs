@@ -47,7 +47,7 @@ fn published_before_the_year_ends() {
 #[test]
 fn duplicate_township_year_names_both_files() {
     let site = Site::with(&sample());
-    site.write("content/copy/pingan-again.md", &sample());
+    site.write("content/copy/pingan-again.md", sample());
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 1);
     let d = only(&diags);

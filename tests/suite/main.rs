@@ -16,6 +16,7 @@ mod import_cli;
 mod import_seed;
 mod import_shapes;
 mod incremental;
+mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod site_data;

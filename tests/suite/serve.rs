@@ -35,6 +35,7 @@ impl Site {
             lang: Lang::Zh,
             ctrl_c: false,
             print: false,
+            idle: Duration::from_secs(2),
         };
         let server = nianbao::serve::start(opts).unwrap();
         Site {
@@ -49,7 +50,10 @@ impl Site {
     fn get(&self, path: &str) -> Response {
         request(
             self.addr(),
-            &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+                self.addr().port()
+            ),
         )
     }
     fn save(&self, text: &str) {
@@ -241,10 +245,11 @@ fn a_failed_build_shows_an_escaped_overlay_over_the_last_good_page() {
 fn the_reload_socket_says_reload_after_a_save() {
     let site = Site::start();
     let generation = site.server.as_ref().unwrap().generation();
+    let port = site.addr().port();
     let mut s = TcpStream::connect(site.addr()).unwrap();
     s.set_read_timeout(Some(TIMEOUT)).unwrap();
     let req = format!(
-        "GET {LIVERELOAD_PATH}?generation={generation} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+        "GET {LIVERELOAD_PATH}?generation={generation} HTTP/1.1\r\nHost: localhost:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     );
     s.write_all(req.as_bytes()).unwrap();
@@ -264,4 +269,135 @@ fn the_reload_socket_says_reload_after_a_save() {
     assert_eq!(frame[0], 0x81);
     assert_eq!(frame[1], 6);
     assert_eq!(&frame[2..], b"reload");
+}
+
+#[test]
+fn only_this_server_s_host_and_origin_are_answered() {
+    let site = Site::start();
+    let port = site.addr().port();
+    // DNS rebinding: the attacker's name in Host.
+    let r = request(
+        site.addr(),
+        &format!(
+            "GET /2021/pingan/ HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(r.status, 421, "{}", r.head);
+    assert!(!r.body.contains("平安镇"));
+    // Another site's page opening the live-reload socket.
+    let r = request(
+        site.addr(),
+        &format!(
+            "GET {LIVERELOAD_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\n\
+             Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\n\r\n"
+        ),
+    );
+    assert_eq!(r.status, 403, "{}", r.head);
+    // A write from another site.
+    let r = request(
+        site.addr(),
+        &format!(
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(r.status, 403, "{}", r.head);
+    // The page's own origin is fine.
+    let r = request(
+        site.addr(),
+        &format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.head);
+}
+
+#[test]
+fn a_double_slash_never_redirects_to_another_host() {
+    let site = Site::start();
+    let r = site.get("//2021");
+    assert_eq!(r.status, 301, "{}", r.head);
+    let location = r
+        .head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("location: ")
+                .or_else(|| l.strip_prefix("Location: "))
+        })
+        .unwrap_or("");
+    assert_eq!(location, "/2021/");
+}
+
+#[test]
+fn a_held_connection_is_closed_after_the_idle_timeout() {
+    let site = Site::start();
+    let mut s = TcpStream::connect(site.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // Half a request, then nothing.
+    s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1").unwrap();
+    let start = Instant::now();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf); // returns when the server closes
+    let waited = start.elapsed();
+    assert!(waited < Duration::from_secs(25), "closed after {waited:?}");
+    // Meanwhile and after, the preview still answers.
+    assert_eq!(site.get("/").status, 200);
+}
+
+#[test]
+fn sigterm_and_sighup_remove_the_temporary_folder() {
+    for signal in ["-TERM", "-HUP"] {
+        let site = crate::support::site::TempSite::sample();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args([
+                "serve",
+                "--port",
+                "0",
+                "--root",
+                site.root.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let temp = std::env::temp_dir().join(format!("nianbao-serve-{}", child.id()));
+        let start = Instant::now();
+        while !temp.join("index.html").exists() {
+            assert!(start.elapsed() < TIMEOUT, "serve did not build");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{signal}: {status:?}");
+        assert!(!temp.exists(), "{signal}: {} left behind", temp.display());
+    }
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let site = crate::support::site::TempSite::sample();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--root",
+            site.root.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut text = String::new();
+    std::io::BufRead::read_line(&mut err, &mut text).unwrap();
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    assert!(text.contains("警告") && text.contains("0.0.0.0"), "{text}");
 }

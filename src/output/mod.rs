@@ -18,12 +18,20 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Msg};
 use crate::site::OutFile;
 
+mod guard;
+mod swap;
+
+pub use guard::{MARKER, check_out_dir, resolve};
+use swap::sibling;
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
     /// Files whose bytes are new or changed.
     pub written: usize,
     /// Files identical to the previous output, kept as they were.
     pub unchanged: usize,
+    /// Staging and old folders of killed builds, removed before this one.
+    pub debris_removed: usize,
 }
 
 fn io_error(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
@@ -34,46 +42,6 @@ fn io_error(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
             format!("{what} {} failed: {e}", path.display()),
         ),
     )
-}
-
-/// Refuse output folders that would swallow the site itself.
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let root = abs(root);
-    let out_abs = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => {
-            abs(parent).join(out.file_name().unwrap_or_default())
-        }
-        _ => abs(out),
-    };
-    if out.file_name().is_none()
-        || root.starts_with(&out_abs)
-        || out_abs.starts_with(root.join("content"))
-        || out_abs.starts_with(root.join("themes"))
-    {
-        return Err(Diagnostic::error(
-            "O002",
-            Msg::new(
-                format!(
-                    "输出目录 {} 不能是站点目录本身或包含站点内容",
-                    out.display()
-                ),
-                format!(
-                    "the output folder {} must not be the site or hold its sources",
-                    out.display()
-                ),
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.nianbao-{tag}-{}", std::process::id()))
 }
 
 /// Publish `files` as the whole content of `out`, atomically.
@@ -130,7 +98,7 @@ pub fn update_in_place(
     }
     Ok(Stats {
         written: changed.len(),
-        unchanged: 0,
+        ..Stats::default()
     })
 }
 
@@ -177,6 +145,7 @@ pub struct Stager<'a> {
     dirs: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    debris_removed: usize,
     finished: bool,
 }
 
@@ -185,12 +154,18 @@ impl<'a> Stager<'a> {
         out: &Path,
         same_as_before: &'a (dyn Fn(&OutFile) -> bool + Sync),
     ) -> Result<Stager<'a>, Diagnostic> {
+        let debris_removed = swap::remove_debris(out);
         let staging = sibling(out, "staging");
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
         }
         fs::create_dir_all(&staging).map_err(|e| io_error("创建临时目录", &staging, &e))?;
+        // The marker first: debris of a build killed from here on is
+        // recognisable, and the published folder says who may replace it.
+        let marker = staging.join(MARKER);
+        fs::write(&marker, guard::MARKER_TEXT).map_err(|e| io_error("写入", &marker, &e))?;
         Ok(Stager {
+            debris_removed,
             out: out.to_path_buf(),
             staging,
             same_as_before,
@@ -240,6 +215,7 @@ impl<'a> Stager<'a> {
         Ok(Stats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
+            debris_removed: self.debris_removed,
         })
     }
 }
@@ -259,18 +235,16 @@ fn swap(out: &Path, staging: &Path, keep_previous: bool) -> Result<(), Diagnosti
         }
         return fs::rename(staging, out).map_err(|e| io_error("发布到", out, &e));
     }
-    let old = sibling(out, "old");
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(|e| io_error("清理", &old, &e))?;
-    }
-    fs::rename(out, &old).map_err(|e| io_error("移开旧的输出目录", out, &e))?;
-    if let Err(e) = fs::rename(staging, out) {
-        // Put the previous output back: a failed publish must leave it as it was.
-        let _ = fs::rename(&old, out);
-        return Err(io_error("发布到", out, &e));
-    }
-    if !keep_previous {
-        let _ = fs::remove_dir_all(&old);
+    let previous = swap::exchange(out, staging).map_err(|e| io_error("发布到", out, &e))?;
+    if keep_previous {
+        // The watcher removes it after telling the author (remove_previous).
+        let old = sibling(out, "old");
+        if previous != old {
+            let _ = fs::remove_dir_all(&old);
+            fs::rename(&previous, &old).map_err(|e| io_error("移开旧的输出目录", &previous, &e))?;
+        }
+    } else {
+        let _ = fs::remove_dir_all(&previous);
     }
     Ok(())
 }
@@ -303,7 +277,7 @@ mod tests {
             s,
             Stats {
                 written: 3,
-                unchanged: 0
+                ..Stats::default()
             }
         );
         use std::os::unix::fs::MetadataExt;
@@ -313,7 +287,8 @@ mod tests {
             s,
             Stats {
                 written: 1,
-                unchanged: 1
+                unchanged: 1,
+                ..Stats::default()
             }
         );
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), ino);
@@ -333,5 +308,7 @@ mod tests {
         assert!(check_out_dir(dir.path(), dir.path()).is_err());
         assert!(check_out_dir(dir.path(), &dir.path().join("content")).is_err());
         assert!(check_out_dir(dir.path(), &dir.path().join("public")).is_ok());
+        std::fs::write(dir.path().join("site.toml"), "").unwrap();
+        assert!(check_out_dir(dir.path(), &dir.path().join("site.toml")).is_err());
     }
 }

@@ -26,6 +26,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 
+mod guard;
+mod limits;
+
+pub use guard::{host_allowed, origin_allowed};
+
 use crate::BuildOptions;
 use crate::diag::{self, Diagnostic, Lang, Msg};
 use crate::watch::{Outcome, StopHandle, WatchOptions, Watcher};
@@ -47,7 +52,12 @@ pub struct ServeOptions {
     pub ctrl_c: bool,
     /// Print each rebuild's outcome on stderr.
     pub print: bool,
+    /// A connection without a byte either way for this long is closed
+    /// ([`DEFAULT_IDLE`]; tests shorten it).
+    pub idle: std::time::Duration,
 }
+
+pub use limits::{IDLE as DEFAULT_IDLE, MAX_CONNECTIONS};
 
 /// What the pages need to know about the last build.
 #[derive(Default)]
@@ -60,6 +70,7 @@ struct Status {
 
 struct Shared {
     out: PathBuf,
+    idle: std::time::Duration,
     status: Mutex<Status>,
     reload: watch::Sender<u64>,
     shutdown: watch::Sender<bool>,
@@ -136,7 +147,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     let out = opts.build.out.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("nianbao-serve-{}", std::process::id()))
     });
-    crate::output::check_out_dir(&opts.build.root, &out)?;
+    let out = crate::output::check_out_dir(&opts.build.root, &out)?;
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(addr).map_err(|e| {
         serve_error(Msg::new(
@@ -156,6 +167,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     let (shutdown, _) = watch::channel(false);
     let shared = Arc::new(Shared {
         out: out.clone(),
+        idle: opts.idle,
         status: Mutex::new(Status::default()),
         reload,
         shutdown,
@@ -237,18 +249,24 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     let app = Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(get(file))
-        .with_state(shared.clone());
+        .with_state(shared.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            guard::Port(addr.port()),
+            guard::check,
+        ));
     let shared_s = shared.clone();
     let ctrl_c = opts.ctrl_c;
+    let idle = opts.idle;
     let server = std::thread::Builder::new()
         .name("nianbao-serve".into())
         .spawn(move || {
             runtime.block_on(async move {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+                let listener = limits::Limited::new(listener, idle);
                 let mut down = shared_s.shutdown.subscribe();
                 let signal = async move {
                     tokio::select! {
-                        _ = async { if ctrl_c { let _ = tokio::signal::ctrl_c().await; } else { std::future::pending::<()>().await } } => {}
+                        _ = async { if ctrl_c { stop_signal().await } else { std::future::pending::<()>().await } } => {}
                         _ = shut_down(&mut down) => {}
                     }
                     // Tell live-reload sockets to close, or shutdown would wait for them.
@@ -270,6 +288,31 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
         watcher: Some(watcher),
         server: Some(server),
     })
+}
+
+/// Ctrl-C, SIGTERM (a service manager, `kill`) or SIGHUP (the terminal
+/// closed): each ends the preview the same way, temporary folder removed.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Resolves once shutdown is asked for (holding no lock across awaits).
@@ -306,8 +349,17 @@ async fn reload_loop(mut socket: WebSocket, seen: Option<u64>, shared: Arc<Share
     {
         return;
     }
+    // A ping now and then keeps the idle timeout (limits::IDLE) from
+    // closing a page that is simply open.
+    let every = shared.idle / 2;
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
             changed = rx.changed() => {
                 if changed.is_err() || socket.send(Message::Text("reload".into())).await.is_err() {
                     return;
@@ -343,6 +395,24 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Segments joined back into a URL path, each percent-encoded where needed.
+fn encoded_path(segs: &[String]) -> String {
+    let mut out = String::new();
+    for (i, s) in segs.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// The URL path's segments, or `None` when it tries to leave the site.
@@ -442,8 +512,10 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
     let dir_like = raw.ends_with('/');
     if path.is_dir() {
         if !dir_like {
-            // Pages link relatively: a folder must be addressed with its slash.
-            let location = format!("{raw}/");
+            // Pages link relatively: a folder must be addressed with its
+            // slash. Built from the segments, so `//2021` gives `/2021/`,
+            // never the protocol-relative `//2021/` (another host).
+            let location = format!("/{}/", encoded_path(&segs));
             let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);
