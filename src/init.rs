@@ -17,15 +17,9 @@ use crate::site;
 /// `new` reads the township's earlier reports with the default size limit.
 const DEFAULT_LIMIT: u64 = crate::files::DEFAULT_MAX_REPORT_MB * 1024 * 1024;
 
-/// A one-line prompt under each of the six sections.
-const PROMPTS: [&str; 6] = [
-    "（概述本年度贯彻落实《条例》的情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障。）",
-    "",
-    "",
-    "",
-    "（写明本年度工作存在的主要问题，以及上年度问题的改进情况。）",
-    "（报告信息处理费的收取情况；没有其他需要报告的事项写“无”。）",
-];
+/// A one-line prompt under each of the six sections, marked so that `check`
+/// recognises one left in (W16).
+use crate::check::prompts::PROMPTS;
 
 fn err(zh: String, en: String) -> Diagnostic {
     Diagnostic::error("N001", Msg::new(zh, en))
@@ -67,6 +61,7 @@ base_url = "/"
 [regions]
 # 地区的网址名，例如：
 # "大洼区" = "dawa"
+"示例区" = "shiliqu"
 "#;
 
 /// Create a new site in `dir`: `site.toml`, `content/`, and a first report.
@@ -97,6 +92,9 @@ pub fn init(dir: &Path, year: u16) -> Result<Vec<PathBuf>, Diagnostic> {
         year,
         region: Some("示例区".into()),
         organ: None,
+        // An example to copy from, never to publish: a draft, so `build`
+        // skips it until `--drafts` (its prompts are then W16).
+        draft: true,
     };
     let created = new_report(&opts)?;
     Ok(vec![site_toml, created.path])
@@ -109,6 +107,8 @@ pub struct NewOptions {
     pub year: u16,
     pub region: Option<String>,
     pub organ: Option<String>,
+    /// Write `draft: true`.
+    pub draft: bool,
 }
 
 pub struct Created {
@@ -181,6 +181,17 @@ fn copy_row(
 
 /// Write `content/<year>/<slug>.md` for a township, prefilled from its previous report.
 pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
+    // The range `check` accepts (E036): never write a report it rejects.
+    let max_year = crate::content::meta::this_year() + 1;
+    if !(2008..=max_year).contains(&opts.year) {
+        return Err(err(
+            format!("年度应在 2008 至 {max_year} 之间，写的是 {}", opts.year),
+            format!(
+                "the year must be between 2008 and {max_year}, got {}",
+                opts.year
+            ),
+        ));
+    }
     let mut diags = Vec::new();
     let registry = site::load_registry(&opts.root, &mut diags);
     let format = registry.for_year(opts.year).cloned().ok_or_else(|| {
@@ -353,6 +364,7 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
         slug,
         region,
         year: opts.year,
+        draft: opts.draft,
         ..write::Header::default()
     };
     let prose: Vec<String> = PROMPTS.iter().map(|p| p.to_string()).collect();
@@ -389,6 +401,17 @@ mod tests {
         let files = init(&root, 2025).unwrap();
         assert_eq!(files.len(), 2);
         let built = crate::build(&crate::BuildOptions::new(&root)).unwrap_or_else(|d| {
+            panic!(
+                "{}",
+                crate::diag::render_human(&d, crate::diag::Lang::Zh, false)
+            )
+        });
+        // The example is a draft: not published, and no warning for it.
+        assert_eq!(built.reports, 0);
+        assert!(built.diagnostics.is_empty(), "{:?}", built.diagnostics);
+        let mut opts = crate::BuildOptions::new(&root);
+        opts.drafts = true;
+        let built = crate::build(&opts).unwrap_or_else(|d| {
             panic!(
                 "{}",
                 crate::diag::render_human(&d, crate::diag::Lang::Zh, false)
@@ -435,6 +458,7 @@ mod tests {
             year: 2022,
             region: None,
             organ: None,
+            draft: false,
         };
         let created = new_report(&opts).unwrap();
         assert_eq!(created.path, root.join("content/2022/pingan.md"));
@@ -484,6 +508,7 @@ mod tests {
             year: 2022,
             region: None,
             organ: None,
+            draft: false,
         };
         let e = new_report(&opts).err().unwrap();
         assert!(e.message.zh.contains("--slug"));

@@ -73,7 +73,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = opts.out_dir();
     let out = output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
     let mut clock = Timings::start();
-    let site = site::load(&opts.root).map_err(|d| vec![d])?;
+    let mut site = site::load(&opts.root).map_err(|d| vec![d])?;
+    grade_for_publishing(&mut site, opts.drafts);
     clock.lap("read+check");
     if site.has_errors() {
         return Err(site.diagnostics);
@@ -135,7 +136,57 @@ impl Timings {
     }
 }
 
-/// Run every check; write nothing.
+/// Run every check; write nothing. A draft's errors are warnings here as in
+/// `build` (a draft is not published).
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
-    site::load(root).map(|s| s.diagnostics)
+    site::load(root).map(|mut s| {
+        demote_drafts(&mut s);
+        s.diagnostics
+    })
+}
+
+/// What publishing changes about the diagnostics: prompts left in a report
+/// that will be published are errors (W16), and a draft that is not
+/// published cannot stop the build (its errors become warnings; its prompts
+/// are expected and not repeated).
+fn grade_for_publishing(site: &mut site::Site, drafts: bool) {
+    if !drafts {
+        demote_drafts(site);
+    }
+    let draft_files = draft_files(site);
+    for d in &mut site.diagnostics {
+        let in_draft = d
+            .file
+            .as_ref()
+            .is_some_and(|f| draft_files.contains(&f.rel));
+        if d.code == "W16" && !in_draft {
+            d.severity = diag::Severity::Error;
+        }
+    }
+    if !drafts {
+        site.diagnostics.retain(|d| {
+            !(d.code == "W16"
+                && d.file
+                    .as_ref()
+                    .is_some_and(|f| draft_files.contains(&f.rel)))
+        });
+    }
+}
+
+fn draft_files(site: &site::Site) -> std::collections::HashSet<String> {
+    site.reports
+        .iter()
+        .filter(|r| r.meta.draft)
+        .map(|r| r.file.rel.clone())
+        .collect()
+}
+
+/// Errors found in drafts become warnings.
+fn demote_drafts(site: &mut site::Site) {
+    let drafts = draft_files(site);
+    for d in &mut site.diagnostics {
+        if d.file.as_ref().is_some_and(|f| drafts.contains(&f.rel)) {
+            d.severity = diag::Severity::Warning;
+        }
+    }
 }

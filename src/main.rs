@@ -432,6 +432,7 @@ fn main() -> ExitCode {
                 year,
                 region,
                 organ,
+                draft: false,
             };
             match nianbao::init::new_report(&opts) {
                 Ok(created) => {

@@ -15,12 +15,30 @@ use crate::format::{CellRef, TableDef};
 
 use super::severity::known;
 
-/// Two files for the same township and year: an error naming both.
+/// What identifies a report besides its file: the URL name, the township
+/// (within its region) and the reporting organ, each with the year. A second
+/// file with any of them the same would be counted twice in every total.
+fn identities(r: &Report) -> [String; 3] {
+    let m = &r.meta;
+    [
+        format!("slug\u{0}{}", m.slug),
+        format!(
+            "township\u{0}{}\u{0}{}",
+            m.region.as_deref().unwrap_or(""),
+            m.township
+        ),
+        format!("organ\u{0}{}", m.organ),
+    ]
+}
+
+/// Two files for the same township (or organ, or URL name) and year: an
+/// error naming both.
 pub fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, u16), &Report> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {
-        match seen.get(&(r.meta.slug.as_str(), r.meta.year)) {
+        let keys = identities(r).map(|k| (k, r.meta.year));
+        match keys.iter().find_map(|k| seen.get(k)) {
             Some(first) => out.push(
                 Diagnostic::error(
                     "E050",
@@ -43,7 +61,9 @@ pub fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
                 ),
             ),
             None => {
-                seen.insert((r.meta.slug.as_str(), r.meta.year), r);
+                for k in keys {
+                    seen.insert(k, r);
+                }
             }
         }
     }

@@ -422,7 +422,7 @@ fn agrees_elsewhere(
     t: usize,
     cell: CellRef,
     failing: &Identity,
-) -> Option<&'static str> {
+) -> Option<String> {
     let format = &report.format;
     for ident in &format.identities {
         if ident.id == failing.id || ident.along != failing.along {
@@ -442,7 +442,7 @@ fn agrees_elsewhere(
                 continue;
             }
             if sum(def, data, &inst.lhs) == sum(def, data, &inst.rhs) {
-                return Some(static_code(&ident.id));
+                return Some(ident.title.clone().unwrap_or_else(|| ident.id.clone()));
             }
         }
     }
@@ -501,12 +501,39 @@ fn phase2_diag(
                     Diagnostic::error(
                         code,
                         Msg::new(
-                            format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等；只有这一格改为 {want} 能使两边相等且不破坏其他勾稽关系", labels[0]),
+                            format!("「{}」{found} 符合「{other_id}」，但 {side}，两边不等；只有这一格改为 {want} 能使两边相等且不破坏其他勾稽关系", labels[0]),
                             format!("“{}” ({found}) agrees with {other_id}, but {side_en}; only this cell, as {want}, makes them equal without breaking another identity", labels[0]),
                         ),
                     )
                     .at(&report.file, at)
                     .labels(def.cell_labels(*cell))
+                    .expected_found(want, have),
+                    code,
+                );
+            }
+            [] if let Some((cell, want)) =
+                likely_terms(data, def, inst, blame, l - r).first().copied() =>
+            {
+                let have = data.int(def, cell);
+                let at = data.cell(def, cell).and_then(|c| c.loc()).or(loc);
+                let row = def.row_label(cell.row);
+                let (or_zh, or_en) = match likely_terms(data, def, inst, blame, l - r).get(1) {
+                    Some((c, w)) => (
+                        format!("；也可能是「{}」应为 {w}", def.row_label(c.row)),
+                        format!("; or “{}” should be {w}", def.row_label(c.row)),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                return with_hint(
+                    Diagnostic::error(
+                        code,
+                        Msg::new(
+                            format!("「{}」{found} 符合「{other_id}」，但 {side}，两边不等；最可能错的是「{row}」这一格，应为 {want}{or_zh}（改后这一行的总计也要相应改）", labels[0]),
+                            format!("“{}” ({found}) agrees with “{other_id}”, but {side_en}; most likely “{row}” is wrong here and should be {want}{or_en} (then its row total too)", labels[0]),
+                        ),
+                    )
+                    .at(&report.file, at)
+                    .labels(def.cell_labels(cell))
                     .expected_found(want, have),
                     code,
                 );
@@ -531,7 +558,7 @@ fn phase2_diag(
                     Diagnostic::error(
                         code,
                         Msg::new(
-                            format!("「{}」{found} 与 {other_id} 相符，但 {side}，两边不等：错的多半是{which}", labels[0]),
+                            format!("「{}」{found} 符合「{other_id}」，但 {side}，两边不等：错的多半是{which}", labels[0]),
                             format!("“{}” ({found}) agrees with {other_id}, but {side_en}: the fault is most likely among the other terms", labels[0]),
                         ),
                     )
@@ -628,6 +655,39 @@ fn suspects(
         }
     }
     out
+}
+
+/// When no single cell repairs the failure without touching another
+/// identity (each row's total would have to follow), the term to change
+/// first: those on the blamed cell's side of the relation before the
+/// others (for 本年新收 + 上年结转 = 总计 + 结转下年度 that is 结转下年度, the
+/// figure most often forgotten), and only a value that stays ≥ 0.
+fn likely_terms(
+    data: &TableData,
+    def: &TableDef,
+    inst: &Instance,
+    blame: CellRef,
+    diff: i128,
+) -> Vec<(CellRef, i128)> {
+    let blame_in_lhs = inst.lhs.contains(&blame);
+    let (same, other) = if blame_in_lhs {
+        (&inst.lhs, &inst.rhs)
+    } else {
+        (&inst.rhs, &inst.lhs)
+    };
+    let same_side = same.iter().map(|c| (*c, blame_in_lhs));
+    let other_side = other.iter().map(|c| (*c, !blame_in_lhs));
+    same_side
+        .chain(other_side)
+        .filter_map(|(cell, in_lhs)| {
+            if cell == blame || !data.cell(def, cell).is_some_and(|c| c.written()) {
+                return None;
+            }
+            let have = data.int(def, cell);
+            let want = if in_lhs { have - diff } else { have + diff };
+            (want >= 0).then_some((cell, want))
+        })
+        .collect()
 }
 
 /// Whether changing `cell` by `d` breaks an instance that holds now and whose

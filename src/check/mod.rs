@@ -16,6 +16,7 @@ pub mod cross;
 pub mod formats;
 pub mod identities;
 pub mod plausible;
+pub mod prompts;
 pub mod severity;
 pub mod structure;
 
@@ -35,6 +36,8 @@ pub fn report(report: &mut Report) -> Vec<Diagnostic> {
     out.extend(blanks(report));
     out.extend(plausible::bounds(report));
     out.extend(structure::headings(report));
+    out.extend(prompts::placeholders(report));
+    out.extend(prompts::year_folder(report));
     out
 }
 

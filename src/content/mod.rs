@@ -6,6 +6,7 @@
 //! loading goes on, so that one run reports everything.
 
 pub mod body;
+pub mod keyboard;
 pub mod meta;
 pub mod table;
 pub mod write;

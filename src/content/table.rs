@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::keyboard;
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
 use crate::format::{CellRef, TableDef, ValueKind, labels};
 use crate::yaml::{self, Kind, Node};
@@ -211,6 +212,11 @@ struct Ctx<'a> {
     line_offset: u32,
     /// Spaces stripped from each YAML line (fence indentation), by YAML line.
     stripped: Vec<u32>,
+    /// The block as read (full-width punctuation folded …), to map columns back.
+    cleaned: keyboard::Cleaned,
+    /// Whether most rows of the block were written with their 总计 column:
+    /// then a row one number short is missing a number, not its total.
+    totals_written: bool,
     diags: &'a mut Vec<Diagnostic>,
     data: TableData,
 }
@@ -222,9 +228,10 @@ impl Ctx<'_> {
             .get(n.pos.line.saturating_sub(1) as usize)
             .copied()
             .unwrap_or(0);
+        let line = n.pos.line.saturating_sub(1) as usize;
         Loc {
             line: n.pos.line + self.line_offset,
-            col: n.pos.col + extra,
+            col: self.cleaned.original_col(line, n.pos.col) + extra,
             len: n.len,
         }
     }
@@ -247,11 +254,16 @@ pub fn parse_block(
     diags: &mut Vec<Diagnostic>,
 ) -> TableData {
     let mut stripped = Vec::with_capacity(lines.len());
-    let mut text = String::new();
+    let mut unindented = Vec::with_capacity(lines.len());
     for l in lines {
         let n = (l.len() - l.trim_start_matches(' ').len()).min(fence_indent);
         stripped.push(n as u32);
-        text.push_str(&l[n..]);
+        unindented.push(&l[n..]);
+    }
+    let cleaned = keyboard::clean(&unindented);
+    let mut text = String::new();
+    for l in &cleaned.lines {
+        text.push_str(l);
         text.push('\n');
     }
     let mut data = TableData::empty(def);
@@ -261,34 +273,56 @@ pub fn parse_block(
         def,
         line_offset: fence_line,
         stripped,
+        cleaned,
+        totals_written: false,
         diags,
         data,
     };
+    keyboard_findings(&mut ctx);
     match yaml::parse(&text) {
         Err(e) => {
+            // The parser notices an unclosed bracket one line late: blame
+            // the line above when its brackets do not pair.
+            let at = e.pos.line.saturating_sub(1) as usize;
+            let above = at
+                .checked_sub(1)
+                .filter(|&i| ctx.cleaned.lines.get(i).is_some_and(|l| !brackets_pair(l)));
+            let (line_no, col) = match above {
+                Some(i) => (i as u32 + 1, 1),
+                None => (e.pos.line, e.pos.col),
+            };
             let loc = Loc {
-                line: e.pos.line + fence_line,
-                col: e.pos.col,
+                line: line_no + fence_line,
+                col,
                 len: 1,
             };
+            let line = ctx.cleaned.lines.get(line_no.saturating_sub(1) as usize);
+            let cause = yaml_cause(line.map(String::as_str).unwrap_or(""));
             ctx.err(
                 "E020",
                 loc,
                 Msg::new(
-                    format!("表格「{}」的 YAML 写法有误：{}", def.caption, e.message),
+                    format!("表格「{}」这一行写法有误：{cause}", def.caption),
                     format!(
                         "the YAML of table “{}” is malformed: {}",
                         def.caption, e.message
                     ),
                 ),
-            );
+            )
+            .hint = Some(Msg::new(
+                "每行写「行名: [数, 数, …]」：冒号后空一格，数字用逗号隔开、放在方括号里，小项前空两个空格",
+                "write each row as `label: [n, n, …]`: a space after the colon, numbers in brackets, two spaces before a sub-row",
+            ));
             for row in 0..def.rows.len() {
                 ctx.data.unreadable_row(def, row);
             }
         }
         Ok(root) => match &root.kind {
             Kind::Null => {}
-            Kind::Map(entries) => rows(&mut ctx, entries, None),
+            Kind::Map(entries) => {
+                ctx.totals_written = totals_written(def, entries);
+                rows(&mut ctx, entries, None)
+            }
             _ => {
                 let at = ctx.loc(&root);
                 ctx.err(
@@ -303,6 +337,188 @@ pub fn parse_block(
         },
     }
     ctx.data
+}
+
+fn brackets_pair(line: &str) -> bool {
+    let t = line.split('#').next().unwrap_or("");
+    t.matches('[').count() == t.matches(']').count()
+}
+
+/// The likely cause of a YAML error on `line`, in words a clerk can act on
+/// (the parser's own English stays in the English message).
+fn yaml_cause(line: &str) -> &'static str {
+    let t = line.trim();
+    let opens = t.matches('[').count();
+    let closes = t.matches(']').count();
+    if opens != closes {
+        "方括号 [ ] 不配对"
+    } else if !t.contains(':') {
+        "缺少冒号（行名后应有 : 和一个空格）"
+    } else if t.contains('"') || t.contains('\'') {
+        "引号不配对"
+    } else {
+        "缩进或冒号的位置不对（上一行或这一行）"
+    }
+}
+
+/// A known label written with another number than the form's (`（三）部分公开`
+/// for `（二）部分公开`): read by its words, with a warning giving the official
+/// label, since a wrong number usually means a row was skipped or moved.
+fn numbering(ctx: &mut Ctx, row: usize, key: &str, at: Loc) {
+    let n = labels::normalize(key);
+    let rest = labels::strip_numbering(&n);
+    let Some(official) = ctx.def.row_def(row).number.as_deref() else {
+        return;
+    };
+    let written = &n[..n.len() - rest.len()];
+    if written.is_empty() || written == labels::normalize(official) {
+        return;
+    }
+    let label = ctx.def.row_label(row);
+    ctx.diags.push(
+        Diagnostic::warning(
+            "W18",
+            Msg::new(
+                format!("「{key}」的序号与官方表格不同，按文字读作「{label}」"),
+                format!("“{key}” is numbered differently from the form; read as “{label}”"),
+            ),
+        )
+        .at(ctx.file, Some(at))
+        .hint(Msg::new(
+            format!("改为「{label}」，或去掉序号只写文字"),
+            format!("write “{label}”, or drop the number"),
+        )),
+    );
+}
+
+/// Whether the last item is the (non-zero) sum of the ones before it.
+fn looks_like_total(items: &[Node]) -> bool {
+    let n: Vec<Option<u64>> = items
+        .iter()
+        .map(|i| match &i.kind {
+            Kind::Scalar { text, .. } => text.trim().parse().ok(),
+            _ => None,
+        })
+        .collect();
+    match n.split_last() {
+        Some((Some(last), rest)) if *last > 0 && rest.iter().all(Option::is_some) => {
+            rest.iter().flatten().sum::<u64>() == *last
+        }
+        _ => false,
+    }
+}
+
+/// Whether most list rows of the block have as many numbers as columns
+/// (总计 included) rather than one fewer.
+fn totals_written(def: &TableDef, entries: &[(Node, Node)]) -> bool {
+    let (mut with, mut without) = (0, 0);
+    let visit = |entries: &[(Node, Node)],
+                 within: Option<usize>,
+                 f: &mut dyn FnMut(usize, usize)| {
+        for (k, v) in entries {
+            let Some(key) = k.as_key() else { continue };
+            if let ([row], Kind::Seq(items)) = (def.match_row(key, within).as_slice(), &v.kind) {
+                f(*row, items.len());
+            }
+        }
+    };
+    let mut count = |row: usize, n: usize| {
+        let cols = def.columns_of(row);
+        let required = cols.iter().filter(|c| !c.computed).count();
+        if required < cols.len() {
+            if n == cols.len() {
+                with += 1;
+            } else if n == required {
+                without += 1;
+            }
+        }
+    };
+    visit(entries, None, &mut count);
+    for (k, v) in entries {
+        if let (Some(key), Kind::Map(children)) = (k.as_key(), &v.kind)
+            && let [row] = def.match_row(key, None).as_slice()
+        {
+            visit(children, Some(*row), &mut count);
+        }
+    }
+    with > without
+}
+
+/// What the keyboard pass found, as diagnostics at the file's positions.
+fn keyboard_findings(ctx: &mut Ctx) {
+    use keyboard::FindingKind as K;
+    let findings = std::mem::take(&mut ctx.cleaned.findings);
+    for f in &findings {
+        let at = Loc {
+            line: f.line as u32 + 1 + ctx.line_offset,
+            col: f.col + ctx.stripped.get(f.line).copied().unwrap_or(0),
+            len: 1,
+        };
+        let file = ctx.file;
+        let d = match &f.kind {
+            K::FullWidth(chars) => Diagnostic::warning(
+                "W15",
+                Msg::new(
+                    format!("这一行有全角符号「{chars}」，已按半角（: , [ ] 空格）读取；建议改为半角"),
+                    format!("full-width “{chars}” on this line read as ASCII (: , [ ] space); prefer ASCII"),
+                ),
+            ),
+            K::TabIndent => Diagnostic::error(
+                "E029",
+                Msg::new(
+                    "这一行用 Tab 键缩进；表格里请用空格缩进（小项前空两个空格）",
+                    "this line is indented with a tab; indent with spaces (two before a sub-row)",
+                ),
+            ),
+            K::PastedRow { label, rewrite } => Diagnostic::error(
+                "E029",
+                Msg::new(
+                    format!("「{label}」这一行像是从 Excel/WPS 直接粘贴的（数字用 Tab 隔开，没有冒号）"),
+                    format!("the row “{label}” looks pasted from a spreadsheet (tab-separated, no colon)"),
+                ),
+            )
+            .hint(Msg::new(
+                format!("写成：{rewrite}"),
+                format!("write it as: {rewrite}"),
+            )),
+            K::BlankCell { label, item } => {
+                let col = column_name(ctx.def, label, *item);
+                Diagnostic::error(
+                    "E029",
+                    Msg::new(
+                        format!("「{label}」的第 {item} 个数{col}是空的"),
+                        format!("item {item}{col} of “{label}” is empty"),
+                    ),
+                )
+                .hint(Msg::new(
+                    "没有的写 0；确实不适用、要留空的写 ~",
+                    "write 0 for none, or ~ to leave the cell blank on purpose",
+                ))
+            }
+            K::GroupWithFigures { label } => Diagnostic::error(
+                "D3",
+                Msg::new(
+                    format!("「{label}」是分组行，本身没有数字；请删去这一行冒号后的数字，数字写在它下面的各小项里"),
+                    format!("“{label}” is a group heading and carries no figures; remove the numbers after its colon and fill its sub-rows"),
+                ),
+            )
+            .labels(vec![label.clone()]),
+        };
+        ctx.diags.push(d.at(file, Some(at)));
+    }
+}
+
+/// `（自然人）`: the label of the `item`-th number of the row called `label`,
+/// when the row is known.
+fn column_name(def: &TableDef, label: &str, item: usize) -> String {
+    match def.match_row(label, None).as_slice() {
+        [row] => def
+            .columns_of(*row)
+            .get(item.saturating_sub(1))
+            .map(|c| format!("（{}）", c.label))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
@@ -381,6 +597,7 @@ fn rows(ctx: &mut Ctx, entries: &[(Node, Node)], within: Option<usize>) {
             continue;
         }
         ctx.data.row_locs[row] = Some(kloc);
+        numbering(ctx, row, key, kloc);
         if def.is_group(row) {
             match &v.kind {
                 Kind::Null => {}
@@ -413,6 +630,35 @@ fn row_values(ctx: &mut Ctx, row: usize, v: &Node) {
     let label = def.row_path(row);
     match &v.kind {
         Kind::Seq(items) => {
+            // Writing a row without its 总计 is allowed; a row one number
+            // short whose last number is the sum of the others, in a table
+            // written with totals, is a number missed, not a total left out.
+            let short = ctx.totals_written
+                && required < cols.len()
+                && items.len() == required
+                && looks_like_total(items);
+            if short {
+                let at = ctx.loc(v);
+                ctx.err(
+                    "E026",
+                    at,
+                    Msg::new(
+                        format!(
+                            "「{label}」只有 {} 个数，少了一个：本表其他行都写了 {} 个数（含总计）",
+                            items.len(),
+                            cols.len()
+                        ),
+                        format!(
+                            "“{label}” has {} values, one short: the other rows of this table have {} (total included)",
+                            items.len(),
+                            cols.len()
+                        ),
+                    ),
+                )
+                .labels = vec![label.clone()];
+                ctx.data.unreadable_row(def, row);
+                return;
+            }
             if items.len() != cols.len() && items.len() != required {
                 let names: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();
                 let expected = if required == cols.len() {

@@ -192,6 +192,10 @@ pub struct Identity {
     pub lhs: Vec<String>,
     pub rhs: Vec<String>,
     pub blame: String,
+    /// The relation in words, for messages that refer to it (authors do
+    /// not know identities by their ids).
+    #[serde(default)]
+    pub title: Option<String>,
     /// [`Identity::expand`], made once: every report of the format is
     /// checked against the same cells.
     #[serde(skip)]

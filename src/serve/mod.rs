@@ -257,6 +257,14 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     let shared_s = shared.clone();
     let ctrl_c = opts.ctrl_c;
     let idle = opts.idle;
+    // Installed before `start` returns (and the URL is printed), so a
+    // SIGTERM or SIGHUP from then on always ends the preview cleanly.
+    let signals = if ctrl_c {
+        let _in_runtime = runtime.enter();
+        Some(Signals::install())
+    } else {
+        None
+    };
     let server = std::thread::Builder::new()
         .name("nianbao-serve".into())
         .spawn(move || {
@@ -266,7 +274,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
                 let mut down = shared_s.shutdown.subscribe();
                 let signal = async move {
                     tokio::select! {
-                        _ = async { if ctrl_c { stop_signal().await } else { std::future::pending::<()>().await } } => {}
+                        _ = async { match signals { Some(s) => s.wait().await, None => std::future::pending::<()>().await } } => {}
                         _ = shut_down(&mut down) => {}
                     }
                     // Tell live-reload sockets to close, or shutdown would wait for them.
@@ -292,26 +300,58 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
 
 /// Ctrl-C, SIGTERM (a service manager, `kill`) or SIGHUP (the terminal
 /// closed): each ends the preview the same way, temporary folder removed.
-async fn stop_signal() {
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    /// Must run inside the runtime (`Runtime::enter`).
+    fn install() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                hup: signal(SignalKind::hangup()).ok(),
+            }
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let (mut term, mut hup) = (self.term, self.hup);
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let hup = async {
+                match hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term => {}
+                _ = hup => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

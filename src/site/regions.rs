@@ -42,6 +42,19 @@ pub fn fallback_slug(name: &str) -> String {
 
 /// Resolve every region's slug. `reports` in file order (the first report
 /// that names a `region_slug` decides when `site.toml` does not).
+/// `大洼县` and `大洼区`: the same name of at least two characters before a
+/// different administrative suffix, the typo a clerk makes (丙区 and 甲区
+/// are simply two regions).
+fn same_stem(a: &str, b: &str) -> bool {
+    let stem = |s: &str| {
+        let mut c: Vec<char> = s.chars().collect();
+        c.pop();
+        c
+    };
+    let (x, y) = (stem(a), stem(b));
+    a != b && x.len() >= 2 && x == y
+}
+
 pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut map: BTreeMap<String, String> = BTreeMap::new();
@@ -97,9 +110,34 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
             map.insert(name.clone(), slug.clone());
         }
     }
+    // Regions with a URL name: a name without one that is a character away
+    // from one of them is most likely a typo of it (大洼县 for 大洼区).
+    let known: Vec<String> = map.keys().cloned().collect();
     for (name, r) in &first {
         if !map.contains_key(*name) {
             let slug = fallback_slug(name);
+            let typo = known
+                .iter()
+                .map(String::as_str)
+                .find(|k| same_stem(k, name));
+            if let Some(k) = typo {
+                diags.push(
+                    Diagnostic::warning(
+                        "S024",
+                        Msg::new(
+                            format!("地区「{name}」不在已知地区中，是否想写「{k}」？"),
+                            format!("region “{name}” is not a known region; did you mean “{k}”?"),
+                        ),
+                    )
+                    .at(&r.file, r.meta.loc("region"))
+                    .hint(Msg::new(
+                        format!("改为 region: {k}；若「{name}」确是另一个地区，在 site.toml 的 [regions] 中给它网址名"),
+                        format!("write region: {k}; if “{name}” is another region, give it a slug under [regions] in site.toml"),
+                    )),
+                );
+                map.insert(name.to_string(), slug);
+                continue;
+            }
             diags.push(
                 Diagnostic::warning(
                     "S020",

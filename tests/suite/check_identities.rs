@@ -114,8 +114,9 @@ fn a1_names_the_one_term_that_can_be_wrong() {
 
 #[test]
 fn a1_whole_row_consistent_but_wrong() {
-    // 本年新收 says 4 everywhere: no single cell can be blamed; the message
-    // names the column and says the results total agrees with A3.
+    // 本年新收 says 4 everywhere: no single cell repairs it alone (each row
+    // total would follow), so the message names the likeliest cell and the
+    // next one, with the values, in words rather than identity codes.
     let site = Site::with(&variant(&[(
         31,
         "本年新收",
@@ -124,9 +125,18 @@ fn a1_whole_row_consistent_but_wrong() {
     let (code, diags) = site.check_json(&[]);
     assert_eq!(code, 1);
     let d = only(&diags);
-    assert_eq!((d.code.as_str(), d.line), ("A1", Some(58)));
-    assert_eq!(d.labels, labels(&[TOTAL_ROW, "自然人"]));
-    assert!(d.message.contains("A3"), "{}", d.message);
+    assert_eq!((d.code.as_str(), d.line), ("A1", Some(59)));
+    assert_eq!(d.labels, labels(&["四、结转下年度继续办理", "自然人"]));
+    assert_eq!(
+        (d.expected.as_deref(), d.found.as_deref()),
+        (Some("1"), Some("0"))
+    );
+    assert!(
+        d.message.contains("本年新收政府信息公开申请数量」应为 3"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("A3"), "no codes: {}", d.message);
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod check_cross;
 mod check_identities;
 mod check_meta;
 mod check_values;
+mod clerk;
 mod corpus;
 mod docs;
 mod hostile;

@@ -360,11 +360,15 @@ fn sigterm_and_sighup_remove_the_temporary_folder() {
             .spawn()
             .unwrap();
         let temp = std::env::temp_dir().join(format!("nianbao-serve-{}", child.id()));
-        let start = Instant::now();
-        while !temp.join("index.html").exists() {
-            assert!(start.elapsed() < TIMEOUT, "serve did not build");
-            std::thread::sleep(Duration::from_millis(50));
+        // The address line is printed once the preview is up, signals included.
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("http://") {
+            line.clear();
+            let n = std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+            assert!(n > 0, "serve ended before it was up");
         }
+        assert!(temp.join("index.html").exists());
         let killed = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status()
