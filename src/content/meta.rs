@@ -138,6 +138,22 @@ pub fn this_year() -> u16 {
     }
 }
 
+/// The likely cause of a YAML error on a front-matter line, in Chinese
+/// (the parser's English stays in the English message).
+fn front_matter_cause(line: &str) -> &'static str {
+    if line.starts_with('\t') || line.starts_with(' ') && line.trim_start().starts_with('\t') {
+        "用了 Tab 缩进；请删去行首的 Tab"
+    } else if line.contains('：') && !line.contains(':') {
+        "冒号是全角的「：」；请改为半角「: 」"
+    } else if !line.contains(':') {
+        "缺少冒号（键后应有 : 和一个空格）"
+    } else if line.matches('"').count() % 2 == 1 || line.matches('\'').count() % 2 == 1 {
+        "引号不配对"
+    } else {
+        "缩进或冒号的位置不对（值里有冒号时请用引号括起来）"
+    }
+}
+
 pub fn parse(
     file: &Arc<SourceFile>,
     split: &Split,
@@ -154,19 +170,34 @@ pub fn parse(
     let root = match yaml::parse(&split.yaml) {
         Ok(r) => r,
         Err(e) => {
+            // A tab or a full-width colon is the cause wherever the parser
+            // happened to stop (it often notices one line early or late).
+            let lines: Vec<&str> = split.yaml.lines().collect();
+            let culprit = lines.iter().position(|l| {
+                l.trim_start_matches(' ').starts_with('\t') || (l.contains('：') && !l.contains(':'))
+            });
+            let (line, col) = match culprit {
+                Some(i) => (i as u32 + 1, 1),
+                None => (e.pos.line, e.pos.col),
+            };
+            let text = lines.get(line.saturating_sub(1) as usize).copied().unwrap_or("");
             diags.push(
                 Diagnostic::error(
                     "E030",
                     Msg::new(
-                        format!("front matter 的 YAML 写法有误：{}", e.message),
+                        format!("front matter 这一行写法有误：{}", front_matter_cause(text)),
                         format!("the front matter is malformed YAML: {}", e.message),
                     ),
                 )
+                .hint(Msg::new(
+                    "每行写「键: 值」，冒号后空一格，不用 Tab；值里有冒号时用引号括起来",
+                    "write `key: value` per line, a space after the colon, no tabs; quote values that contain a colon",
+                ))
                 .at(
                     file,
                     Some(Loc {
-                        line: e.pos.line + offset,
-                        col: e.pos.col,
+                        line: line + offset,
+                        col,
                         len: 1,
                     }),
                 ),

@@ -316,3 +316,18 @@ fn a_missing_root_under_watch_is_said_in_chinese() {
         "{err}"
     );
 }
+
+#[test]
+fn front_matter_mistakes_are_said_in_chinese_on_their_line() {
+    for (line, cause) in [
+        ("township：平安镇", "全角"),
+        ("\ttownship: 平安镇", "Tab"),
+        ("township 平安镇", "冒号"),
+    ] {
+        let (code, diags) = check(&variant(&[(3, "township", line)]));
+        assert_eq!(code, 1, "{line}");
+        let d = &with_code(&diags, "E030")[0];
+        assert_eq!(d.line, Some(3), "{line}: {d:?}");
+        assert!(d.message.contains(cause), "{line}: {}", d.message);
+    }
+}
