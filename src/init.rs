@@ -30,8 +30,9 @@ const SITE_TOML: &str = r#"# nianbao 站点设置。除 title 外都可省略；
 # 网站名称，显示在每页页头
 title = "政府信息公开工作年度报告"
 
-# 网站发布地址（用于站点地图、订阅等绝对地址；页面之间的链接都是相对的，可放在门户任意路径下）
-base_url = "/"
+# 网站发布地址：请改为门户上本栏目的完整地址（站点地图、订阅、开放数据中的网址都由它生成；
+# 页面之间的链接都是相对的，可放在门户任意路径下）。也可在生成时用 --base-url 指定。
+base_url = "https://www.example.gov.cn/xxgk/ndbg/"
 
 # 主题：themes/<名称>/templates/；default 为内置主题
 # theme = "default"

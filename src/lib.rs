@@ -42,6 +42,9 @@ pub struct BuildOptions {
     /// Output folder; `<root>/public` when `None`.
     pub out: Option<PathBuf>,
     pub drafts: bool,
+    /// Overrides `base_url` of site.toml (`build --base-url`): the same
+    /// folder built for staging and for production.
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -50,6 +53,7 @@ impl BuildOptions {
             root: root.into(),
             out: None,
             drafts: false,
+            base_url: None,
         }
     }
     pub fn out_dir(&self) -> PathBuf {
@@ -74,6 +78,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
     let mut clock = Timings::start();
     let mut site = site::load(&opts.root).map_err(|d| vec![d])?;
+    if let Some(url) = &opts.base_url {
+        site.config.base_url = with_slash(url);
+    }
+    site.diagnostics.extend(site.config.base_url_warning());
     grade_for_publishing(&mut site, opts.drafts);
     clock.lap("read+check");
     if site.has_errors() {
@@ -140,9 +148,19 @@ impl Timings {
 /// `build` (a draft is not published).
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
     site::load(root).map(|mut s| {
+        s.diagnostics.extend(s.config.base_url_warning());
         demote_drafts(&mut s);
         s.diagnostics
     })
+}
+
+/// A base URL ends with `/` (pages are joined onto it).
+fn with_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
 }
 
 /// What publishing changes about the diagnostics: prompts left in a report

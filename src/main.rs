@@ -42,11 +42,14 @@ enum Command {
     /// Check every report and build the site (核对并生成网站)
     Build {
         /// Site folder (站点目录)
-        #[arg(long, default_value = ".")]
+        #[arg(long, short = 'r', default_value = ".")]
         root: PathBuf,
         /// Output folder (输出目录), default <root>/public
-        #[arg(long)]
+        #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Publishing address, overriding site.toml's base_url (发布地址，覆盖 site.toml 的 base_url), e.g. https://www.example.gov.cn/xxgk/ndbg/
+        #[arg(long = "base-url", short = 'u')]
+        base_url: Option<String>,
         /// Include reports marked `draft: true` (包括草稿)
         #[arg(long)]
         drafts: bool,
@@ -64,10 +67,10 @@ enum Command {
     #[cfg(feature = "serve")]
     Serve {
         /// Site folder (站点目录)
-        #[arg(long, default_value = ".")]
+        #[arg(long, short = 'r', default_value = ".")]
         root: PathBuf,
         /// Output folder (输出目录), default a temporary folder removed on exit
-        #[arg(long)]
+        #[arg(long, short = 'o')]
         out: Option<PathBuf>,
         /// Port (端口)
         #[arg(long, default_value_t = 1111)]
@@ -84,17 +87,25 @@ enum Command {
         /// Message language (提示语言)
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
+        /// Open the preview in the default browser (在默认浏览器中打开预览)
+        #[arg(long)]
+        open: bool,
     },
     /// Start a new site in DIR (新建站点)
     Init {
+        /// Folder of the new site (新站点目录)
         dir: PathBuf,
         /// Year of the first report (第一份报告的年度), default last year
         #[arg(long)]
         year: Option<u16>,
+        /// Message language (提示语言)
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
     },
     /// Write next year's report for a township, prefilled from its last one (新建报告，按上年预填)
     New {
-        #[arg(long, default_value = ".")]
+        /// Site folder (站点目录)
+        #[arg(long, short = 'r', default_value = ".")]
         root: PathBuf,
         /// Short name of the township or body (乡镇、单位简称)
         #[arg(long)]
@@ -102,20 +113,28 @@ enum Command {
         /// URL name (网址名), e.g. pingan; default: last year's
         #[arg(long)]
         slug: Option<String>,
+        /// Year of the new report (报告年度), e.g. 2025
         #[arg(long)]
         year: u16,
+        /// Region (所属地区), e.g. 大洼区; default: last year's
         #[arg(long)]
         region: Option<String>,
         /// Full name of the reporting body (发布机构); default: last year's
         #[arg(long)]
         organ: Option<String>,
+        /// Message language (提示语言)
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
     },
     /// Check every report; write nothing (只核对，不生成)
     Check {
-        #[arg(long, default_value = ".")]
+        /// Site folder (站点目录)
+        #[arg(long, short = 'r', default_value = ".")]
         root: PathBuf,
+        /// human: messages on stderr; json: one JSON array on stdout (输出形式)
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
+        /// Message language (提示语言)
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
@@ -125,7 +144,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Output file, for one input (输出文件)
-        #[arg(long, conflicts_with = "out_dir")]
+        #[arg(long, short = 'o', conflicts_with = "out_dir")]
         out: Option<PathBuf>,
         /// Output folder, one <name>.md per input (输出目录)
         #[arg(long)]
@@ -133,6 +152,7 @@ enum Command {
         /// Replace existing output files (覆盖已有文件)
         #[arg(long)]
         force: bool,
+        /// Message language (提示语言)
         #[arg(long, value_enum, default_value = "zh")]
         lang: LangArg,
     },
@@ -305,12 +325,18 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             out,
+            base_url,
             drafts,
             lang: l,
             watch: true,
             poll,
         } => watch(
-            nianbao::BuildOptions { root, out, drafts },
+            nianbao::BuildOptions {
+                root,
+                out,
+                drafts,
+                base_url,
+            },
             poll,
             lang(l),
             color,
@@ -324,8 +350,15 @@ fn main() -> ExitCode {
             drafts,
             poll,
             lang: l,
+            open,
         } => serve(
-            nianbao::BuildOptions { root, out, drafts },
+            nianbao::BuildOptions {
+                root,
+                out,
+                drafts,
+                base_url: None,
+            },
+            open,
             bind,
             port,
             poll,
@@ -335,13 +368,19 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             out,
+            base_url,
             drafts,
             lang: l,
             watch: false,
             ..
         } => {
             let lang = lang(l);
-            let opts = nianbao::BuildOptions { root, out, drafts };
+            let opts = nianbao::BuildOptions {
+                root,
+                out,
+                drafts,
+                base_url,
+            };
             let started = std::time::Instant::now();
             match nianbao::build(&opts) {
                 Ok(report) => {
@@ -394,25 +433,39 @@ fn main() -> ExitCode {
                             diag::summary(&diags, lang)
                         ),
                     }
-                    ExitCode::from(1)
+                    ExitCode::from(build_failure_code(&diags))
                 }
             }
         }
-        Command::Init { dir, year } => {
+        Command::Init { dir, year, lang: l } => {
+            let lang = lang(l);
             let year = year.unwrap_or_else(|| nianbao::content::meta::this_year() - 1);
             match nianbao::init::init(&dir, year) {
                 Ok(files) => {
+                    let say = |zh: String, en: String| match lang {
+                        Lang::Zh => eprintln!("{zh}"),
+                        Lang::En => eprintln!("{en}"),
+                    };
                     for f in files {
-                        eprintln!("已创建 {}", f.display());
+                        say(
+                            format!("已创建 {}", f.display()),
+                            format!("created {}", f.display()),
+                        );
                     }
-                    eprintln!(
-                        "下一步：编辑报告后运行 nianbao build --root {}",
-                        dir.display()
+                    say(
+                        format!(
+                            "下一步：在 site.toml 中写明门户的发布地址（base_url），编辑示例报告（草稿）后运行 nianbao build --root {}",
+                            dir.display()
+                        ),
+                        format!(
+                            "next: set base_url in site.toml to the portal's address, edit the example report (a draft), then run nianbao build --root {}",
+                            dir.display()
+                        ),
                     );
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
-                    eprint!("{}", diag::render_human(&[d], Lang::Zh, color));
+                    eprint!("{}", diag::render_human(&[d], lang, color));
                     ExitCode::from(2)
                 }
             }
@@ -424,7 +477,9 @@ fn main() -> ExitCode {
             year,
             region,
             organ,
+            lang: l,
         } => {
+            let lang = lang(l);
             let opts = nianbao::init::NewOptions {
                 root,
                 township,
@@ -436,20 +491,31 @@ fn main() -> ExitCode {
             };
             match nianbao::init::new_report(&opts) {
                 Ok(created) => {
-                    eprintln!("已创建 {}", created.path.display());
+                    let say = |zh: String, en: String| match lang {
+                        Lang::Zh => eprintln!("{zh}"),
+                        Lang::En => eprintln!("{en}"),
+                    };
+                    let path = created.path.display();
+                    say(format!("已创建 {path}"), format!("created {path}"));
                     match &created.from {
                         Some(from) => {
-                            eprintln!("按 {from} 预填：");
+                            say(
+                                format!("按 {from} 预填："),
+                                format!("prefilled from {from}:"),
+                            );
                             for line in &created.prefilled {
                                 eprintln!("  {line}");
                             }
                         }
-                        None => eprintln!("没有找到往年的报告，各表均为 0。"),
+                        None => say(
+                            "没有找到往年的报告，各表均为 0。".into(),
+                            "no earlier report found; every table is 0.".into(),
+                        ),
                     }
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
-                    eprint!("{}", diag::render_human(&[d], Lang::Zh, color));
+                    eprint!("{}", diag::render_human(&[d], lang, color));
                     ExitCode::from(2)
                 }
             }
@@ -557,6 +623,7 @@ fn watch(build: nianbao::BuildOptions, poll: bool, lang: Lang, color: bool) -> E
 #[cfg(feature = "serve")]
 fn serve(
     build: nianbao::BuildOptions,
+    open: bool,
     bind: std::net::IpAddr,
     port: u16,
     poll: bool,
@@ -595,6 +662,9 @@ fn serve(
                     running.url()
                 ),
             }
+            if open {
+                open_browser(&running.url(), lang);
+            }
             running.wait();
             ExitCode::SUCCESS
         }
@@ -602,5 +672,45 @@ fn serve(
             eprint!("{}", diag::render_human(&[d], lang, color));
             ExitCode::from(2)
         }
+    }
+}
+
+/// `serve --open`: the system's way of opening a URL in the default browser.
+#[cfg(feature = "serve")]
+fn open_browser(url: &str, lang: Lang) {
+    let (cmd, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(cmd)
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        match lang {
+            Lang::Zh => eprintln!("无法自动打开浏览器，请手动打开 {url}"),
+            Lang::En => eprintln!("could not open a browser; open {url} yourself"),
+        }
+    }
+}
+
+/// Exit code of a build that did not happen: 2 when it could not run at all
+/// (no site, bad site.toml, unusable output folder), 1 when the site has
+/// errors. The same rule as `check`.
+fn build_failure_code(diags: &[diag::Diagnostic]) -> u8 {
+    let cannot_run = |c: &str| {
+        matches!(
+            c,
+            "S001" | "S002" | "S003" | "O002" | "O003" | "V001" | "V002"
+        )
+    };
+    if diags.iter().any(|d| d.is_error() && cannot_run(d.code)) {
+        2
+    } else {
+        1
     }
 }

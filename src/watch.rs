@@ -321,6 +321,7 @@ impl Watcher {
             root: root.clone(),
             out: Some(out.clone()),
             drafts: opts.build.drafts,
+            base_url: opts.build.base_url.clone(),
         };
         let out_name = out
             .file_name()

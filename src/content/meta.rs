@@ -174,13 +174,17 @@ pub fn parse(
             // happened to stop (it often notices one line early or late).
             let lines: Vec<&str> = split.yaml.lines().collect();
             let culprit = lines.iter().position(|l| {
-                l.trim_start_matches(' ').starts_with('\t') || (l.contains('：') && !l.contains(':'))
+                l.trim_start_matches(' ').starts_with('\t')
+                    || (l.contains('：') && !l.contains(':'))
             });
             let (line, col) = match culprit {
                 Some(i) => (i as u32 + 1, 1),
                 None => (e.pos.line, e.pos.col),
             };
-            let text = lines.get(line.saturating_sub(1) as usize).copied().unwrap_or("");
+            let text = lines
+                .get(line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or("");
             diags.push(
                 Diagnostic::error(
                     "E030",

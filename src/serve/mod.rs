@@ -192,6 +192,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
             root: opts.build.root.clone(),
             out: Some(out.clone()),
             drafts: opts.build.drafts,
+            base_url: opts.build.base_url.clone(),
         },
         poll: opts.poll,
     };

@@ -235,7 +235,7 @@ pub fn render_into(
         }
         Job::ReportList => {
             if index(data::REPORTS) {
-                put(data::reports_json(&summaries, cfg));
+                put(data::reports_json(&summaries, cfg, &site.registry));
             }
         }
         Job::Feeds => {
@@ -278,7 +278,26 @@ pub fn render_into(
     }
     if package {
         let resources = resources.into_inner().unwrap_or_default();
-        put(data::datapackage(resources.into_values().collect(), cfg));
+        // `created`: the newest publication date, so that the same reports
+        // give the same bytes (a build time would change every build).
+        // Without publication dates: the end of the newest report year.
+        let created = summaries
+            .iter()
+            .filter_map(|s| s.published)
+            .max()
+            .map(|d| d.to_string())
+            .or_else(|| {
+                summaries
+                    .iter()
+                    .map(|s| s.year)
+                    .max()
+                    .map(|y| format!("{y}-12-31"))
+            });
+        put(data::datapackage(
+            resources.into_values().collect(),
+            cfg,
+            created.map(|d| format!("{d}T00:00:00Z")),
+        ));
     }
     let feed_files = feed_files.into_inner().unwrap_or_default();
     let statics = theme

@@ -35,10 +35,49 @@ pub struct SiteConfig {
     /// URL names of regions: `大洼区 = "dawa"`.
     #[serde(default)]
     pub regions: BTreeMap<String, String>,
+    /// How the open data may be reused (`datapackage.json`'s `licenses`).
+    #[serde(default)]
+    pub open_data: OpenData,
     /// The largest report file read, in MiB: memory stays bounded whatever
     /// lands in `content/` (a report is usually under 100 KB).
     #[serde(default = "default_max_report_mb")]
     pub max_report_mb: u64,
+}
+
+/// `[open_data]` in site.toml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenData {
+    /// Data Package licenses; default CC BY 4.0 (reuse with attribution,
+    /// the usual terms of government open data portals).
+    #[serde(default = "default_licenses")]
+    pub licenses: Vec<License>,
+}
+
+impl Default for OpenData {
+    fn default() -> OpenData {
+        OpenData {
+            licenses: default_licenses(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+fn default_licenses() -> Vec<License> {
+    vec![License {
+        name: "CC-BY-4.0".into(),
+        path: Some("https://creativecommons.org/licenses/by/4.0/".into()),
+        title: Some("Creative Commons Attribution 4.0（署名后可自由使用）".into()),
+    }]
 }
 
 fn default_max_report_mb() -> u64 {
@@ -46,6 +85,35 @@ fn default_max_report_mb() -> u64 {
 }
 
 impl SiteConfig {
+    /// Whether `base_url` is a full address (`https://…/`), which the
+    /// sitemap, the feed and the open data's `url` fields need.
+    pub fn has_absolute_base(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
+    }
+
+    /// S025 when `base_url` is not a full address.
+    pub fn base_url_warning(&self) -> Option<Diagnostic> {
+        (!self.has_absolute_base()).then(|| {
+            Diagnostic::warning(
+                "S025",
+                Msg::new(
+                    format!(
+                        "site.toml 的 base_url 是 “{}”，不是完整网址：站点地图不合规范，订阅和开放数据中的网址也不可用",
+                        self.base_url
+                    ),
+                    format!(
+                        "base_url in site.toml is “{}”, not a full address: the sitemap is invalid, and feed and open-data URLs do not work",
+                        self.base_url
+                    ),
+                ),
+            )
+            .hint(Msg::new(
+                "写门户上本栏目的完整地址，如 base_url = \"https://www.example.gov.cn/xxgk/ndbg/\"；或生成时用 --base-url 指定",
+                "write the section's full address, e.g. base_url = \"https://www.example.gov.cn/xxgk/ndbg/\", or pass --base-url",
+            ))
+        })
+    }
+
     /// [`SiteConfig::max_report_mb`] in bytes.
     pub fn report_limit(&self) -> u64 {
         self.max_report_mb.saturating_mul(1024 * 1024)

@@ -553,7 +553,11 @@ pub fn fields_csv(formats: &[&FormatDef]) -> OutFile {
 }
 
 /// `/data/reports.json`: every report with its summary figures.
-pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
+pub fn reports_json(
+    summaries: &[&Summary],
+    cfg: &SiteConfig,
+    registry: &crate::format::Registry,
+) -> OutFile {
     // Typed, not built as `json!` trees: the watcher writes this file after
     // every save that changes a summary, and a 5,000-entry tree of maps cost
     // more than the rest of such a rebuild. Fields in name order, as before.
@@ -573,9 +577,11 @@ pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
         url: String,
         year: u16,
     }
+    /// A summary column: its label, and per format the year-CSV columns
+    /// whose sum it is (so a reader can recompute it from the CSVs).
     #[derive(Serialize)]
     struct Column {
-        cells: &'static [&'static str],
+        columns: BTreeMap<String, Vec<String>>,
         label: &'static str,
     }
     #[derive(Serialize)]
@@ -606,9 +612,19 @@ pub fn reports_json(summaries: &[&Summary], cfg: &SiteConfig) -> OutFile {
             year: s.year,
         })
         .collect();
+    let mut used: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    used.sort_unstable();
+    used.dedup();
     let summary_columns = SUMMARY
         .iter()
-        .map(|(label, cells)| Column { cells, label })
+        .map(|(label, cells)| Column {
+            columns: used
+                .iter()
+                .filter_map(|f| registry.get(f))
+                .map(|f| (f.id.clone(), super::summary_cells(f, cells)))
+                .collect(),
+            label,
+        })
         .collect();
     OutFile {
         path: REPORTS.into(),
@@ -693,7 +709,7 @@ pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
 }
 
 /// `/datapackage.json`.
-pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
+pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig, created: Option<String>) -> OutFile {
     let mut resources = resources;
     resources.push(json!({
         "name": "fields",
@@ -714,8 +730,17 @@ pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig) -> OutFile {
         "profile": "tabular-data-package",
         "name": "nianbao-annual-reports",
         "title": cfg.title,
+        "licenses": cfg.open_data.licenses,
         "resources": resources,
     });
+    if let Some(m) = doc.as_object_mut() {
+        if cfg.has_absolute_base() {
+            m.insert("id".into(), json!(format!("{}{DATAPACKAGE}", cfg.base_url)));
+        }
+        if let Some(c) = created {
+            m.insert("created".into(), json!(c));
+        }
+    }
     if let (Some(d), Some(m)) = (&cfg.description, doc.as_object_mut()) {
         m.insert("description".into(), json!(d));
     }

@@ -74,13 +74,30 @@ pub fn sitemap(
     }
 }
 
-/// An Atom id: the page's absolute URL, or a stable URN without a base.
+/// A tag URI (RFC 4151) under the site's absolute base URL: stable as long
+/// as the address is, and distinct for every site, where the URL of a page
+/// may move with a portal's redesign. `None` without an absolute base URL.
+fn tag(cfg: &SiteConfig, rest: &str) -> Option<String> {
+    let url = cfg
+        .base_url
+        .strip_prefix("https://")
+        .or_else(|| cfg.base_url.strip_prefix("http://"))?;
+    let (host, path) = url.split_once('/').unwrap_or((url, ""));
+    let host = host
+        .rsplit('@')
+        .next()
+        .unwrap_or(host)
+        .split(':')
+        .next()
+        .unwrap_or(host);
+    (!host.is_empty()).then(|| format!("tag:{host},2008:/{path}{rest}"))
+}
+
+/// An Atom id: a tag URI under the base URL, or a URN when the site has no
+/// absolute address (`build` warns then, S025).
 fn entry_id(cfg: &SiteConfig, s: &Summary) -> String {
-    if cfg.base_url.starts_with("http") {
-        page_url(cfg, &s.url())
-    } else {
-        format!("urn:nianbao:report:{}:{}", s.year, s.slug)
-    }
+    tag(cfg, &format!("{}/{}/", s.year, s.slug))
+        .unwrap_or_else(|| format!("urn:nianbao:report:{}:{}", s.year, s.slug))
 }
 
 /// `atom.xml`: the latest reports, newest first.
@@ -101,11 +118,7 @@ pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
         .map(|s| entry_date(s))
         .max()
         .unwrap_or_else(|| "2008-01-01".into());
-    let feed_id = if cfg.base_url.starts_with("http") {
-        cfg.base_url.clone()
-    } else {
-        "urn:nianbao:feed".into()
-    };
+    let feed_id = tag(cfg, "atom.xml").unwrap_or_else(|| "urn:nianbao:feed".into());
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );

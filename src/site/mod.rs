@@ -128,6 +128,38 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The cells a summary column sums in `format`, as columns of the year CSVs
+/// (`table.row.column` ids of leaf rows: a group row stands for its
+/// sub-rows, which is what the CSV has). Empty when the format lacks them.
+pub fn summary_cells(format: &crate::format::FormatDef, cells: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in cells {
+        let Some((table, rest)) = id.split_once('.') else {
+            continue;
+        };
+        let Some((row_id, col_id)) = rest.rsplit_once('.') else {
+            continue;
+        };
+        let Some((_, def)) = format.table(table) else {
+            continue;
+        };
+        let Some(row) = def.row_by_id(row_id) else {
+            continue;
+        };
+        let rows: Vec<usize> = if def.is_group(row) {
+            def.children(row).collect()
+        } else {
+            vec![row]
+        };
+        for r in rows {
+            if let Some(col) = def.col_by_id(r, col_id) {
+                out.push(def.cell_id(CellRef { row: r, col }));
+            }
+        }
+    }
+    out
+}
+
 /// One summary figure of a report, or `None` when its format lacks the cell.
 pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     let mut total = 0;

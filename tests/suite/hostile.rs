@@ -300,6 +300,7 @@ fn the_same_input_gives_byte_identical_output() {
             root: root.clone(),
             out: Some(out.clone()),
             drafts: false,
+            base_url: None,
         };
         nianbao::build(&opts).unwrap();
     }

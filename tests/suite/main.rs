@@ -17,6 +17,7 @@ mod import_cli;
 mod import_seed;
 mod import_shapes;
 mod incremental;
+mod portal;
 mod safety;
 #[cfg(feature = "serve")]
 mod serve;

@@ -85,7 +85,8 @@ fn the_output_may_not_be_a_source_folder_a_file_or_a_foreign_folder() {
             "--out",
             &format!("{}/{out}", s(&site.root)),
         ]);
-        assert_eq!(code, 1, "--out {out} must be refused: {err}");
+        // 2: the build could not run (as `check` says of an unusable site).
+        assert_eq!(code, 2, "--out {out} must be refused: {err}");
         assert!(err.contains("O002"), "{out}: {err}");
     }
     assert_eq!(
@@ -99,7 +100,7 @@ fn the_output_may_not_be_a_source_folder_a_file_or_a_foreign_folder() {
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join("index.php"), "<?php").unwrap();
     let (code, _, err) = run(&["build", "--root", s(&site.root), "--out", s(&other)]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("O003") && err.contains("nianbao"), "{err}");
     assert!(other.join("index.php").is_file());
 

@@ -406,5 +406,63 @@ fn a_mixed_year_page_says_which_format_each_report_follows() {
         .select(&sel("table.summary-table tbody tr"))
         .find(|tr| tr.text().any(|t| t.contains("新村镇")))
         .unwrap();
-    assert!(row.select(&sel("td")).any(|td| text(td) == "gov-2019"));
+    // In words (the notice that set the format), not the internal id.
+    assert!(
+        row.select(&sel("td"))
+            .any(|td| text(td) == "国办公开办函〔2019〕60号")
+    );
+}
+
+#[test]
+fn summary_columns_lead_to_real_csv_columns_that_sum_to_every_summary() {
+    let s = site();
+    let list: Json = serde_json::from_slice(&s.bytes("data/reports.json")).unwrap();
+    let columns = list["summary_columns"].as_array().unwrap();
+    assert!(!columns.is_empty());
+    let mut checked = 0;
+    for report in list["reports"].as_array().unwrap() {
+        let year = report["year"].as_u64().unwrap();
+        let format = report["format"].as_str().unwrap();
+        let csv = s.read(&format!("data/{year}.csv"));
+        let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+        let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+        let row = rdr
+            .records()
+            .map(|r| r.unwrap())
+            .find(|r| {
+                let slug = headers.iter().position(|h| h == "slug").unwrap();
+                r.get(slug) == report["slug"].as_str()
+            })
+            .unwrap_or_else(|| panic!("{year}: no CSV row for {}", report["slug"]));
+        for col in columns {
+            let label = col["label"].as_str().unwrap();
+            let want = &report["summary"][label];
+            let Some(ids) = col["columns"][format].as_array() else {
+                assert!(
+                    want.is_null(),
+                    "{label}: no columns for {format} but a value"
+                );
+                continue;
+            };
+            let mut sum = 0i64;
+            for id in ids {
+                let id = id.as_str().unwrap();
+                let i = headers
+                    .iter()
+                    .position(|h| h == id)
+                    .unwrap_or_else(|| panic!("{label}: {id} is not a column of data/{year}.csv"));
+                sum += row.get(i).unwrap().parse::<i64>().unwrap_or(0);
+            }
+            if !ids.is_empty() {
+                assert_eq!(
+                    Some(sum),
+                    want.as_i64(),
+                    "{year} {} {label}",
+                    report["slug"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} values checked");
 }

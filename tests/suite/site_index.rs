@@ -233,7 +233,10 @@ fn mixed_formats_compare_on_the_township_page() {
         .select(&sel("table.trend-table tbody tr:last-child td"))
         .map(text)
         .collect();
-    assert_eq!(formats, vec!["gov-2019", "gov-2021"]);
+    assert_eq!(
+        formats,
+        vec!["国办公开办函〔2019〕60号", "国办公开办函〔2021〕30号"]
+    );
     let note = doc
         .select(&sel("p.table-note"))
         .map(text)

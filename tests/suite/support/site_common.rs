@@ -56,7 +56,17 @@ pub fn build(name: &str, edit: impl FnOnce(&Path)) -> Built {
         &root.join("content"),
     );
     let toml = std::fs::read_to_string(manifest().join("site.toml")).unwrap();
-    let toml = toml.replace("base_url = \"/\"", &format!("base_url = \"{BASE_URL}\""));
+    let toml = toml
+        .lines()
+        .map(|l| {
+            if l.starts_with("base_url") {
+                format!("base_url = \"{BASE_URL}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         toml.contains(BASE_URL),
         "site.toml's base_url line changed; update the test helper"
@@ -68,6 +78,7 @@ pub fn build(name: &str, edit: impl FnOnce(&Path)) -> Built {
         root: root.clone(),
         out: Some(out.clone()),
         drafts: false,
+        base_url: None,
     };
     if let Err(diags) = nianbao::build(&opts) {
         panic!(
