@@ -96,10 +96,15 @@ pub struct TableCells {
     pub id: String,
     pub caption: String,
     pub cells: Vec<CellInfo>,
-    /// `{"id":…,"caption":…,"columns":{…},"rows":[` as JSON, written once.
-    json_head: String,
-    /// Per row with cells: `{"id":…,"label":…,"cells":{` and the cells' indices.
-    rows: Vec<(String, Vec<usize>)>,
+    /// The table's JSON in order: fixed text (ids, labels, headers, written
+    /// once per format) and, between, the rows whose figures are spliced in.
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    Text(String),
+    /// The figures of one row, as indices into `cells`, in column order.
+    Row(Vec<usize>),
 }
 
 pub struct CellInfo {
@@ -107,76 +112,150 @@ pub struct CellInfo {
     pub id: String,
     pub labels: [String; 2],
     pub kind: ValueKind,
-    /// `"column_id":` as JSON.
-    json_key: String,
+    /// The column's id as JSON (`"natural_person"`).
+    json_col: String,
 }
 
 fn js<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
+/// How a table is printed, for a reader rebuilding it.
+fn layout_name(l: crate::format::Layout) -> &'static str {
+    match l {
+        crate::format::Layout::Blocks => "blocks",
+        crate::format::Layout::Matrix => "matrix",
+        crate::format::Layout::Transposed => "transposed",
+    }
+}
+
+/// A block's fixed head: caption, corner note, column header, column groups
+/// and columns, all in the form's order; then `"rows":[`.
+fn block_head(t: &crate::format::TableDef, b: &crate::format::BlockDef) -> String {
+    #[derive(Serialize)]
+    struct Col<'a> {
+        id: &'a str,
+        label: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kind: Option<&'static str>,
+    }
+    #[derive(Serialize)]
+    struct Group<'a> {
+        id: &'a str,
+        label: &'a str,
+        columns: Vec<&'a str>,
+    }
+    let columns: Vec<Col> = b
+        .columns
+        .iter()
+        .map(|c| Col {
+            id: &c.id,
+            label: &c.label,
+            group: c.group.as_deref(),
+            kind: (c.value != ValueKind::Count).then(|| kind_name(c.value)),
+        })
+        .collect();
+    let groups: Vec<Group> = b
+        .column_groups
+        .iter()
+        .map(|g| Group {
+            id: &g.id,
+            label: &g.label,
+            columns: b
+                .columns
+                .iter()
+                .filter(|c| c.group.as_deref() == Some(g.id.as_str()))
+                .map(|c| c.id.as_str())
+                .collect(),
+        })
+        .collect();
+    let _ = t;
+    format!(
+        "{{\"caption\":{},\"corner\":{},\"column_header\":{},\"column_groups\":{},\"columns\":{},\"rows\":[",
+        js(&b.caption),
+        js(&b.corner),
+        js(&b.column_header),
+        js(&groups),
+        js(&columns)
+    )
+}
+
 impl Catalog {
     pub fn of(format: &FormatDef) -> Catalog {
-        let tables = format
-            .tables
-            .iter()
-            .map(|t| {
-                let cells: Vec<CellInfo> = cells(t)
-                    .map(|at| {
-                        let col = t.columns_of(at.row).get(at.col);
-                        CellInfo {
-                            at,
-                            id: t.cell_id(at),
-                            labels: t.cell_labels(at),
-                            kind: col.map_or(ValueKind::Count, |c| c.value),
-                            json_key: format!("{}:", js(col.map_or("", |c| c.id.as_str()))),
-                        }
-                    })
-                    .collect();
-                // Column labels by id, as a reader of a row's cells needs them.
-                let mut columns: BTreeMap<&str, String> = BTreeMap::new();
-                let mut kinds: BTreeMap<&str, &str> = BTreeMap::new();
-                for c in &cells {
-                    if let Some(col) = t.columns_of(c.at.row).get(c.at.col) {
-                        columns
-                            .entry(col.id.as_str())
-                            .or_insert_with(|| c.labels[1].clone());
-                        if col.value != ValueKind::Count {
-                            kinds.insert(col.id.as_str(), kind_name(col.value));
-                        }
-                    }
-                }
-                let json_head = format!(
-                    "{{\"id\":{},\"caption\":{},\"columns\":{},\"kinds\":{},\"rows\":[",
-                    js(&t.id),
-                    js(&t.caption),
-                    js(&columns),
-                    js(&kinds)
-                );
-                let mut rows: Vec<(String, Vec<usize>)> = Vec::new();
-                for (i, c) in cells.iter().enumerate() {
-                    match rows.last_mut() {
-                        Some((_, idx)) if cells[idx[0]].at.row == c.at.row => idx.push(i),
-                        _ => {
-                            let head = format!(
-                                "{{\"id\":{},\"label\":{},\"cells\":{{",
-                                js(&t.row_def(c.at.row).id),
-                                js(&c.labels[0])
-                            );
-                            rows.push((head, vec![i]));
-                        }
-                    }
-                }
-                TableCells {
-                    id: t.id.clone(),
-                    caption: t.caption.clone(),
-                    cells,
-                    json_head,
-                    rows,
-                }
-            })
-            .collect();
+        let tables = format.tables.iter().map(table_cells).collect();
         Catalog { tables }
+    }
+}
+
+/// One table's catalog: its cells, and its JSON as fixed pieces around rows.
+fn table_cells(t: &crate::format::TableDef) -> TableCells {
+    let cells: Vec<CellInfo> = cells(t)
+        .map(|at| {
+            let col = t.columns_of(at.row).get(at.col);
+            CellInfo {
+                at,
+                id: t.cell_id(at),
+                labels: t.cell_labels(at),
+                kind: col.map_or(ValueKind::Count, |c| c.value),
+                json_col: js(col.map_or("", |c| c.id.as_str())),
+            }
+        })
+        .collect();
+    let mut by_row: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cells.iter().enumerate() {
+        by_row.entry(c.at.row).or_default().push(i);
+    }
+    let mut pieces = vec![Piece::Text(format!(
+        "{{\"id\":{},\"caption\":{},\"layout\":{},\"blocks\":[",
+        js(&t.id),
+        js(&t.caption),
+        js(layout_name(t.layout))
+    ))];
+    let mut text = String::new();
+    for (bi, b) in t.blocks.iter().enumerate() {
+        if bi > 0 {
+            text.push(',');
+        }
+        text.push_str(&block_head(t, b));
+        let rows = (0..t.rows.len()).filter(|&r| t.rows[r].block == bi);
+        for (k, r) in rows.enumerate() {
+            let d = t.row_def(r);
+            let parent = t.rows[r].parent.map(|p| t.row_def(p).id.as_str());
+            if k > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                "{{\"id\":{},\"label\":{},\"path\":{}",
+                js(&d.id),
+                js(&t.row_label(r)),
+                js(&t.row_path(r))
+            ));
+            if let Some(p) = parent {
+                text.push_str(&format!(",\"parent\":{}", js(p)));
+            }
+            if let Some(g) = &d.group {
+                text.push_str(&format!(",\"group\":{}", js(g)));
+            }
+            text.push_str(",\"cells\":[");
+            match by_row.get(&r) {
+                Some(idx) => {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Row(idx.clone()));
+                }
+                None => text.push_str("]}"),
+            }
+        }
+        text.push_str("]}");
+    }
+    text.push_str("]}");
+    pieces.push(Piece::Text(text));
+    TableCells {
+        id: t.id.clone(),
+        caption: t.caption.clone(),
+        cells,
+        pieces,
     }
 }
 
@@ -255,56 +334,63 @@ pub fn report_json(r: &Report, s: &Summary, cfg: &SiteConfig, cat: &Catalog) -> 
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&tc.json_head);
-        for (ri, (head, idx)) in tc.rows.iter().enumerate() {
-            if ri > 0 {
-                out.push(',');
+        for piece in &tc.pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Row(idx) => row_json(&mut out, tc, def, data, idx),
             }
-            out.push_str(head);
-            let mut blank = Vec::new();
-            let mut computed = Vec::new();
-            for (k, &ci) in idx.iter().enumerate() {
-                let info = &tc.cells[ci];
-                let Some(c) = data.cell(def, info.at) else {
-                    continue;
-                };
-                if k > 0 {
-                    out.push(',');
-                }
-                out.push_str(&info.json_key);
-                match c.origin {
-                    Origin::Blank(_) => {
-                        out.push_str("null");
-                        blank.push(&info.json_key);
-                    }
-                    Origin::Computed => {
-                        out.push_str(&figure_json(&c.value));
-                        computed.push(&info.json_key);
-                    }
-                    _ => out.push_str(&figure_json(&c.value)),
-                }
-            }
-            out.push('}');
-            // Which cells were blank in the original or computed by nianbao: rare, so listed.
-            for (name, list) in [("blank", blank), ("computed", computed)] {
-                if !list.is_empty() {
-                    out.push_str(",\"");
-                    out.push_str(name);
-                    out.push_str("\":[");
-                    let keys: Vec<&str> = list.iter().map(|k| k.trim_end_matches(':')).collect();
-                    out.push_str(&keys.join(","));
-                    out.push(']');
-                }
-            }
-            out.push('}');
         }
-        out.push_str("]}");
     }
     out.push_str("]}");
     OutFile {
         path: s.json_url(),
         bytes: inert(out.into_bytes()),
     }
+}
+
+/// A row's figures (the `cells` array is open), then its `blank` and
+/// `computed` column lists where there are any, closing the row.
+fn row_json(
+    out: &mut String,
+    tc: &TableCells,
+    def: &crate::format::TableDef,
+    data: &crate::content::TableData,
+    idx: &[usize],
+) {
+    let mut blank = Vec::new();
+    let mut computed = Vec::new();
+    for (k, &ci) in idx.iter().enumerate() {
+        let info = &tc.cells[ci];
+        if k > 0 {
+            out.push(',');
+        }
+        match data.cell(def, info.at) {
+            None => out.push_str("null"),
+            Some(c) => match c.origin {
+                Origin::Blank(_) => {
+                    out.push_str("null");
+                    blank.push(info.json_col.as_str());
+                }
+                Origin::Computed => {
+                    out.push_str(&figure_json(&c.value));
+                    computed.push(info.json_col.as_str());
+                }
+                _ => out.push_str(&figure_json(&c.value)),
+            },
+        }
+    }
+    out.push(']');
+    // Which cells were blank in the original or computed by nianbao: rare, so listed.
+    for (name, list) in [("blank", blank), ("computed", computed)] {
+        if !list.is_empty() {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str("\":[");
+            out.push_str(&list.join(","));
+            out.push(']');
+        }
+    }
+    out.push('}');
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` … (they can only occur

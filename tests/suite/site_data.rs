@@ -115,40 +115,43 @@ fn report_json_round_trips_every_figure() {
             doc["url"],
             format!("{BASE_URL}{}/{}/index.html", r.meta.year, r.meta.slug).as_str()
         );
-        // Rebuild each figure's id (`table.row.column`), labels (row label,
-        // column label), value and origin from the document's nesting.
-        let mut got: BTreeMap<String, ([String; 2], Json, bool, bool)> = BTreeMap::new();
+        // Rebuild each figure's id (`table.row.column`), value and origin
+        // from the arrays alone: a row's `cells` follow its block's `columns`.
+        let mut got: BTreeMap<String, (Json, bool, bool)> = BTreeMap::new();
         for t in doc["tables"].as_array().unwrap() {
             let tid = t["id"].as_str().unwrap();
-            for row in t["rows"].as_array().unwrap() {
-                let rid = row["id"].as_str().unwrap();
-                let listed = |k: &str, col: &str| {
-                    row[k]
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|x| x == col))
-                };
-                for (col, v) in row["cells"].as_object().unwrap() {
-                    let labels = [
-                        row["label"].as_str().unwrap().to_string(),
-                        t["columns"][col].as_str().unwrap().to_string(),
-                    ];
-                    got.insert(
-                        format!("{tid}.{rid}.{col}"),
-                        (
-                            labels,
-                            v.clone(),
-                            listed("blank", col),
-                            listed("computed", col),
-                        ),
+            for block in t["blocks"].as_array().unwrap() {
+                let cols: Vec<&str> = block["columns"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["id"].as_str().unwrap())
+                    .collect();
+                for row in block["rows"].as_array().unwrap() {
+                    let rid = row["id"].as_str().unwrap();
+                    let listed = |k: &str, col: &str| {
+                        row[k]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|x| x == col))
+                    };
+                    let values = row["cells"].as_array().unwrap();
+                    assert!(
+                        values.is_empty() || values.len() == cols.len(),
+                        "{path} {rid}"
                     );
+                    for (col, v) in cols.iter().zip(values) {
+                        got.insert(
+                            format!("{tid}.{rid}.{col}"),
+                            (v.clone(), listed("blank", col), listed("computed", col)),
+                        );
+                    }
                 }
             }
         }
         let expected = cells(r);
         assert_eq!(got.len(), expected.len(), "{path}: one entry per cell");
-        for (id, labels, text, blank, comp) in expected {
-            let (l, v, b, c) = got.get(&id).unwrap_or_else(|| panic!("{path}: no {id}"));
-            assert_eq!(l, &labels, "{path} {id}");
+        for (id, _labels, text, blank, comp) in expected {
+            let (v, b, c) = got.get(&id).unwrap_or_else(|| panic!("{path}: no {id}"));
             assert_eq!(*b, blank, "{path} {id}");
             assert_eq!(*c, comp, "{path} {id}");
             if blank {
@@ -172,17 +175,17 @@ fn report_json_round_trips_every_figure() {
     );
     let doc = json(s, "2022/xincun/report.json");
     let active = &doc["tables"][0];
-    let procurement = active["rows"]
+    let procurement = active["blocks"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "procurement")
+        .find(|b| b["rows"][0]["id"] == "procurement")
         .unwrap();
     assert_eq!(
         (
-            procurement["cells"]["amount"].as_str(),
-            active["columns"]["amount"].as_str(),
-            active["kinds"]["amount"].as_str()
+            procurement["rows"][0]["cells"][1].as_str(),
+            procurement["columns"][1]["label"].as_str(),
+            procurement["columns"][1]["kind"].as_str()
         ),
         (
             Some("12.5万元"),
@@ -465,4 +468,73 @@ fn summary_columns_lead_to_real_csv_columns_that_sum_to_every_summary() {
         }
     }
     assert!(checked > 100, "only {checked} values checked");
+}
+
+#[test]
+fn report_json_keeps_the_form_s_order_headers_and_notes() {
+    let s = site();
+    let doc = json(s, "2021/pingan/report.json");
+    let apps = &doc["tables"][1]["blocks"][0];
+    let ids: Vec<&str> = apps["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "natural_person",
+            "commercial",
+            "research",
+            "public_interest",
+            "legal_service",
+            "other",
+            "total"
+        ]
+    );
+    assert_eq!(apps["column_header"], "申请人情况");
+    assert_eq!(apps["column_groups"][0]["label"], "法人或其他组织");
+    assert_eq!(
+        apps["column_groups"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    assert!(apps["corner"].as_str().unwrap().contains("勾稽关系"));
+    let rows: Vec<&str> = apps["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(&rows[..4], ["new", "carried_over", "results", "granted"]);
+    assert_eq!(
+        apps["rows"][2]["cells"],
+        serde_json::json!([]),
+        "a group row has no figures"
+    );
+    // The reviews table is printed as one row of column groups: its layout
+    // and each row's group say how to rebuild that from the 3×5 rows.
+    let reviews = &doc["tables"][2];
+    assert_eq!(reviews["layout"], "transposed");
+    let groups: Vec<Json> = reviews["blocks"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["group"].clone())
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            Json::Null,
+            Json::from("litigation"),
+            Json::from("litigation")
+        ]
+    );
+    assert_eq!(
+        reviews["blocks"][0]["column_groups"][0]["label"],
+        "行政诉讼"
+    );
 }

@@ -240,3 +240,58 @@ fn not_found_page_and_deterministic_output() {
         );
     }
 }
+
+/// The rules of the sitemaps.org 0.9 schema (sitemap.xsd), checked on the
+/// parsed document: `urlset` holds only `url` elements; each has exactly
+/// one `loc` (an absolute http(s) URL of at most 2,048 characters) and at
+/// most one each of `lastmod` (a W3C date), `changefreq` (one of seven
+/// words) and `priority` (0.0–1.0); at most 50,000 URLs and 50 MB.
+#[test]
+fn sitemap_follows_the_sitemaps_org_schema() {
+    let s = site();
+    let xml = s.read("sitemap.xml");
+    assert!(xml.len() <= 50 * 1024 * 1024);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed sitemap.xml");
+    let root = doc.root_element();
+    assert!(root.has_tag_name((SITEMAP, "urlset")));
+    let urls: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert!(!urls.is_empty() && urls.len() <= 50_000);
+    for u in urls {
+        assert!(u.has_tag_name((SITEMAP, "url")), "{:?}", u.tag_name());
+        let mut seen = std::collections::BTreeMap::new();
+        for c in u.children().filter(|n| n.is_element()) {
+            assert_eq!(c.tag_name().namespace(), Some(SITEMAP));
+            let name = c.tag_name().name();
+            *seen.entry(name).or_insert(0) += 1;
+            let v = c.text().unwrap_or("").trim();
+            match name {
+                "loc" => {
+                    assert!(v.starts_with("https://") || v.starts_with("http://"), "{v}");
+                    assert!(v.chars().count() <= 2048 && !v.contains(' '), "{v}");
+                }
+                "lastmod" => {
+                    let b = v.as_bytes();
+                    let date = b.len() >= 10
+                        && b[..4].iter().all(u8::is_ascii_digit)
+                        && b[4] == b'-'
+                        && b[7] == b'-';
+                    assert!(date, "lastmod {v}");
+                }
+                "changefreq" => assert!(
+                    [
+                        "always", "hourly", "daily", "weekly", "monthly", "yearly", "never"
+                    ]
+                    .contains(&v),
+                    "{v}"
+                ),
+                "priority" => {
+                    let p: f64 = v.parse().unwrap();
+                    assert!((0.0..=1.0).contains(&p), "{v}");
+                }
+                other => panic!("{other} is not in the sitemap schema"),
+            }
+        }
+        assert_eq!(seen.get("loc"), Some(&1));
+        assert!(seen.values().all(|&n| n == 1));
+    }
+}
