@@ -187,6 +187,57 @@ fn byte_range(line: &str, col: u32, len: u32) -> std::ops::Range<usize> {
     start..end.max(start)
 }
 
+/// The diagnostics as HTML for the preview's overlay: each message, its
+/// file position, and the source line with the span marked by `<mark>`
+/// (a caret drawn under monospace text lands beside the character when the
+/// line holds Chinese, whose glyphs are not two Latin columns wide in every
+/// font). All text is escaped.
+pub fn render_html(diags: &[Diagnostic], lang: Lang) -> String {
+    let esc = |s: &str| crate::render::escape_html(&escape_controls(s));
+    let mut out = String::new();
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut title = d.message.get(lang).to_string();
+        if !d.labels.is_empty() && !title.contains(&format!("「{}」", d.labels[0])) {
+            title = format!("{} {title}", labels_text(&d.labels));
+        }
+        let _ = write!(
+            out,
+            "<section class=\"nianbao-diag {kind}\"><p><strong>{kind}[{}]</strong>: {}</p>",
+            d.code,
+            esc(&title)
+        );
+        if let (Some(f), Some(l)) = (&d.file, d.loc) {
+            let _ = write!(out, "<p>{}:{}:{}</p>", esc(&f.rel), l.line, l.col);
+            if let Some(src) = f.line(l.line) {
+                let r = byte_range(src, l.col, l.len);
+                let _ = write!(
+                    out,
+                    "<pre>{}<mark>{}</mark>{}</pre>",
+                    esc(&src[..r.start]),
+                    esc(&src[r.clone()]),
+                    esc(&src[r.end..])
+                );
+            }
+        }
+        if let (Some(e), Some(f)) = (&d.expected, &d.found) {
+            let text = match lang {
+                Lang::Zh => format!("应为 {e}，实为 {f}"),
+                Lang::En => format!("expected {e}, found {f}"),
+            };
+            let _ = write!(out, "<p>{}</p>", esc(&text));
+        }
+        if let Some(h) = &d.hint {
+            let _ = write!(out, "<p>{}</p>", esc(h.get(lang)));
+        }
+        out.push_str("</section>");
+    }
+    out
+}
+
 fn labels_text(labels: &[String]) -> String {
     labels
         .iter()

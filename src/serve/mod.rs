@@ -213,8 +213,8 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
                         return;
                     };
                     st.generation += 1;
-                    st.failure = (!outcome.is_ok())
-                        .then(|| diag::render_human(outcome.diagnostics(), lang, false));
+                    st.failure =
+                        (!outcome.is_ok()).then(|| diag::render_html(outcome.diagnostics(), lang));
                     st.generation
                 };
                 shared_w.reload.send_replace(generation);
@@ -506,13 +506,16 @@ fn injection(status: &Status) -> String {
 w.onmessage=function(e){{if(e.data==='reload')location.reload();}};w.onclose=function(){{setTimeout(c,1000);}};}}c();}})();</script>",
         status.generation
     );
-    if let Some(text) = &status.failure {
+    // `failure` is HTML made by diag::render_html (every text escaped there).
+    // Opaque: the page under it must not show through and be mistaken for
+    // the current state.
+    if let Some(html) = &status.failure {
         s.push_str(&format!(
-            "<div id=\"nianbao-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:1.5em;font:14px/1.5 monospace\">\
+            "<div id=\"nianbao-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#141414;color:#fff;padding:1.5em;font:15px/1.6 sans-serif\">\
+<style>#nianbao-overlay pre{{white-space:pre-wrap;font:14px/1.5 monospace;background:#000;padding:.5em}}#nianbao-overlay mark{{background:#ffd24d;color:#000;outline:2px solid #ffd24d}}#nianbao-overlay .error strong{{color:#ff8080}}#nianbao-overlay .warning strong{{color:#ffd24d}}</style>\
 <p style=\"font-size:16px;font-weight:bold;color:#ff8080\">未能生成：页面仍是上一次成功生成的结果。改正后保存，页面会自动刷新。<br>Not built: this is the last good build; save a fix and the page reloads.</p>\
-<pre style=\"white-space:pre-wrap\">{}</pre>\
-<button type=\"button\" onclick=\"this.parentNode.remove()\">关闭 / Close</button></div>",
-            crate::render::escape_html(text)
+{html}\
+<button type=\"button\" onclick=\"this.parentNode.remove()\">关闭 / Close</button></div>"
         ));
     }
     s
@@ -653,14 +656,30 @@ mod tests {
 
     #[test]
     fn the_overlay_escapes_diagnostics() {
+        use crate::diag::{Diagnostic, Lang, Loc, Msg, SourceFile};
+        let file = std::sync::Arc::new(SourceFile {
+            rel: "content/2021/平安.md".into(),
+            path: "x".into(),
+            text: "行政许可: <script>alert(1)</script> & \"x\"\n".into(),
+        });
+        let d = Diagnostic::error("D1", Msg::new("<b>错</b>", "<b>bad</b>")).at(
+            &file,
+            Some(Loc {
+                line: 1,
+                col: 7,
+                len: 8,
+            }),
+        );
         let st = Status {
             generation: 3,
-            failure: Some("<script>alert(1)</script> & \"x\"".into()),
+            failure: Some(crate::diag::render_html(&[d], Lang::Zh)),
         };
         let html = String::from_utf8(inject(b"<html><body><p>x</p></body></html>".to_vec(), &st))
             .unwrap_or_default();
+        assert!(html.contains("&lt;b&gt;错&lt;/b&gt;"), "{html}");
+        // The span is marked in the line itself (CJK before it or not).
         assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"),
+            html.contains("<pre>行政许可: <mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt; &amp; &quot;x&quot;</pre>"),
             "{html}"
         );
         assert!(!html.contains("<script>alert(1)"), "{html}");

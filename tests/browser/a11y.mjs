@@ -170,6 +170,51 @@ function vnu(files) {
 }
 
 // ---- page probes (run in the browser) -------------------------------------------
+// ---- phone and print (issue 24) ---------------------------------------------
+// Lines of an element's text, by the top of each character's box.
+const probeLines = () => {
+  const linesOf = (el) => {
+    const tops = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (let i = 0; i < n.data.length; i += 1) {
+        if (/\s/.test(n.data[i])) continue;
+        const r = document.createRange();
+        r.setStart(n, i);
+        r.setEnd(n, i + 1);
+        const rect = r.getBoundingClientRect();
+        if (rect.width > 0) tops.push(Math.round(rect.top));
+      }
+    }
+    const lines = [...new Set(tops)].sort((a, b) => a - b);
+    return { lines: lines.length, last: tops.filter((t) => t === lines[lines.length - 1]).length };
+  };
+  const titles = [...document.querySelectorAll('h1, .site-title, caption')].map((el) => ({ text: el.textContent.trim(), ...linesOf(el) }));
+  const heads = [...document.querySelectorAll('table thead th')]
+    .filter((th) => /^[\u4e00-\u9fff]{4,6}$/.test(th.textContent.trim()))
+    .map((th) => ({ text: th.textContent.trim(), ...linesOf(th) }));
+  return { titles, heads };
+};
+
+// The 主动公开 table fits; the applications table keeps its row labels in view
+// when its region is scrolled all the way right.
+const probeTables = () => {
+  const region = (id) => document.getElementById(id)?.closest('.table-scroll');
+  const active = region('active');
+  const apps = region('applications');
+  const out = { active: active ? { scroll: active.scrollWidth, client: active.clientWidth } : null, labels: [] };
+  if (apps) {
+    apps.scrollLeft = apps.scrollWidth;
+    const box = apps.getBoundingClientRect();
+    out.scrolled = apps.scrollLeft;
+    out.labels = [...apps.querySelectorAll('tbody th')].map((th) => {
+      const r = th.getBoundingClientRect();
+      return { text: th.textContent.trim().slice(0, 12), left: r.left, right: r.right, boxLeft: box.left, boxRight: box.right };
+    });
+  }
+  return out;
+};
+
 const probeLayout = () => {
   const doc = document.documentElement;
   const regions = [...document.querySelectorAll('.table-scroll')].map((el) => {
@@ -351,12 +396,38 @@ async function main() {
           `phone 375px: ${f} table ${g.id || '(summary)'} sits in a labelled, focusable scroll region inside the page`,
           [`role=${g.role} label=«${g.label}» tabindex=${g.tabindex} overflow-x=${g.overflowX} scrolls=${g.scrolls} right=${Math.round(g.right)}`]);
       }
+      const t = await page.evaluate(probeLines);
+      const orphans = t.titles.filter((x) => x.lines > 1 && x.last === 1);
+      check(orphans.length === 0, `phone 375px: no title of ${f} [${k}] ends with a line of one character`,
+        orphans.map((x) => `«${x.text}»: ${x.lines} lines, last holds 1`));
+      if (k === 'township') {
+        const text = await page.evaluate(() => document.body.textContent);
+        check(!text.includes('gov-20'), `township page ${f} names formats in words, not ids`);
+      }
       if (k === 'report') {
         const c = await page.evaluate(probeCellContrast);
         check(c.checked > 0 && c.low.length === 0, `contrast: all ${c.checked} table cells and captions of ${f} reach AA (4.5:1, large text 3:1)`, c.low.slice(0, 8));
-        check(l.regions.length >= 3 && l.regions.every((g) => g.scrolls),
-          `phone 375px: every report table (${l.regions.length}) is wider than the phone and scrolls inside its region`,
-          l.regions.filter((g) => !g.scrolls).map((g) => `${g.id} does not scroll`));
+        const wide = l.regions.filter((g) => g.id !== 'active');
+        check(wide.length >= 2 && wide.every((g) => g.scrolls),
+          `phone 375px: the wide report tables (${wide.length}) scroll inside their regions`,
+          wide.filter((g) => !g.scrolls).map((g) => `${g.id} does not scroll`));
+        const tb = await page.evaluate(probeTables);
+        check(tb.active && tb.active.scroll <= tb.active.client + 1,
+          'phone 375px: the 主动公开 table fits without horizontal scrolling', [JSON.stringify(tb.active)]);
+        const lost = tb.labels.filter((x) => x.left < x.boxLeft - 1 || x.right > x.boxRight + 1);
+        check(tb.scrolled > 0 && tb.labels.length > 20 && lost.length === 0,
+          `phone 375px: scrolled right by ${tb.scrolled}px, all ${tb.labels.length} row labels of the applications table stay in view`,
+          lost.slice(0, 6).map((x) => `«${x.text}» at ${Math.round(x.left)}–${Math.round(x.right)}, region ${Math.round(x.boxLeft)}–${Math.round(x.boxRight)}`));
+        await shot('report-375-applications-scrolled');
+        await page.setViewportSize(DESKTOP);
+        await page.goto(base + f, { waitUntil: 'load' });
+        const d = await page.evaluate(probeLines);
+        const broken = d.heads.filter((x) => x.lines > 1);
+        check(d.heads.length >= 4 && broken.length === 0,
+          `desktop 1280px: none of the ${d.heads.length} column headers of 4–6 Chinese characters spans two lines`,
+          broken.map((x) => `«${x.text}»: ${x.lines} lines`));
+        const r2 = await axe(page);
+        check(r2.violations.length === 0, `axe 1280px after the phone checks: ${f} has no violations`, axeDetails(r2));
       }
     }
 
@@ -377,7 +448,9 @@ async function main() {
     for (let i = 0; i < 60; i += 1) {
       await page.keyboard.press('Tab');
       const f = await focusStyle(page);
-      if (String(f.cls).includes('table-scroll')) { region = f; break; }
+      // The first region that scrolls (主动公开 fits the phone and does not).
+      const fits = await page.evaluate(() => document.activeElement.scrollWidth <= document.activeElement.clientWidth);
+      if (String(f.cls).includes('table-scroll') && !fits) { region = f; break; }
     }
     check(region !== null && region.visible && (region.outline || region.shadow),
       'keyboard: Tab reaches the first table region and draws a visible focus ring', [JSON.stringify(region)]);

@@ -47,7 +47,9 @@ if grep -q '^\[regions\]' "$site/site.toml" && ! grep -q '盘山县' "$site/site
     sed -i '/^\[regions\]/a "盘山县" = "panshan"' "$site/site.toml"
 fi
 
-"$NIANBAO_BIN" build --root "$site" --out "$site/public"
+# Served at the root of a loopback server: the 404 page's site-absolute links must
+# point there, not to the sample's production address (hence S025's warning here).
+"$NIANBAO_BIN" build --root "$site" --out "$site/public" --base-url /
 
 mkdir -p "$artifacts"
 # a11y.mjs prints the closing `browser: N passed, M failed` line and exits non-zero on any failure.
