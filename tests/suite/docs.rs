@@ -36,3 +36,51 @@ fn authoring_guide_names_every_row_and_table() {
         }
     }
 }
+
+/// Every diagnostic code the sources emit, as a string literal passed to
+/// `Diagnostic::error`/`warning`.
+fn emitted_codes() -> std::collections::BTreeSet<String> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut codes = std::collections::BTreeSet::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for call in ["Diagnostic::error(", "Diagnostic::warning("] {
+            for (i, _) in text.match_indices(call) {
+                let rest = text[i + call.len()..].trim_start();
+                if let Some(lit) = rest.strip_prefix('"')
+                    && let Some(end) = lit.find('"')
+                {
+                    let code = &lit[..end];
+                    if code.len() <= 4 && code.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                        codes.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_emitted_code_is_documented() {
+    let checks =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md")).unwrap();
+    let codes = emitted_codes();
+    assert!(codes.len() > 40, "found only {codes:?}");
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|c| !checks.contains(&format!("| {c} |")) && !checks.contains(&format!("### {c} ")))
+        .collect();
+    assert!(missing.is_empty(), "docs/checks.md does not document {missing:?}");
+}
