@@ -51,7 +51,10 @@ fn emitted_codes() -> std::collections::BTreeSet<String> {
         }
     }
     let mut files = Vec::new();
-    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     let mut codes = std::collections::BTreeSet::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -62,7 +65,9 @@ fn emitted_codes() -> std::collections::BTreeSet<String> {
                     && let Some(end) = lit.find('"')
                 {
                     let code = &lit[..end];
-                    if code.len() <= 4 && code.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    if code.len() <= 4
+                        && code.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    {
                         codes.insert(code.to_string());
                     }
                 }
@@ -82,5 +87,8 @@ fn every_emitted_code_is_documented() {
         .iter()
         .filter(|c| !checks.contains(&format!("| {c} |")) && !checks.contains(&format!("### {c} ")))
         .collect();
-    assert!(missing.is_empty(), "docs/checks.md does not document {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/checks.md does not document {missing:?}"
+    );
 }

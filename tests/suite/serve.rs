@@ -209,7 +209,13 @@ fn a_failed_build_shows_an_escaped_overlay_over_the_last_good_page() {
     let r = site.wait_for("the overlay", "/2021/pingan/", |r| {
         r.body.contains("nianbao-overlay")
     });
-    let overlay = texts(&r.body, "#nianbao-overlay pre").concat();
+    let overlay = texts(&r.body, "#nianbao-overlay").concat();
+    // The place is marked in the quoted line itself, not by a caret.
+    assert!(
+        !texts(&r.body, "#nianbao-overlay pre mark").is_empty(),
+        "{}",
+        r.body
+    );
     assert!(overlay.contains("content/2021/pingan.md"), "{overlay}");
     assert!(overlay.contains("予以公开"), "{overlay}");
     // The diagnostics quote the source line: its markup is text, not elements.
