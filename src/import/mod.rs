@@ -12,6 +12,7 @@
 //! apart is a `# TODO` comment, a page cut short is a draft that says what is
 //! missing.
 
+mod evidence;
 pub mod front;
 pub mod html;
 pub mod tables;
@@ -179,13 +180,23 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         prose[0] = p;
     }
 
-    // Every known format reads the page; the best fit wins, ties go to the year's format.
+    // The column headers decide when they belong to one format only: the
+    // figures are then read under the columns the page shows. Otherwise every
+    // known format reads the page; the best fit wins, ties go to the year's
+    // format.
+    let by_headers = match evidence::headers(&items, &formats) {
+        evidence::Headers::One(id, _) => Some(id),
+        _ => None,
+    };
     let default_id = front
         .year
         .and_then(|y| registry.for_year(y))
         .map(|f| f.id.clone());
     let mut best: Option<(i64, bool, Arc<FormatDef>, Vec<tables::TableRead>)> = None;
-    for f in &formats {
+    for f in formats
+        .iter()
+        .filter(|f| by_headers.as_ref().is_none_or(|id| *id == f.id))
+    {
         let reads: Vec<tables::TableRead> = f
             .tables
             .iter()

@@ -34,12 +34,85 @@ pub enum Tok {
 /// Marks printed in empty cells, read as blank.
 const DASHES: &[&str] = &["-", "—", "——", "－", "/", "／", "\\", "无", "–", "―"];
 
+/// A figure printed with 件 or thousands separators is read as its number;
+/// say so, so the author can compare with the page.
+fn reading_note(label: &str, vals: &[Val], notes: &mut Vec<Msg>) {
+    let read: Vec<String> = vals
+        .iter()
+        .filter_map(|v| {
+            let f = v.figure.as_deref()?;
+            (v.printed.contains('件') || v.printed.contains(',') || v.printed.contains('，'))
+                .then(|| format!("「{}」读作 {f}", v.printed))
+        })
+        .collect();
+    if !read.is_empty() {
+        notes.push(Msg::new(
+            format!("「{label}」：{}", read.join("，")),
+            format!("“{label}”: {}", read.join(", ")),
+        ));
+    }
+}
+
+/// `1,234,567` as `1234567`: only when every group after the first has
+/// exactly three digits (so `3,1` — two figures with a comma — stays as is).
+fn strip_grouping(s: &str) -> String {
+    let mut groups = s.split(',');
+    let first = groups.next().unwrap_or("");
+    let rest: Vec<&str> = groups.collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if rest.is_empty()
+        || !digits(first.trim_start_matches(['-', '+']))
+        || first.trim_start_matches(['-', '+']).len() > 3
+        || !rest.iter().all(|g| g.len() == 3 && digits(g))
+    {
+        return s.to_string();
+    }
+    format!("{first}{}", rest.concat())
+}
+
+/// The one way to cut a run of digits into `k` counts, none written with a
+/// leading zero (`000` in three columns is 0, 0, 0; `105` in two is 10, 5 —
+/// or 1, 05, which is not a count — so it is certain). `None` when there is
+/// no way or more than one.
+pub fn unique_split(d: &str, k: usize) -> Option<Vec<String>> {
+    fn go(d: &str, k: usize, acc: &mut Vec<String>, found: &mut Vec<Vec<String>>) {
+        if found.len() > 1 {
+            return;
+        }
+        if k == 0 {
+            if d.is_empty() {
+                found.push(acc.clone());
+            }
+            return;
+        }
+        for len in 1..=d.len() {
+            let part = &d[..len];
+            if part.len() > 1 && part.starts_with('0') {
+                break;
+            }
+            acc.push(part.to_string());
+            go(&d[len..], k - 1, acc, found);
+            acc.pop();
+        }
+    }
+    if k == 0 || !d.bytes().all(|b| b.is_ascii_digit()) || d.len() > 24 {
+        return None;
+    }
+    let mut found = Vec::new();
+    go(d, k, &mut Vec::new(), &mut found);
+    (found.len() == 1).then(|| found.remove(0))
+}
+
 /// Whether a cell holds a figure (a count, a signed change, an amount with a unit).
 pub fn looks_numeric(s: &str) -> bool {
     figure(s).is_some()
 }
 
 fn figure(s: &str) -> Option<String> {
+    // `3件`: a count with its measure word; `1,234`: thousands grouped.
+    // Both are certain readings (noted where the row is placed).
+    let grouped = strip_grouping(&normalize(s));
+    let s = grouped.strip_suffix('件').unwrap_or(&grouped);
     let n: String = normalize(s).replace('−', "-");
     let n = n
         .trim_end_matches("万元")
@@ -518,7 +591,30 @@ fn place(
             })
             .collect::<Vec<_>>()
     };
-    if let Some(d) = glued {
+    if let Some(d) = glued
+        && ncols > vals.len() + 1
+        && let Some(parts) = unique_split(d, ncols - vals.len())
+    {
+        notes.push(Msg::new(
+            format!(
+                "原文「{label}{d}」数字紧贴行名；按「件数不以 0 开头」只有一种读法：{}，请核对",
+                parts.join("、")
+            ),
+            format!(
+                "the page glues the figures to the label (“{label}{d}”); with no count written with a leading zero the only reading is {}, please verify",
+                parts.join(", ")
+            ),
+        ));
+        for (i, p) in parts.into_iter().enumerate() {
+            vals.insert(
+                i,
+                Val {
+                    figure: Some(p.clone()),
+                    printed: p,
+                },
+            );
+        }
+    } else if let Some(d) = glued {
         if (ncols == 1 && vals.is_empty()) || vals.len() + 1 == ncols {
             notes.push(Msg::new(
                 format!("原文「{label}{d}」数字紧贴行名，读作 {d} 放在第一列，请核对"),
@@ -558,6 +654,7 @@ fn place(
     }
     if vals.len() == ncols {
         dash_note(&vals, notes);
+        reading_note(&label, &vals, notes);
         return RowRead::Values(vals.into_iter().map(|v| v.figure).collect());
     }
     let why = if at_end && vals.len() < ncols {
@@ -760,22 +857,50 @@ mod tests {
     }
 
     #[test]
+    fn digit_runs_split_only_when_certain() {
+        assert_eq!(
+            unique_split("000", 3),
+            Some(vec!["0".into(), "0".into(), "0".into()])
+        );
+        assert_eq!(unique_split("105", 2), Some(vec!["10".into(), "5".into()]));
+        assert_eq!(unique_split("123", 2), None, "1|23 and 12|3");
+        assert_eq!(unique_split("100", 2), Some(vec!["10".into(), "0".into()]));
+        assert_eq!(unique_split("00", 3), None);
+        assert_eq!(figure("3件").as_deref(), Some("3"));
+        assert_eq!(figure("1,234").as_deref(), Some("1234"));
+        assert_eq!(figure("１２"), Some("12".into()));
+        assert_eq!(figure("3,1"), None, "two figures, not a thousands group");
+    }
+
+    #[test]
     fn glued_figures() {
         // One column: unambiguous, read with a note.
         let (r, f) = read("gov-2021", "active", &["行政许可12", "/"]);
         let lic = row(&f, "active", "licensing");
         assert_eq!(r.rows[lic], RowRead::Values(vec![Some("12".into())]));
         assert_eq!(r.row_notes[lic].len(), 1);
-        // Three columns and one run of digits: ambiguous, never split by guess.
+        // Three columns and 000: no count starts with 0, so only 0, 0, 0 fits.
         let (r, f) = read(
             "gov-2021",
             "active",
             &["规章000", "/", "行政许可", "3", "/"],
         );
+        let rules = row(&f, "active", "rules");
+        assert_eq!(
+            r.rows[rules],
+            RowRead::Values(vec![Some("0".into()), Some("0".into()), Some("0".into())])
+        );
+        assert!(r.row_notes[rules][0].zh.contains("只有一种读法"));
+        // 1 2 3 over three columns would also be 12, 3 … : ambiguous, never guessed.
+        let (r, f) = read(
+            "gov-2021",
+            "active",
+            &["规章1234", "/", "行政许可", "3", "/"],
+        );
         let RowRead::Todo { why, .. } = &r.rows[row(&f, "active", "rules")] else {
             panic!("{:?}", r.rows)
         };
-        assert!(why.zh.contains("规章000"));
+        assert!(why.zh.contains("规章1234"));
         assert_eq!(
             r.rows[row(&f, "active", "licensing")],
             RowRead::Values(vec![Some("3".into())])
