@@ -268,6 +268,9 @@ fn import(
                 ),
             ));
         }
+        for t in &outcome.imported.tables {
+            say(&t.describe());
+        }
         let state = match (
             outcome.imported.partial,
             outcome.diagnostics.iter().any(|d| d.is_error()),

@@ -109,6 +109,70 @@ pub struct Imported {
     /// Ids of the tables with rows missing or unplaced: their identities
     /// cannot be judged until the author completes them.
     pub incomplete_tables: Vec<String>,
+    /// Per table, what became of its cells (the import report).
+    pub tables: Vec<TableCount>,
+}
+
+/// What became of one table's cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCount {
+    pub caption: String,
+    /// Cells with a figure from the page.
+    pub read: usize,
+    /// Cells blank on the page, written as `~`.
+    pub blank: usize,
+    /// Cells of rows found but not placed (TODO, each with its reason).
+    pub todo: usize,
+    /// Cells of rows not on the page at all.
+    pub missing: usize,
+    /// Why rows were left TODO, one line each.
+    pub why: Vec<Msg>,
+}
+
+impl TableCount {
+    fn of(def: &FormatDef, t: usize, read: &tables::TableRead) -> TableCount {
+        let table = &def.tables[t];
+        let mut c = TableCount {
+            caption: table.caption.clone(),
+            read: 0,
+            blank: 0,
+            todo: 0,
+            missing: 0,
+            why: Vec::new(),
+        };
+        for row in (0..table.rows.len()).filter(|&r| !table.is_group(r)) {
+            let n = table.columns_of(row).len();
+            match read.rows.get(row) {
+                Some(tables::RowRead::Values(v)) => {
+                    c.read += v.iter().filter(|x| x.is_some()).count();
+                    c.blank += v.iter().filter(|x| x.is_none()).count();
+                }
+                Some(tables::RowRead::Todo { why, .. }) => {
+                    c.todo += n;
+                    c.why.push(why.clone());
+                }
+                _ => c.missing += n,
+            }
+        }
+        c
+    }
+
+    /// `表格「…」：读取 40 格，留空 3 格，待填 7 格，原文没有 0 格`, and the reasons.
+    pub fn describe(&self) -> Msg {
+        let mut zh = format!(
+            "表格「{}」：读取 {} 格，留空（~）{} 格，待填（TODO）{} 格，原文没有 {} 格",
+            self.caption, self.read, self.blank, self.todo, self.missing
+        );
+        let mut en = format!(
+            "table “{}”: {} cells read, {} blank (~), {} TODO, {} not on the page",
+            self.caption, self.read, self.blank, self.todo, self.missing
+        );
+        for w in &self.why {
+            zh.push_str(&format!("\n    待填原因：{}", w.zh));
+            en.push_str(&format!("\n    TODO because: {}", w.en));
+        }
+        Msg::new(zh, en)
+    }
 }
 
 /// Import one page. `slug` is the URL name written into the front matter.
@@ -262,12 +326,17 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         .filter(|(def, read)| !read.complete(def))
         .map(|(def, _)| def.id.clone())
         .collect();
+    let tables = (0..format.tables.len())
+        .zip(&reads)
+        .map(|(t, read)| TableCount::of(&format, t, read))
+        .collect();
     Ok(Imported {
         text,
         format: format.id.clone(),
         notes,
         partial,
         incomplete_tables,
+        tables,
     })
 }
 

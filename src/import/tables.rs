@@ -422,6 +422,29 @@ fn labels_list(def: &TableDef, row: usize) -> String {
         .join("、")
 }
 
+/// Figures printed without their label just before `row`, whose previous
+/// row in the same block is not on the page otherwise: the form's order
+/// makes them that row (the first row under 第二十条第（一）项 is 规章).
+/// Read as such only when their count fits the row, with a note.
+fn positional(def: &TableDef, row: usize, vals: Vec<Val>, seen: &mut [bool], out: &mut TableRead) {
+    let figures = vals.iter().filter(|v| v.figure.is_some()).count();
+    let Some(p) = row.checked_sub(1) else { return };
+    let same_block = def.rows[p].block == def.rows[row].block;
+    let ncols = def.columns_of(p).len();
+    if figures == 0 || !same_block || seen[p] || def.is_group(p) || vals.len() != ncols {
+        return;
+    }
+    let label = def.row_path(p);
+    let next = def.row_path(row);
+    out.row_notes[p].push(Msg::new(
+        format!("原文这一行没有行名；它在「{next}」之前、本组的位置上，按官方表格的顺序读作「{label}」，请核对"),
+        format!("this row has no label on the page; by its place before “{next}” it is read as “{label}”, please verify"),
+    ));
+    out.score += 2 + figures as i64;
+    seen[p] = true;
+    out.rows[p] = RowRead::Values(vals.into_iter().map(|v| v.figure).collect());
+}
+
 /// Read one table from the tokens of its section.
 pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
     let n = def.rows.len();
@@ -438,6 +461,8 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
     let headers = header_keys(def);
     let mut seen = vec![false; n];
     let mut last: Option<usize> = None;
+    // Figures printed without a row label (after a block's header).
+    let mut orphan: Vec<Val> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         match &toks[i] {
@@ -446,11 +471,16 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                 if v.figure.is_some() {
                     out.score -= 1;
                 }
+                orphan.push(v.clone());
                 i += 1;
             }
             Tok::Text(t) => match match_label(def, toks, i, &headers, &seen, last) {
-                Label::Header { next } => i = next,
+                Label::Header { next } => {
+                    orphan.clear();
+                    i = next;
+                }
                 Label::Unknown => {
+                    orphan.clear();
                     // An unknown label followed by figures: a row this format does not have.
                     let figs = figures_after(toks, i + 1);
                     if figs.iter().any(|v| v.figure.is_some()) && t.chars().count() <= 60 {
@@ -470,6 +500,7 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                     glued,
                     tail,
                 } => {
+                    positional(def, row, std::mem::take(&mut orphan), &mut seen, &mut out);
                     seen[row] = true;
                     last = Some(row);
                     out.score += 2;
@@ -870,6 +901,54 @@ mod tests {
         assert_eq!(figure("1,234").as_deref(), Some("1234"));
         assert_eq!(figure("１２"), Some("12".into()));
         assert_eq!(figure("3,1"), None, "two figures, not a thousands group");
+    }
+
+    #[test]
+    fn a_row_without_its_label_is_placed_by_the_form_s_order() {
+        let (r, f) = read(
+            "gov-2021",
+            "active",
+            &[
+                "信息内容",
+                "本年制发件数",
+                "本年废止件数",
+                "现行有效件数",
+                "/",
+                "0",
+                "0",
+                "0",
+                "/",
+                "行政规范性文件",
+                "2",
+                "1",
+                "15",
+                "/",
+            ],
+        );
+        let rules = row(&f, "active", "rules");
+        assert_eq!(
+            r.rows[rules],
+            RowRead::Values(vec![Some("0".into()), Some("0".into()), Some("0".into())])
+        );
+        assert!(r.row_notes[rules][0].zh.contains("按官方表格的顺序"));
+        // Two figures before a three-column row: not certain, not placed.
+        let (r, f) = read(
+            "gov-2021",
+            "active",
+            &[
+                "信息内容",
+                "/",
+                "0",
+                "0",
+                "/",
+                "行政规范性文件",
+                "2",
+                "1",
+                "15",
+                "/",
+            ],
+        );
+        assert_eq!(r.rows[row(&f, "active", "rules")], RowRead::Missing);
     }
 
     #[test]

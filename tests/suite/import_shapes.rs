@@ -456,3 +456,129 @@ fn the_headers_the_page_prints_decide_the_columns() {
         "{text}"
     );
 }
+
+/// The published page as a reader copies it: headings and paragraphs as
+/// lines, each table row as its cells joined by tabs.
+fn copied_text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("main h1, main h2, main p, main caption, main tr").unwrap();
+    let cell = scraper::Selector::parse("th, td").unwrap();
+    let mut out = String::new();
+    for e in doc.select(&sel) {
+        if e.value().name() == "tr" {
+            let cells: Vec<String> = e
+                .select(&cell)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect();
+            out.push_str(&cells.join("\t"));
+        } else {
+            out.push_str(e.text().collect::<String>().trim());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The cell-assignment invariant, over generated reports of both formats
+/// with random figures, imported from their published HTML and from the
+/// page's copied text: every figure the import writes sits in the cell the
+/// page shows it in (a figure may be left TODO, never placed elsewhere).
+#[test]
+fn every_imported_figure_sits_under_the_header_the_page_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    nianbao::corpus::write(&nianbao::corpus::Options {
+        reports: 24,
+        seed: 42,
+        out: root.clone(),
+        hugo: None,
+        zola: None,
+    })
+    .unwrap();
+    let out = crate::support::site::build(&root);
+    let site = nianbao::site::load(&root).unwrap();
+    let registry = Registry::builtin();
+    let (mut compared, mut formats) = (0, std::collections::BTreeSet::new());
+    for original in &site.reports {
+        let page = std::fs::read_to_string(out.join(format!(
+            "{}/{}/index.html",
+            original.meta.year, original.meta.slug
+        )))
+        .unwrap();
+        for (shape, bytes) in [("html", page.clone()), ("text", copied_text(&page))] {
+            let name = format!("{}-{}-{shape}", original.meta.year, original.meta.slug);
+            let Ok(o) = import::run(bytes.as_bytes(), &format!("content/{name}.md"), &registry)
+            else {
+                panic!("{name}: not recognised");
+            };
+            let (r, _) = content::parse(
+                "x.md",
+                Path::new("x.md"),
+                o.imported.text.as_bytes(),
+                &registry,
+            );
+            let r = r.unwrap_or_else(|| panic!("{name}: unreadable import\n{}", o.imported.text));
+            assert_eq!(r.format.id, original.format.id, "{name}: format");
+            formats.insert(r.format.id.clone());
+            for (t, def) in r.format.tables.iter().enumerate() {
+                for row in 0..def.rows.len() {
+                    for col in 0..def.columns_of(row).len() {
+                        let at = CellRef { row, col };
+                        let Some(got) = r.tables[t].cell(def, at).filter(|c| c.written()) else {
+                            continue;
+                        };
+                        if matches!(got.origin, Origin::Blank(_) | Origin::Computed) {
+                            continue;
+                        }
+                        let want = original.tables[t].cell(def, at).unwrap();
+                        assert_eq!(
+                            got.value.to_string(),
+                            want.value.to_string(),
+                            "{name}: {} is under another header on the page",
+                            def.cell_id(at)
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(formats.len(), 2, "both formats: {formats:?}");
+    assert!(compared > 24 * 2 * 150, "only {compared} figures compared");
+}
+
+/// One flip-book page: the 结转下年度 row and the reviews table, no
+/// headings. What is recognisable on its own is imported.
+#[test]
+fn a_fragment_page_gives_the_rows_it_shows() {
+    let registry = Registry::builtin();
+    let o = import::run(
+        &read("fragment_page_2021.txt"),
+        "content/fragment.md",
+        &registry,
+    )
+    .unwrap();
+    let text = &o.imported.text;
+    assert!(
+        text.contains("结转下年度继续办理: [1, ~, ~, ~, ~, ~, 1]"),
+        "{text}"
+    );
+    assert!(text.contains("行政复议: [1, 0, 0, 1, 2]"), "{text}");
+    assert!(text.contains("未经复议直接起诉: [0, 0, 1, 0, 1]"), "{text}");
+    assert!(o.imported.partial);
+    let reviews = o
+        .imported
+        .tables
+        .iter()
+        .find(|t| t.caption.contains("复议"))
+        .unwrap();
+    assert_eq!((reviews.read, reviews.todo, reviews.missing), (15, 0, 0));
+}
+
+#[test]
+fn the_organ_on_its_own_title_line_is_found() {
+    let (_, report) = run("headers_2021_rows_2019_2022.txt");
+    assert_eq!(report.meta.organ, "大洼区新开镇人民政府");
+    assert_eq!(report.meta.township, "新开镇");
+    assert_eq!(report.meta.year, 2022);
+}
