@@ -26,6 +26,8 @@ pub mod incremental;
 pub mod init;
 pub mod output;
 pub mod render;
+#[cfg(feature = "search")]
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
@@ -94,6 +96,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let stager = output::Stager::begin(&out, &|_| false).map_err(|d| vec![d])?;
     let rendered = site::render_into(&site, &theme, opts.drafts, site::Select::ALL, &stager)?;
     clock.lap("render+minify+stage");
+    #[cfg(feature = "search")]
+    if site.config.search.enabled {
+        for f in search::index(stager.staging_dir()).map_err(|d| vec![d])? {
+            stager.put(&f).map_err(|d| vec![d])?;
+        }
+        clock.lap("search index");
+    }
     let stats = stager.finish(false).map_err(|d| vec![d])?;
     clock.lap("swap");
     clock.report();

@@ -177,6 +177,11 @@ impl<'a> Stager<'a> {
         })
     }
 
+    /// The folder being staged (read back by the search indexer).
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
     /// Stage one file: hard-linked from the current output when its bytes
     /// are the same there (keeping its modification time), else written.
     pub fn put(&self, f: &OutFile) -> Result<(), Diagnostic> {

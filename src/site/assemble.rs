@@ -172,7 +172,11 @@ pub fn render_into(
 
     // The sitemap lists every page, rendered this time or not.
     let mut html: Vec<String> = entries.iter().map(|(_, s)| s.url()).collect();
-    let (specs, skipped) = index::pages(&summaries, index);
+    let (specs, skipped) = index::pages(
+        &summaries,
+        index,
+        cfg!(feature = "search") && site.config.search.enabled,
+    );
     html.extend(skipped);
     html.extend(specs.iter().map(|p| p.path.clone()));
     // A year's CSV is written only when its path is wanted (watch mode

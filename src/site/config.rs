@@ -35,6 +35,9 @@ pub struct SiteConfig {
     /// URL names of regions: `大洼区 = "dawa"`.
     #[serde(default)]
     pub regions: BTreeMap<String, String>,
+    /// `[search]`: the site's Chinese full-text search (Pagefind).
+    #[serde(default)]
+    pub search: Search,
     /// How the open data may be reused (`datapackage.json`'s `licenses`).
     #[serde(default)]
     pub open_data: OpenData,
@@ -42,6 +45,21 @@ pub struct SiteConfig {
     /// lands in `content/` (a report is usually under 100 KB).
     #[serde(default = "default_max_report_mb")]
     pub max_report_mb: u64,
+}
+
+/// `[search]` in site.toml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    /// Build the search index and the search page (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for Search {
+    fn default() -> Search {
+        Search { enabled: true }
+    }
 }
 
 /// `[open_data]` in site.toml.

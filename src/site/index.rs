@@ -355,9 +355,11 @@ pub struct Page<'a> {
 /// `all` sorted by year and slug.
 /// The index pages `want` asks for, and the paths of those it does not (watch
 /// mode keeps their last bytes).
+/// `search`: add the search page (`[search] enabled` in a build with search).
 pub fn pages<'a>(
     all: &'a [&'a Summary],
     want: &(dyn Fn(&str) -> bool + Sync),
+    search: bool,
 ) -> (Vec<Page<'a>>, Vec<String>) {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
@@ -420,6 +422,14 @@ pub fn pages<'a>(
         "首页".into(),
         Box::new(move || vec![var("home", &home(all))]),
     );
+    if search {
+        add(
+            "search/index.html".into(),
+            "search.html",
+            "搜索".into(),
+            Box::new(Vec::new),
+        );
+    }
     add(
         "404.html".into(),
         "404.html",

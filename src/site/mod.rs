@@ -223,7 +223,7 @@ impl<'a> PageCtx<'a> {
         ctx.insert(
             "page",
             &serde_json::json!({
-                "root": if path == "404.html" { site.base_url.clone() } else { root_prefix(path) }, "path": path, "index": index, "column": column,
+                "root": if path == "404.html" { site.base_url.clone() } else { root_prefix(path) }, "path": path, "index": index, "column": column, "search": cfg!(feature = "search"),
                 "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() },
             }),
         );

@@ -525,6 +525,43 @@ async function main() {
     await page.emulateMedia({ media: 'screen' });
 
     check(fonts.length === 0, 'fonts: no web font is downloaded', fonts.slice(0, 5));
+    // -- 站内搜索 (issue 20): Chinese queries typed into the field found by its role.
+    if (byKind.other?.includes('search/index.html') || files.includes('search/index.html')) {
+      await page.setViewportSize(DESKTOP);
+      await page.goto(base + 'search/index.html', { waitUntil: 'load' });
+      const box = page.getByRole('searchbox').or(page.getByRole('textbox')).first();
+      const search = async (q) => {
+        await box.fill('');
+        await box.fill(q);
+        await page.waitForTimeout(400);
+        await page.waitForFunction(() => !document.querySelector('.pagefind-ui__loading'), null, { timeout: 10000 }).catch(() => {});
+        await page.waitForTimeout(300);
+        return page.evaluate(() => [...document.querySelectorAll('.pagefind-ui__result-link')].map((a) => a.getAttribute('href')));
+      };
+      const seed = (links) => links.some((h) => /2021\/pingan\//.test(h));
+      for (const q of ['平安镇', '大洼要闻', '大洼要闻 基层动态']) {
+        const links = await search(q);
+        check(seed(links), `search: «${q}» finds the seed report`, [`${links.length} results: ${links.slice(0, 4).join(' ')}`]);
+      }
+      const all = await search('政府信息公开');
+      const year = page.locator('.pagefind-ui__filter-name', { hasText: '年度' }).first();
+      if (await year.count()) await year.click().catch(() => {});
+      const opt = page.locator('.pagefind-ui__filter-checkbox[value="2021"]').first();
+      let narrowed = [];
+      if (await opt.count()) {
+        await opt.evaluate((e) => e.click());
+        await page.waitForTimeout(700);
+        narrowed = await page.evaluate(() => [...document.querySelectorAll('.pagefind-ui__result-link')].map((a) => a.getAttribute('href')));
+      }
+      const count = await page.evaluate(() => document.querySelector('.pagefind-ui__message')?.textContent ?? '');
+      check(narrowed.length > 0 && narrowed.every((h) => /\/2021\//.test(h)),
+        'search: the 年度 filter narrows the results to that year', [`before ${all.length}, after ${narrowed.length}: ${count}`]);
+      await shot('search-1280');
+      const r = await axe(page);
+      check(r.violations.length === 0, 'axe: the search page with results has no violations', axeDetails(r));
+    } else {
+      check(false, 'search: the build has a search page');
+    }
     check(offsite.length === 0, 'network: every request stays on the site', offsite.slice(0, 5));
     check(errorsInConsole.length === 0, 'no script errors on any page', errorsInConsole.slice(0, 5));
     await context.close();

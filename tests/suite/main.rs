@@ -19,6 +19,7 @@ mod import_shapes;
 mod incremental;
 mod portal;
 mod safety;
+mod search;
 #[cfg(feature = "serve")]
 mod serve;
 mod site_data;
