@@ -19,6 +19,7 @@ mod import_shapes;
 mod incremental;
 mod portal;
 mod safety;
+#[cfg(feature = "search")]
 mod search;
 #[cfg(feature = "serve")]
 mod serve;
