@@ -134,30 +134,29 @@ pub const SUMMARY: &[(&str, &[&str])] = &[
 pub fn summary_cells(format: &crate::format::FormatDef, cells: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for id in cells {
-        let Some((table, rest)) = id.split_once('.') else {
-            continue;
-        };
-        let Some((row_id, col_id)) = rest.rsplit_once('.') else {
-            continue;
-        };
-        let Some((_, def)) = format.table(table) else {
-            continue;
-        };
-        let Some(row) = def.row_by_id(row_id) else {
-            continue;
-        };
-        let rows: Vec<usize> = if def.is_group(row) {
-            def.children(row).collect()
-        } else {
-            vec![row]
-        };
-        for r in rows {
-            if let Some(col) = def.col_by_id(r, col_id) {
-                out.push(def.cell_id(CellRef { row: r, col }));
-            }
+        if let Some((table, rest)) = id.split_once('.')
+            && let Some((_, def)) = format.table(table)
+            && let Some(leaves) = leaf_cells(def, rest)
+        {
+            out.extend(leaves.iter().map(|c| def.cell_id(*c)));
         }
     }
     out
+}
+
+/// The cells `row.column` stands for in `def`: the cell itself, or for a
+/// group row the cells of its sub-rows. `None` when the format lacks it.
+fn leaf_cells(def: &crate::format::TableDef, row_col: &str) -> Option<Vec<CellRef>> {
+    let (row_id, col_id) = row_col.rsplit_once('.')?;
+    let row = def.row_by_id(row_id)?;
+    let rows: Vec<usize> = if def.is_group(row) {
+        def.children(row).collect()
+    } else {
+        vec![row]
+    };
+    rows.into_iter()
+        .map(|r| def.col_by_id(r, col_id).map(|col| CellRef { row: r, col }))
+        .collect()
 }
 
 /// One summary figure of a report, or `None` when its format lacks the cell.
@@ -165,17 +164,9 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     let mut total = 0;
     for id in cells {
         let (table, rest) = id.split_once('.')?;
-        let (row_id, col_id) = rest.rsplit_once('.')?;
         let (def, data) = report.table(table)?;
-        let row = def.row_by_id(row_id)?;
-        let rows: Vec<usize> = if def.is_group(row) {
-            def.children(row).collect()
-        } else {
-            vec![row]
-        };
-        for r in rows {
-            let col = def.col_by_id(r, col_id)?;
-            total += data.int(def, CellRef { row: r, col });
+        for c in leaf_cells(def, rest)? {
+            total += data.int(def, c);
         }
     }
     Some(total)
