@@ -19,6 +19,7 @@ pub mod check;
 pub mod content;
 pub mod corpus;
 pub mod diag;
+pub mod edit;
 pub mod files;
 pub mod format;
 pub mod import;

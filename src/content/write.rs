@@ -81,7 +81,7 @@ pub fn front_matter(h: &Header) -> String {
 }
 
 /// The label a row is written with: its short label if it has one, else the official label.
-fn row_key(def: &TableDef, row: usize) -> String {
+pub fn row_key(def: &TableDef, row: usize) -> String {
     let d = def.row_def(row);
     yaml_str(d.short.as_deref().unwrap_or(&d.label))
 }
@@ -143,7 +143,7 @@ pub fn table_block(def: &TableDef, data: &TableData, notes: &[(usize, String)]) 
 
 /// A group at the top of a table whose members are written unindented
 /// (三、本年度办理结果): it has members that are themselves groups or leaves.
-fn is_top_group(def: &TableDef, row: usize) -> bool {
+pub fn is_top_group(def: &TableDef, row: usize) -> bool {
     def.rows[row].parent.is_none()
         && def.is_group(row)
         && def.children(row).any(|c| def.is_group(c))

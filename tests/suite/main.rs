@@ -12,6 +12,7 @@ mod check_values;
 mod clerk;
 mod corpus;
 mod docs;
+mod editor_writeback;
 mod hostile;
 mod import_cli;
 mod import_seed;
