@@ -182,7 +182,12 @@ impl StopHandle {
 pub struct Watcher {
     tx: Sender<Msg2>,
     rx: Receiver<Msg2>,
+    /// Hears the site as loaded after every change, before the outcome is
+    /// announced (the preview's editor keeps its list of reports from it).
+    on_site: Option<SiteHook>,
 }
+
+type SiteHook = Box<dyn FnMut(&crate::site::Site) + Send>;
 
 impl Default for Watcher {
     fn default() -> Self {
@@ -280,7 +285,7 @@ impl Scope {
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
+pub fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(p) {
         return c;
     }
@@ -296,7 +301,17 @@ fn absolute(p: &Path) -> PathBuf {
 impl Watcher {
     pub fn new() -> Watcher {
         let (tx, rx) = mpsc::channel();
-        Watcher { tx, rx }
+        Watcher {
+            tx,
+            rx,
+            on_site: None,
+        }
+    }
+
+    /// Call `f` with the loaded site after every (re)load, good or failed.
+    pub fn on_site(mut self, f: impl FnMut(&crate::site::Site) + Send + 'static) -> Watcher {
+        self.on_site = Some(Box::new(f));
+        self
     }
 
     pub fn stop_handle(&self) -> StopHandle {
@@ -307,7 +322,7 @@ impl Watcher {
     /// `on_build` hears every outcome, the first build included. Returns an
     /// error only when watching cannot start at all.
     pub fn run(
-        self,
+        mut self,
         opts: &WatchOptions,
         mut on_build: impl FnMut(&Outcome),
     ) -> Result<(), Diagnostic> {
@@ -471,7 +486,7 @@ impl Watcher {
     }
 
     fn rebuild(
-        &self,
+        &mut self,
         opts: &BuildOptions,
         state: &mut Option<Build>,
         needs_reload: &mut bool,
@@ -516,6 +531,9 @@ impl Watcher {
             if build.pending().is_empty() {
                 return;
             }
+        }
+        if let Some(hook) = self.on_site.as_mut() {
+            hook(build.site());
         }
         let outcome = match build.publish() {
             Ok(rebuilt) => Outcome::Built {

@@ -84,7 +84,7 @@ impl<'a> Lines<'a> {
                 let mut chars: Vec<char> = content.chars().collect();
                 let mut edits = self.replace.get(&i).cloned().unwrap_or_default();
                 // Right to left, so earlier columns stay valid.
-                edits.sort_by(|a, b| b.0.cmp(&a.0));
+                edits.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (col, len, text) in edits {
                     let end = (col + len).min(chars.len());
                     let col = col.min(end);
@@ -127,7 +127,7 @@ pub fn apply(raw: &[u8], report: &Report, edits: &Edits) -> Result<Vec<u8>, Refu
     for (key, value) in &edits.meta {
         meta(&mut lines, report, key, value)?;
     }
-    let mut by_table: BTreeMap<usize, BTreeMap<usize, Vec<(usize, &Entry)>>> = BTreeMap::new();
+    let mut by_table: BTreeMap<usize, RowEdits> = BTreeMap::new();
     for e in &edits.cells {
         by_table
             .entry(e.table)
@@ -151,6 +151,9 @@ pub fn apply(raw: &[u8], report: &Report, edits: &Edits) -> Result<Vec<u8>, Refu
     }
     Ok(lines.finish().into_bytes())
 }
+
+/// A table's edits: by row, the columns and their entries.
+type RowEdits<'e> = BTreeMap<usize, Vec<(usize, &'e Entry)>>;
 
 /// The text a figure is written as.
 fn token(entry: &Entry) -> String {

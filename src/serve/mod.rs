@@ -23,10 +23,12 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::sync::watch;
 
+mod editor;
 mod guard;
+mod inject;
 mod limits;
 
 pub use guard::{host_allowed, origin_allowed};
@@ -70,6 +72,7 @@ struct Status {
 
 struct Shared {
     out: PathBuf,
+    editor: Arc<editor::Editor>,
     idle: std::time::Duration,
     status: Mutex<Status>,
     reload: watch::Sender<u64>,
@@ -165,8 +168,12 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
 
     let (reload, _) = watch::channel(0u64);
     let (shutdown, _) = watch::channel(false);
+    let editor = Arc::new(editor::Editor::new(&crate::watch::absolute(
+        &opts.build.root,
+    )));
     let shared = Arc::new(Shared {
         out: out.clone(),
+        editor: editor.clone(),
         idle: opts.idle,
         status: Mutex::new(Status::default()),
         reload,
@@ -185,7 +192,8 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
         })?;
 
     // The watcher: first build, then one rebuild per save.
-    let watcher = Watcher::new();
+    let editor_w = editor.clone();
+    let watcher = Watcher::new().on_site(move |site| editor_w.update(site));
     let stop = watcher.stop_handle();
     let wopts = WatchOptions {
         build: BuildOptions {
@@ -247,10 +255,20 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
         }
     }
 
+    let edit_routes = Router::new()
+        .route(
+            "/__nianbao/edit/{year}/{slug}/",
+            get(editor::form).post(editor::save),
+        )
+        .route("/__nianbao/edit/{year}/{slug}/check", post(editor::check))
+        .route("/__nianbao/new", post(editor::new_report))
+        .route("/__nianbao/{asset}", get(editor::asset))
+        .with_state(editor.clone());
     let app = Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(get(file))
         .with_state(shared.clone())
+        .merge(edit_routes)
         .layer(axum::middleware::from_fn_with_state(
             guard::Port(addr.port()),
             guard::check,
@@ -499,39 +517,6 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// The live-reload script, and the overlay while the last build failed.
-fn injection(status: &Status) -> String {
-    let mut s = format!(
-        "<script>(function(){{var g={};function c(){{var w=new WebSocket((location.protocol==='https:'?'wss://':'ws://')+location.host+'{LIVERELOAD_PATH}?generation='+g);\
-w.onmessage=function(e){{if(e.data==='reload')location.reload();}};w.onclose=function(){{setTimeout(c,1000);}};}}c();}})();</script>",
-        status.generation
-    );
-    // `failure` is HTML made by diag::render_html (every text escaped there).
-    // Opaque: the page under it must not show through and be mistaken for
-    // the current state.
-    if let Some(html) = &status.failure {
-        s.push_str(&format!(
-            "<div id=\"nianbao-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#141414;color:#fff;padding:1.5em;font:15px/1.6 sans-serif\">\
-<style>#nianbao-overlay pre{{white-space:pre-wrap;font:14px/1.5 monospace;background:#000;padding:.5em}}#nianbao-overlay mark{{background:#ffd24d;color:#000;outline:2px solid #ffd24d}}#nianbao-overlay .error strong{{color:#ff8080}}#nianbao-overlay .warning strong{{color:#ffd24d}}</style>\
-<p style=\"font-size:16px;font-weight:bold;color:#ff8080\">未能生成：页面仍是上一次成功生成的结果。改正后保存，页面会自动刷新。<br>Not built: this is the last good build; save a fix and the page reloads.</p>\
-{html}\
-<button type=\"button\" onclick=\"this.parentNode.remove()\">关闭 / Close</button></div>"
-        ));
-    }
-    s
-}
-
-fn inject(html: Vec<u8>, status: &Status) -> Vec<u8> {
-    let snippet = injection(status);
-    let mut html = html;
-    let at = html
-        .windows(7)
-        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(html.len());
-    html.splice(at..at, snippet.into_bytes());
-    html
-}
-
 fn plain(status: StatusCode, text: &str) -> Response {
     (
         status,
@@ -589,8 +574,9 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
         content_type(&path)
     };
     let body = if ty.starts_with("text/html") {
+        let bytes = editor_links(&shared, &segs, bytes);
         match shared.status.lock() {
-            Ok(st) => inject(bytes, &st),
+            Ok(st) => inject::inject(bytes, &st),
             Err(_) => bytes,
         }
     } else {
@@ -605,6 +591,33 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
         body,
     )
         .into_response()
+}
+
+/// The editor's links on a report page and on the home page.
+fn editor_links(shared: &Shared, segs: &[String], html: Vec<u8>) -> Vec<u8> {
+    let page: Vec<&str> = segs
+        .iter()
+        .map(String::as_str)
+        .filter(|s| *s != "index.html")
+        .collect();
+    match page.as_slice() {
+        [] => {
+            let entries = shared.editor.entries();
+            inject::after_main(html, &inject::home_panel(&entries, shared.editor.token()))
+        }
+        [year, slug] => {
+            let hit = shared
+                .editor
+                .entries()
+                .into_iter()
+                .find(|e| e.year.to_string() == *year && e.slug == *slug);
+            match hit {
+                Some(e) => inject::after_main(html, &inject::edit_link(&e)),
+                None => html,
+            }
+        }
+        _ => html,
+    }
 }
 
 enum Resolved {
@@ -674,8 +687,11 @@ mod tests {
             generation: 3,
             failure: Some(crate::diag::render_html(&[d], Lang::Zh)),
         };
-        let html = String::from_utf8(inject(b"<html><body><p>x</p></body></html>".to_vec(), &st))
-            .unwrap_or_default();
+        let html = String::from_utf8(inject::inject(
+            b"<html><body><p>x</p></body></html>".to_vec(),
+            &st,
+        ))
+        .unwrap_or_default();
         assert!(html.contains("&lt;b&gt;错&lt;/b&gt;"), "{html}");
         // The span is marked in the line itself (CJK before it or not).
         assert!(
