@@ -12,6 +12,8 @@ mod check_values;
 mod clerk;
 mod corpus;
 mod docs;
+#[cfg(feature = "serve")]
+mod editor_serve;
 mod editor_writeback;
 mod hostile;
 mod import_cli;

@@ -16,14 +16,14 @@ use crate::support::rebuild_common;
 const TIMEOUT: Duration = Duration::from_secs(30);
 const PROSE: &str = "创新活动形式";
 
-struct Site {
+pub(crate) struct Site {
     dir: tempfile::TempDir,
-    root: PathBuf,
+    pub(crate) root: PathBuf,
     server: Option<Running>,
 }
 
 impl Site {
-    fn start() -> Site {
+    pub(crate) fn start() -> Site {
         let (dir, root) = rebuild_common::sample_site();
         let mut build = BuildOptions::new(&root);
         build.out = Some(dir.path().join("out"));
@@ -44,10 +44,10 @@ impl Site {
             server: Some(server),
         }
     }
-    fn addr(&self) -> SocketAddr {
+    pub(crate) fn addr(&self) -> SocketAddr {
         self.server.as_ref().unwrap().addr()
     }
-    fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         request(
             self.addr(),
             &format!(
@@ -59,7 +59,12 @@ impl Site {
     fn save(&self, text: &str) {
         std::fs::write(self.root.join("content/2021/pingan.md"), text).unwrap();
     }
-    fn wait_for(&self, what: &str, path: &str, done: impl Fn(&Response) -> bool) -> Response {
+    pub(crate) fn wait_for(
+        &self,
+        what: &str,
+        path: &str,
+        done: impl Fn(&Response) -> bool,
+    ) -> Response {
         let start = Instant::now();
         loop {
             let r = self.get(path);
@@ -85,13 +90,13 @@ impl Drop for Site {
     }
 }
 
-struct Response {
-    status: u16,
-    head: String,
-    body: String,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) head: String,
+    pub(crate) body: String,
 }
 
-fn request(addr: SocketAddr, raw: &str) -> Response {
+pub(crate) fn request(addr: SocketAddr, raw: &str) -> Response {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(TIMEOUT)).unwrap();
     s.write_all(raw.as_bytes()).unwrap();
