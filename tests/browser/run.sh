@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser accessibility suite (issue 9): builds a site, then checks it in headless
-# Chromium (axe-core), with the Nu HTML Checker, and at phone width and in print.
+# Chromium (axe-core), with the Nu HTML Checker, and at phone width and in print;
+# and drives the table editor of `nianbao serve` (editor.mjs, issue 18).
 #
 #   bash tests/browser/run.sh            # from anywhere; needs chromium, java, node
 #
@@ -53,5 +54,16 @@ fi
 "$NIANBAO_BIN" build --root "$site" --out "$site/public" --base-url /
 
 mkdir -p "$artifacts"
+# The editor writes to its site: a copy of the sample of its own.
+edit_site="$work/edit-site"
+mkdir -p "$edit_site"
+cp "$root/site.toml" "$edit_site/site.toml"
+cp -R "$root/content" "$edit_site/content"
+# UPDATE_DOCS=1 also refreshes the screenshot docs/editor.md shows.
+docs_args=()
+[[ "${UPDATE_DOCS:-}" == 1 ]] && docs_args=(--docs "$root/docs")
+status=0
+node "$here/editor.mjs" --bin "$NIANBAO_BIN" --site "$edit_site" --artifacts "$artifacts" "${docs_args[@]}" || status=1
 # a11y.mjs prints the closing `browser: N passed, M failed` line and exits non-zero on any failure.
-SUITE_STARTED=$started node "$here/a11y.mjs" --site "$site/public" --artifacts "$artifacts"
+SUITE_STARTED=$started node "$here/a11y.mjs" --site "$site/public" --artifacts "$artifacts" || status=1
+exit $status

@@ -128,6 +128,17 @@ fn the_form_is_the_official_grid_with_named_numeric_inputs() {
         Some("3")
     );
     assert_eq!(attr(&r.body, "caption", "id").len(), 3);
+    // Each table under its own section heading, as in the published report.
+    let h2: Vec<String> = doc
+        .select(&Selector::parse("h2").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    let at = |t: &str| {
+        h2.iter()
+            .position(|h| h == t)
+            .unwrap_or_else(|| panic!("{t}: {h2:?}"))
+    };
+    assert!(at("二、主动公开政府信息情况") < at("三、收到和处理政府信息公开申请情况"));
     assert_eq!(attr(&r.body, "html", "lang"), vec!["zh-CN"]);
     assert!(attr(&r.body, "input[name=organ]", "value")[0].contains("平安镇"));
 }

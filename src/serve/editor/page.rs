@@ -174,10 +174,11 @@ pub fn render(v: &View) -> String {
         let Some(data) = r.tables.get(t) else {
             continue;
         };
+        // `section` counts from 1 (主动公开 is section 2, 二、).
         let section = r
             .format
             .sections
-            .get(def.section)
+            .get(def.section.wrapping_sub(1))
             .cloned()
             .unwrap_or_default();
         let _ = writeln!(out, "<h2>{}</h2>", esc(&section));
