@@ -275,3 +275,45 @@ fn next_years_report_starts_from_the_home_page() {
     let page = site.get("/__nianbao/edit/2022/pingan/");
     assert_eq!(page.status, 200, "{}", page.body);
 }
+
+#[test]
+fn cross_year_warnings_show_and_gov_2019_reports_get_their_own_form() {
+    let site = Site::start();
+    let last_year = std::fs::read_to_string(
+        crate::support::site::manifest().join("tests/fixtures/check/pingan-2020.md"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.root.join("content/2020")).unwrap();
+    std::fs::write(site.root.join("content/2020/pingan.md"), last_year).unwrap();
+    let old = site.wait_for(
+        "the 2020 report in the editor",
+        "/__nianbao/edit/2020/pingan/",
+        |r| r.status == 200,
+    );
+    // gov-2019: its own tables and labels, from its format definition.
+    let doc = Html::parse_document(&old.body);
+    let captions: Vec<String> = doc
+        .select(&Selector::parse("caption").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(captions.len(), 3, "{captions:?}");
+    assert!(attr(&old.body, "input.cell", "aria-label").len() > 50);
+    // 2021's 上年结转 (0) against 2020's 结转下年度 (1): W1, on the cell.
+    let (now, _) = site.form();
+    let doc = Html::parse_document(&now.body);
+    let problems: Vec<String> = doc
+        .select(&Selector::parse("#problems li").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("W1") && p.contains("应为 1")),
+        "{problems:?}"
+    );
+    let invalid = attr(&now.body, "input[aria-invalid=true]", "name");
+    assert!(
+        invalid.contains(&"applications.carried_over.natural_person".to_string()),
+        "{invalid:?}"
+    );
+}
