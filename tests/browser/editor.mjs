@@ -179,6 +179,15 @@ try {
   v = await axe(page);
   check(v.length === 0, 'axe: 0 violations in large-text mode', v);
 
+  // The preview's own additions (the link, the home page's list) keep its pages clean.
+  for (const url of ['/', '/2021/pingan/']) {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await p.goto(`${BASE}${url}`);
+    v = await axe(p);
+    check(v.length === 0, `axe: 0 violations on ${url} as the preview serves it (with the editor's links)`, v);
+    await p.close();
+  }
+
   // vnu on the editor's HTML as served.
   const html = await (await fetch(`${BASE}/__nianbao/edit/2021/pingan/`)).text();
   const file = path.join(out, 'editor.html');
