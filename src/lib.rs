@@ -95,15 +95,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     // Files go into the staged folder as they are rendered, so a large site
     // is never held in memory whole; any error drops the staging folder.
     let stager = output::Stager::begin(&out, &|_| false).map_err(|d| vec![d])?;
-    let rendered = site::render_into(&site, &theme, opts.drafts, site::Select::ALL, &stager)?;
-    clock.lap("render+minify+stage");
-    #[cfg(feature = "search")]
-    if site.config.search.enabled {
-        for f in search::index(stager.staging_dir()).map_err(|d| vec![d])? {
+    // The search index is built on a thread of its own while the pages
+    // render (it needs the reports, not the pages).
+    let rendered = std::thread::scope(|scope| {
+        let search = search_thread(scope, &site, opts.drafts);
+        let rendered = site::render_into(&site, &theme, opts.drafts, site::Select::ALL, &stager);
+        clock.lap("render+minify+stage");
+        let files = search.join();
+        clock.lap("search index");
+        for f in files? {
             stager.put(&f).map_err(|d| vec![d])?;
         }
-        clock.lap("search index");
-    }
+        rendered
+    })?;
     let stats = stager.finish(false).map_err(|d| vec![d])?;
     clock.lap("swap");
     clock.report();
@@ -120,6 +124,52 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         stats,
         diagnostics,
     })
+}
+
+/// Build the search index on a thread while the pages render; `join`
+/// gives its files (none when search is off or not compiled in).
+struct SearchJob<'scope>(Option<std::thread::ScopedJoinHandle<'scope, Result<Vec<site::OutFile>, Diagnostic>>>);
+
+impl SearchJob<'_> {
+    fn join(self) -> Result<Vec<site::OutFile>, Vec<Diagnostic>> {
+        match self.0 {
+            None => Ok(Vec::new()),
+            Some(h) => match h.join() {
+                Ok(r) => r.map_err(|d| vec![d]),
+                Err(_) => Err(vec![Diagnostic::error(
+                    "O004",
+                    diag::Msg::new("生成搜索索引时出错", "building the search index failed"),
+                )]),
+            },
+        }
+    }
+}
+
+#[cfg(feature = "search")]
+fn search_thread<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    site: &'scope site::Site,
+    drafts: bool,
+) -> SearchJob<'scope> {
+    if !site.config.search.enabled {
+        return SearchJob(None);
+    }
+    let records: Vec<search::Record> = site
+        .reports
+        .iter()
+        .filter(|r| drafts || !r.meta.draft)
+        .map(search::Record::of)
+        .collect();
+    SearchJob(Some(scope.spawn(move || search::index(records))))
+}
+
+#[cfg(not(feature = "search"))]
+fn search_thread<'scope>(
+    _: &'scope std::thread::Scope<'scope, '_>,
+    _: &'scope site::Site,
+    _: bool,
+) -> SearchJob<'scope> {
+    SearchJob(None)
 }
 
 /// Stage timings, printed to stderr when `NIANBAO_TIMINGS` is set (for the benchmark).

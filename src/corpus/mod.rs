@@ -184,7 +184,10 @@ pub fn write(opts: &Options) -> io::Result<usize> {
 /// The corpus's `site.toml`: a title and every region's URL name.
 pub fn site_toml() -> String {
     let mut s = String::from(
-        "title = \"政府信息公开工作年度报告（基准语料）\"\nbase_url = \"https://www.example.gov.cn/ndbg/\"\n\n[regions]\n",
+        "title = \"政府信息公开工作年度报告（基准语料）\"\nbase_url = \"https://www.example.gov.cn/ndbg/\"\n\n\
+         # Hugo and Zola build no search index: scripts/bench compares like with\n\
+         # like, and measures search on its own row.\n\
+         [search]\nenabled = false\n\n[regions]\n",
     );
     for (name, slug) in REGIONS {
         s.push_str(&format!("\"{name}\" = \"{slug}\"\n"));

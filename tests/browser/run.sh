@@ -19,8 +19,7 @@ started=$(date +%s)
 
 # The binary: the one cargo just built (debug is plenty for a site of 13 reports).
 if [[ -z "${NIANBAO_BIN:-}" ]]; then
-    # With search (an opt-in feature): the suite checks the search page too.
-    (cd "$root" && cargo build --quiet --bin nianbao --features search)
+    (cd "$root" && cargo build --quiet --bin nianbao)
     NIANBAO_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/nianbao"
 fi
 
