@@ -193,7 +193,7 @@ fn byte_range(line: &str, col: u32, len: u32) -> std::ops::Range<usize> {
 /// line holds Chinese, whose glyphs are not two Latin columns wide in every
 /// font). All text is escaped.
 pub fn render_html(diags: &[Diagnostic], lang: Lang) -> String {
-    let esc = |s: &str| crate::render::escape_html(&escape_controls(s));
+    let esc = |s: &str| crate::html::escape_html(&escape_controls(s));
     let mut out = String::new();
     for d in diags {
         let kind = match d.severity {

@@ -81,7 +81,7 @@ impl Walker<'_> {
         list.sort_by_key(|e| e.file_name());
         for e in list {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || crate::content::is_editor_temp(&name) {
+            if name.starts_with('.') || is_editor_temp(&name) {
                 continue;
             }
             self.entry(&e.path(), &name, depth);
@@ -285,4 +285,18 @@ fn too_large(path: &Path, size: u64, limit: u64) -> Diagnostic {
         "年度报告通常不足 100 KB；检查是否误把其他文件命名为 .md，或在 site.toml 中调大 max_report_mb",
         "annual reports are usually under 100 KB; check the file, or raise max_report_mb in site.toml",
     ))
+}
+
+/// Files that editors write beside the one being saved; never content.
+pub fn is_editor_temp(name: &str) -> bool {
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.starts_with(".goutputstream-")
+        || name.starts_with("~$")
 }

@@ -5,6 +5,10 @@
 //! files → [`content`] (typed reports, every value with its position) →
 //! [`check`] (diagnostics) → [`render`] (Tera contexts and pages) →
 //! [`site`] (index pages, assembly) → [`output`] (one atomic write).
+//! Below them all: [`diag`], [`format`], [`config`] (`site.toml`), [`html`]
+//! (escaping) and [`yaml`]; above them: [`watch`]/[`incremental`], [`serve`]
+//! and the table editor's model [`edit`]. No module depends on one that
+//! depends on it (tests/suite/architecture.rs).
 
 // Input must never panic the tool: no unwrap/expect outside tests (enforced by
 // `cargo clippy` in CI). Diagnostics are deliberately rich values, so large
@@ -16,12 +20,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod check;
+pub mod config;
 pub mod content;
 pub mod corpus;
 pub mod diag;
 pub mod edit;
 pub mod files;
 pub mod format;
+pub mod html;
 pub mod import;
 pub mod incremental;
 pub mod init;
@@ -128,10 +134,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// Build the search index on a thread while the pages render; `join`
 /// gives its files (none when search is off or not compiled in).
-struct SearchJob<'scope>(Option<std::thread::ScopedJoinHandle<'scope, Result<Vec<site::OutFile>, Diagnostic>>>);
+struct SearchJob<'scope>(
+    Option<std::thread::ScopedJoinHandle<'scope, Result<Vec<output::OutFile>, Diagnostic>>>,
+);
 
 impl SearchJob<'_> {
-    fn join(self) -> Result<Vec<site::OutFile>, Vec<Diagnostic>> {
+    fn join(self) -> Result<Vec<output::OutFile>, Vec<Diagnostic>> {
         match self.0 {
             None => Ok(Vec::new()),
             Some(h) => match h.join() {

@@ -9,7 +9,7 @@
 //! key come from the report template's `data-pagefind-*` attributes.
 
 use crate::diag::{Diagnostic, Msg};
-use crate::site::OutFile;
+use crate::output::OutFile;
 
 /// Where the index and Pagefind's files go in the output.
 pub const BUNDLE: &str = "pagefind";
@@ -121,9 +121,16 @@ pub fn index(records: Vec<Record>) -> Result<Vec<OutFile>, Diagnostic> {
                 filters.insert("地区".to_string(), vec![region.clone()]);
             }
             let sort = BTreeMap::from([("year".to_string(), r.year.to_string())]);
-            idx.add_custom_record(r.url, content, "zh".into(), Some(meta), Some(filters), Some(sort))
-                .await
-                .map_err(|e| failed("pages", e))?;
+            idx.add_custom_record(
+                r.url,
+                content,
+                "zh".into(),
+                Some(meta),
+                Some(filters),
+                Some(sort),
+            )
+            .await
+            .map_err(|e| failed("pages", e))?;
         }
         let t1 = std::time::Instant::now();
         let files = idx.get_files().await.map_err(|e| failed("index", e))?;

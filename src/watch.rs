@@ -329,7 +329,7 @@ impl Watcher {
         let root = absolute(&opts.build.root);
         // A missing or wrong --root is said as `build` says it (S001), not
         // as the file watcher's "No path was found".
-        crate::site::config::SiteConfig::load(&root)?;
+        crate::config::SiteConfig::load(&root)?;
         let out = absolute(&opts.build.out_dir());
         let out = crate::output::check_out_dir(&root, &out)?;
         let build_opts = BuildOptions {

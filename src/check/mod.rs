@@ -22,10 +22,10 @@ pub mod structure;
 
 use std::path::Path;
 
+use crate::config::SiteConfig;
 use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::format::Registry;
-use crate::site::SiteConfig;
 
 pub use identities::{blanks, complete, identities};
 

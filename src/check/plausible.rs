@@ -8,11 +8,11 @@
 //! report archives; a township has no rule-making power and no statutory
 //! publication date of its own).
 
+use crate::config::SiteConfig;
 use crate::content::Report;
 use crate::content::meta::{BodyKind, Date};
 use crate::diag::{Diagnostic, Msg};
 use crate::format::CellRef;
-use crate::site::SiteConfig;
 
 /// The kind of body that wrote `report`, and whether it was stated anywhere.
 pub fn body_kind(report: &Report, config: &SiteConfig) -> (BodyKind, bool) {

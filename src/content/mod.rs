@@ -51,19 +51,7 @@ pub fn find_reports(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (w.files, w.diagnostics)
 }
 
-/// Files that editors write beside the one being saved; never content.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
-        || name.starts_with(".#")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name.starts_with(".goutputstream-")
-        || name.starts_with("~$")
-}
+pub use crate::files::is_editor_temp;
 
 /// Decode a file's bytes: UTF-8 (a BOM is dropped), CRLF folded to LF.
 /// GBK/GB18030 — what many Windows editors in China still save — is read

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Edits, Refusal, field_name, writeback};
+use crate::config::SiteConfig;
 use crate::content::{self, Report};
 use crate::diag::{Diagnostic, Loc, Msg};
 use crate::format::CellRef;
-use crate::site::{self, SiteConfig};
+use crate::site;
 
 /// A report file: where it is, and how it is named to the author.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The table editor's model: what a form posts, read into typed edits, and
 //! the report file rewritten with them.
 //!
-//! The serve layer ([`crate::serve`]) owns HTTP; this module owns meaning, so
+//! The preview's HTTP layer (`serve::editor`) uses it; this module owns meaning, so
 //! it is tested without a server: [`Edits::from_form`] reads posted fields
 //! (cell ids from the format definition, so a site's own format works too),
 //! [`writeback::apply`] rewrites only the bytes of the values that changed,

@@ -16,13 +16,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Msg};
-use crate::site::OutFile;
 
 mod guard;
 mod swap;
 
 pub use guard::{MARKER, check_out_dir, resolve};
 use swap::sibling;
+
+/// A file of the built site: path relative to the output folder, and bytes.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {

@@ -283,26 +283,7 @@ pub struct Skeleton {
     cells: Vec<CellRef>,
 }
 
-/// HTML-escaped text (for HTML built outside templates).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-/// HTML-escape text into `out` (figures are digits, but a unit such as 元 is author text).
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-}
+pub use crate::html::{escape_html, escape_into};
 
 fn marker(i: usize) -> String {
     format!("\u{E001}{i}\u{E002}")

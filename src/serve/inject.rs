@@ -5,7 +5,7 @@
 
 use super::editor::{self, Entry};
 use super::{LIVERELOAD_PATH, Status};
-use crate::render::escape_html as esc;
+use crate::html::escape_html as esc;
 
 /// The live-reload script, and the overlay while the last build failed.
 pub fn injection(status: &Status) -> String {

@@ -2,7 +2,6 @@
 
 mod assemble;
 pub mod chart;
-pub mod config;
 pub mod data;
 pub mod feeds;
 pub mod index;
@@ -20,8 +19,8 @@ use crate::content::{self, Report};
 use crate::diag::{Diagnostic, Msg};
 use crate::format::{CellRef, FormatDef, Registry};
 
+pub use crate::config::SiteConfig;
 pub use assemble::{Rendered, Select, Sink, render, render_into, render_some};
-pub use config::SiteConfig;
 
 /// Everything read from a site folder, checked.
 pub struct Site {
@@ -74,7 +73,7 @@ pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
 
 /// Read, parse and check every report of the site at `root`.
 pub fn load(root: &Path) -> Result<Site, Diagnostic> {
-    let config = config::SiteConfig::load(root)?;
+    let config = SiteConfig::load(root)?;
     let mut diagnostics = Vec::new();
     let registry = load_registry(root, &mut diagnostics);
     let (files, walk_diags) = content::find_reports(root);
@@ -100,11 +99,7 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     })
 }
 
-/// A file of the built site: path relative to the output folder, and bytes.
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::OutFile;
 
 /// The year-index columns (issue: 年度汇总): label and the cells summed, as
 /// `table.row.column` ids; a group row sums its sub-rows.
@@ -223,7 +218,7 @@ impl<'a> PageCtx<'a> {
 }
 
 /// Read, parse and check one report file on its own. The watcher
-/// (`crate::incremental`) calls this for each saved file.
+/// (incremental rebuilds) calls this for each saved file.
 pub fn load_report(
     path: &Path,
     root: &Path,

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod architecture;
 mod build_sample;
 mod check_cross;
 mod check_identities;

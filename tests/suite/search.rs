@@ -24,7 +24,9 @@ fn build_writes_the_index_and_the_search_page() {
         "{page}"
     );
     // Filters 年度, 地区, 单位: one filter file each.
-    let filters = std::fs::read_dir(out.join("pagefind/filter")).unwrap().count();
+    let filters = std::fs::read_dir(out.join("pagefind/filter"))
+        .unwrap()
+        .count();
     assert_eq!(filters, 3);
     let report = std::fs::read_to_string(out.join("2021/pingan/index.html")).unwrap();
     assert!(

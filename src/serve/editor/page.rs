@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::edit::candidate::{Checked, is_identity};
 use crate::edit::{self, Edits, Entry as Figure};
 use crate::format::{CellRef, Layout, TableDef};
-use crate::render::escape_html as esc;
+use crate::html::escape_html as esc;
 use crate::render::grid::{self, GridCell};
 
 pub struct View<'a> {
