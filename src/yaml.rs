@@ -90,6 +90,14 @@ pub fn parse(text: &str) -> Result<Node, Error> {
     parse_saphyr(text)
 }
 
+/// The two readers side by side, for the differential fuzz target and
+/// tests: `None` when the fast reader leaves `text` to serde-saphyr,
+/// otherwise both trees (which must be equal).
+#[doc(hidden)]
+pub fn both(text: &str) -> Option<(Node, Result<Node, Error>)> {
+    fast::parse(text).map(|f| (f, parse_saphyr(text)))
+}
+
 fn parse_saphyr(text: &str) -> Result<Node, Error> {
     if text.trim().is_empty() {
         return Ok(Node {

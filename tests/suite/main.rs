@@ -32,3 +32,4 @@ mod site_feeds;
 mod site_format;
 mod site_index;
 mod watch;
+mod yaml_differential;
