@@ -267,6 +267,26 @@ fn wants_json(headers: &HeaderMap) -> bool {
     headers.contains_key("x-nianbao-editor")
 }
 
+/// The report a post is about and its fields, if the post may be taken:
+/// from the preview's own page with its token (403), for a report the site
+/// has (404).
+fn authorised(
+    ed: &Editor,
+    year: &str,
+    slug: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Entry, Vec<(String, String)>), Response> {
+    let posted = fields(body);
+    if !allowed(ed, headers, &posted) {
+        return Err(text(StatusCode::FORBIDDEN, FORBIDDEN));
+    }
+    match year.parse().ok().and_then(|y| ed.find(y, slug)) {
+        Some(entry) => Ok((entry, posted)),
+        None => Err(text(StatusCode::NOT_FOUND, NOT_FOUND)),
+    }
+}
+
 const FORBIDDEN: &str = "403 拒绝：请从预览中的编辑页面提交（缺少有效的令牌或来源）/ forbidden: post from the preview's editor page";
 
 /// `POST /__nianbao/edit/{year}/{slug}/check`: check the figures as typed (no write).
@@ -276,12 +296,9 @@ pub async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let posted = fields(&body);
-    if !allowed(&ed, &headers, &posted) {
-        return text(StatusCode::FORBIDDEN, FORBIDDEN);
-    }
-    let Some(entry) = year.parse().ok().and_then(|y| ed.find(y, &slug)) else {
-        return text(StatusCode::NOT_FOUND, NOT_FOUND);
+    let (entry, posted) = match authorised(&ed, &year, &slug, &headers, &body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let ed2 = ed.clone();
     let out = tokio::task::spawn_blocking(move || {
@@ -324,12 +341,9 @@ pub async fn save(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let posted = fields(&body);
-    if !allowed(&ed, &headers, &posted) {
-        return text(StatusCode::FORBIDDEN, FORBIDDEN);
-    }
-    let Some(entry) = year.parse().ok().and_then(|y| ed.find(y, &slug)) else {
-        return text(StatusCode::NOT_FOUND, NOT_FOUND);
+    let (entry, posted) = match authorised(&ed, &year, &slug, &headers, &body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let json_wanted = wants_json(&headers);
     let ed2 = ed.clone();
