@@ -71,8 +71,11 @@ fn main() {
             "page + report.json",
             median(
                 || {
-                    drop(black_box(pages::report(
-                        &report, &summary, &theme, &pc, &catalog,
+                    drop(black_box(pages::report_html(
+                        &report, &summary, &theme, &pc,
+                    )));
+                    drop(black_box(data::report_json(
+                        &report, &summary, &cfg, &catalog,
                     )))
                 },
                 rounds,

@@ -20,6 +20,7 @@ use std::time::SystemTime;
 
 use crate::content::{self, Report};
 use crate::diag::Diagnostic;
+use crate::layout::{Key, Output};
 use crate::render::Theme;
 use crate::site::regions::RegionSlugs;
 use crate::site::summary::Summary;
@@ -192,16 +193,22 @@ fn rel(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// The output path of a report's page (as `site::render` lays it out).
+/// The output path of a report's page.
 pub fn report_page(r: &Report) -> String {
-    format!("{}/{}/index.html", r.meta.year, r.meta.slug)
+    Output::Report {
+        year: r.meta.year,
+        slug: &r.meta.slug,
+    }
+    .path()
 }
 
-/// The files `site::render_some` leaves out for a report it did not select
-/// (`site::summary::Summary::url` and `json_url`).
+/// The files `site::render_some` leaves out for a report it did not select.
 fn report_files(r: &Report) -> [String; 2] {
-    let dir = format!("{}/{}/", r.meta.year, r.meta.slug);
-    [format!("{dir}index.html"), format!("{dir}report.json")]
+    let (year, slug) = (r.meta.year, r.meta.slug.as_str());
+    [
+        Output::Report { year, slug }.path(),
+        Output::ReportJson { year, slug }.path(),
+    ]
 }
 
 fn dir_id(dir: &Path) -> Option<(u64, u64)> {
@@ -590,46 +597,31 @@ impl Build {
             .filter(|(now, before)| now.map(|s| s.csv_row) != before.map(|s| s.csv_row))
             .flat_map(|(now, before)| [now, before].into_iter().flatten().map(|s| s.summary.year))
             .collect();
-        let index = |path: &str| {
-            if full {
-                return true;
-            }
-            let year_csv = path
-                .strip_prefix("data/")
-                .and_then(|p| p.strip_suffix(".csv"))
-                .and_then(|y| y.parse::<u16>().ok());
-            let township = path
-                .strip_prefix("townships/")
-                .and_then(|p| p.strip_suffix("/index.html"));
-            let year_page = path
-                .strip_suffix("/index.html")
-                .and_then(|y| y.parse::<u16>().ok());
-            let region = path
-                .strip_prefix("regions/")
-                .and_then(|p| p.strip_suffix("/index.html"));
-            let keep = if let Some(y) = year_csv {
-                !csv_changed.contains(&y)
-            } else if quiet {
-                true
-            } else if let Some(slug) = township {
-                !self.dirty_townships.contains(slug)
-            } else if let Some(y) = year_page {
-                !self.dirty_years.contains(&y)
-            } else if let Some(slug) = region {
-                // A region page sums its townships: kept unless a changed report was, or now is, in it.
-                !dirty_region_slugs.contains(slug)
-            } else {
-                placed
-                    && [
-                        site::feeds::SITEMAP,
-                        site::feeds::ROBOTS,
-                        site::data::DATAPACKAGE,
-                        site::data::FIELDS,
-                    ]
-                    .contains(&path)
-            };
+        let mut changed: HashSet<Key> = HashSet::new();
+        changed.extend(csv_changed.iter().map(|&y| Key::YearFigures(y)));
+        if !quiet {
+            changed.insert(Key::Summaries);
+            changed.extend(
+                self.dirty_townships
+                    .iter()
+                    .map(|s| Key::TownshipSummary(s.clone())),
+            );
+            changed.extend(self.dirty_years.iter().map(|&y| Key::YearSummary(y)));
+            // A region page sums its townships: rendered when a changed
+            // report was, or now is, in it.
+            changed.extend(
+                dirty_region_slugs
+                    .iter()
+                    .map(|s| Key::RegionSummary(s.clone())),
+            );
+        }
+        if !placed {
+            changed.insert(Key::Placement);
+        }
+        let index = |out: &Output| {
+            let keep = !full && !out.depends_on().iter().any(|k| changed.contains(k));
             if keep && let Ok(mut s) = skipped.lock() {
-                s.push(path.to_string());
+                s.push(out.path());
             }
             !keep
         };
@@ -640,7 +632,9 @@ impl Build {
         // keeps its bytes (a figure's change shows on its year's page, but
         // not on the home page when that shows another year).
         let vars_seen: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::default();
-        let page = |path: &str, hash: u64| {
+        let page = |out: &Output, hash: u64| {
+            let path = out.path();
+            let path = path.as_str();
             if let Ok(mut v) = vars_seen.lock() {
                 v.push((path.to_string(), hash));
             }

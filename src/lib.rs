@@ -31,6 +31,7 @@ pub mod html;
 pub mod import;
 pub mod incremental;
 pub mod init;
+pub mod layout;
 pub mod output;
 pub mod render;
 #[cfg(feature = "search")]

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Msg};
 use crate::output::OutFile;
 
 /// Where the index and Pagefind's files go in the output.
-pub const BUNDLE: &str = "pagefind";
+pub const BUNDLE: &str = crate::layout::SEARCH_BUNDLE;
 
 fn failed(what: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(

@@ -62,6 +62,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "search.html",
         include_str!("../../themes/default/templates/search.html"),
     ),
+    (
+        "sitemap.xml",
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+    (
+        "atom.xml",
+        include_str!("../../themes/default/templates/atom.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../../themes/default/templates/robots.txt"),
+    ),
 ];
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
@@ -182,6 +194,10 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // XML's own escaping for the feeds (`&apos;`, no control characters).
+        tera.register_filter("xml", |s: &str, _: tera::Kwargs, _: &tera::State| {
+            tera::Value::safe_string(&crate::html::xml_escape(s))
+        });
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error("", &e))?;
         Ok(Theme {

@@ -1,8 +1,9 @@
-//! Laying out the site: every report's files, the index pages, open data,
-//! feeds and static files, rendered in parallel into a [`Sink`] (the staged
-//! output folder, or memory for the watcher), the parts [`Select`] picks.
+//! Running the backends: every report's files, then the index pages, open
+//! data, feeds and static files, rendered in parallel into a [`Sink`] (the
+//! staged output folder, or memory for the watcher), the parts [`Select`]
+//! picks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -11,11 +12,15 @@ use rayon::prelude::*;
 
 use crate::content::Report;
 use crate::diag::Diagnostic;
-use crate::format::FormatDef;
 use crate::render::Theme;
 
+use super::backend::{All, Backend, Cx, Job, Put, Select, Statics};
+use super::data::OpenData;
+use super::feeds::Feeds;
+use super::pages::HtmlPages;
 use super::summary::Summary;
-use super::{OutFile, PageCtx, Site, SiteConfig, data, feeds, index, pages, regions};
+use super::{OutFile, PageCtx, Site, regions};
+use crate::layout::Output;
 
 /// Where rendered files go, from any thread, as soon as each is ready: the
 /// staged output folder (a build) or memory (the watcher, which keeps the
@@ -28,9 +33,9 @@ impl Sink for std::sync::Mutex<Vec<OutFile>> {
     fn put(&self, mut file: OutFile) -> Result<(), Diagnostic> {
         // Kept until the next save: exactly as large as its bytes.
         file.bytes.shrink_to_fit();
-        if let Ok(mut v) = self.lock() {
-            v.push(file);
-        }
+        // A panic elsewhere while holding the lock leaves the files pushed
+        // so far intact: keep collecting rather than drop this one.
+        self.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     }
 }
@@ -48,36 +53,6 @@ pub struct Rendered {
     pub files: usize,
     /// HTML pages among them.
     pub pages: usize,
-}
-
-/// Which files a render produces. A build renders everything; the watcher
-/// renders only what a save can have changed and reuses the bytes of the rest.
-#[derive(Clone, Copy)]
-pub struct Select<'a> {
-    /// Render this report's page and `report.json`?
-    pub report: &'a (dyn Fn(&Report) -> bool + Sync),
-    /// Render the index page or site-wide file (open data, feeds, static
-    /// files) at this output path?
-    pub file: &'a (dyn Fn(&str) -> bool + Sync),
-    /// An index page `file` asked for, whose template variables hash to
-    /// this: render it? (No: the watcher has its bytes for these variables.)
-    pub page: &'a (dyn Fn(&str, u64) -> bool + Sync),
-}
-
-fn yes<T: ?Sized>(_: &T) -> bool {
-    true
-}
-fn yes2(_: &str, _: u64) -> bool {
-    true
-}
-
-impl Select<'static> {
-    /// Everything: a one-shot build.
-    pub const ALL: Select<'static> = Select {
-        report: &yes::<Report>,
-        file: &yes::<str>,
-        page: &yes2,
-    };
 }
 
 /// Render every page of the site into memory, sorted by path. `drafts`:
@@ -110,48 +85,78 @@ pub fn render_into(
     select: Select,
     sink: &dyn Sink,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let Select {
-        report: selected,
-        file: index,
-        page: vars_changed,
-    } = select;
     let reports: Vec<&Report> = site
         .reports
         .iter()
         .filter(|r| drafts || !r.meta.draft)
         .collect();
     let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
-    let cfg = &site.config;
-    let pc = PageCtx::new(cfg, years.into_iter().rev().collect());
-    // Region slugs were checked (and their problems reported) by `load`.
-    let (regions, _) = regions::resolve(cfg, &site.reports);
+    let cx = Cx {
+        site,
+        theme,
+        pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
+        select,
+    };
+    let html_pages = HtmlPages;
+    let open_data = OpenData::new(reports.iter().copied());
+    let backends: [&dyn Backend; 4] = [&html_pages, &open_data, &Feeds, &Statics];
     let count = Counter::default();
     let put = |f: OutFile| count.put(sink, f);
     // A failed write (a full disk, say) stops the rest: one message, not
     // one per file.
     let stop = |errors: Vec<Diagnostic>| count.write_error().into_iter().chain(errors).collect();
 
-    // The one pass over whole reports: page and report.json (written as
-    // they are made), and the summary the index pages are built from.
-    let catalogs = data::catalogs(reports.iter().copied());
+    let (mut entries, errors) = report_pass(&cx, &reports, &backends, &count, &put);
+    if !errors.is_empty() || count.failed() {
+        return Err(stop(errors));
+    }
+    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
+    let summaries: Vec<&Summary> = entries.iter().map(|(_, s)| s).collect();
+    let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
+    for b in backends {
+        html.extend(b.pages(&cx, &summaries));
+    }
+    let all = All {
+        entries: &entries,
+        summaries: &summaries,
+        html: &html,
+    };
+    let mut jobs: Vec<Job> = backends.iter().flat_map(|b| b.jobs(&cx, &all)).collect();
+    // Stable: jobs of one size keep their order.
+    jobs.sort_by_key(|j| j.size);
+    let errors = run_jobs(&jobs, &count, &put);
+    if !errors.is_empty() || count.failed() {
+        return Err(stop(errors));
+    }
+    match count.write_error() {
+        Some(d) => Err(vec![d]),
+        None => Ok(count.into_inner()),
+    }
+}
+
+/// The one pass over whole reports: each backend's files of every selected
+/// report (written as they are made), and the summary of every report.
+fn report_pass<'a>(
+    cx: &Cx,
+    reports: &[&'a Report],
+    backends: &[&dyn Backend],
+    count: &Counter,
+    put: &Put,
+) -> (Vec<(&'a Report, Summary)>, Vec<Diagnostic>) {
+    // Region slugs were checked (and their problems reported) by `load`.
+    let (regions, _) = regions::resolve(&cx.site.config, &cx.site.reports);
     let passes: Vec<(Summary, Vec<Diagnostic>)> = reports
         .par_iter()
         .map(|r| {
             let summary = Summary::of(r, &regions);
             let mut errors = Vec::new();
-            if selected(r) && !count.failed() {
-                let own;
-                let cat = match catalogs.get(&r.format.id) {
-                    Some(c) => c,
-                    None => {
-                        own = data::Catalog::of(&r.format);
-                        &own
+            if (cx.select.report)(r) {
+                for b in backends {
+                    if count.failed() {
+                        break;
                     }
-                };
-                for f in pages::report(r, &summary, theme, &pc, cat) {
-                    match f {
-                        Ok(f) => put(f),
-                        Err(d) => errors.push(d),
+                    if let Err(d) = b.report(cx, r, &summary, put) {
+                        errors.push(d);
                     }
                 }
             }
@@ -159,101 +164,20 @@ pub fn render_into(
         })
         .collect();
     let mut errors = Vec::new();
-    let mut entries: Vec<Entry> = Vec::with_capacity(passes.len());
+    let mut entries = Vec::with_capacity(passes.len());
     for (r, (summary, e)) in reports.iter().zip(passes) {
         errors.extend(e);
-        entries.push((r, summary));
+        entries.push((*r, summary));
     }
-    if !errors.is_empty() || count.failed() {
-        return Err(stop(errors));
-    }
-    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
-    let summaries: Vec<&Summary> = entries.iter().map(|(_, s)| s).collect();
+    (entries, errors)
+}
 
-    // The sitemap lists every page, rendered this time or not.
-    let mut html: Vec<String> = entries.iter().map(|(_, s)| s.url()).collect();
-    let (specs, skipped) = index::pages(
-        &summaries,
-        index,
-        cfg!(feature = "search") && site.config.search.enabled,
-    );
-    html.extend(skipped);
-    html.extend(specs.iter().map(|p| p.path.clone()));
-    // A year's CSV is written only when its path is wanted (watch mode
-    // reuses the bytes of the others); asked once per file.
-    let csv_years: BTreeSet<u16> = pc
-        .years
-        .iter()
-        .copied()
-        .filter(|y| index(&data::year_csv_path(*y)))
-        .collect();
-    // Index pages, open data and feeds: jobs of very different sizes (a
-    // year page or the home page tens of milliseconds, a township page
-    // half of one), taken largest first from one queue by every thread, so
-    // that the large ones run side by side (rayon's halving of a list can
-    // leave two of them to one thread while the other waits).
-    let package = index(data::DATAPACKAGE);
-    let size = |job: &Job| match job {
-        Job::Page(p) if p.template == "home.html" => 0,
-        Job::Page(p) if p.template == "year.html" => 1,
-        Job::ReportList | Job::Year(_) | Job::Feeds => 2,
-        Job::Page(p) if p.template == "region.html" => 3,
-        Job::Page(_) => 4,
-    };
-    let mut jobs: Vec<Job> = specs.iter().map(Job::Page).collect();
-    jobs.push(Job::ReportList);
-    jobs.extend(
-        pc.years
-            .iter()
-            .filter(|y| package || csv_years.contains(y))
-            .map(|&y| Job::Year(y)),
-    );
-    jobs.push(Job::Feeds);
-    // Stable: jobs of one size keep their order.
-    jobs.sort_by_key(size);
+/// Run `jobs` on every thread, each taking the next from one queue (rayon's
+/// halving of a list can leave two large jobs to one thread while the
+/// other waits). Stops early after a write error.
+fn run_jobs(jobs: &[Job], count: &Counter, put: &Put) -> Vec<Diagnostic> {
     let next = AtomicUsize::new(0);
-    let page_errors: Mutex<Vec<Diagnostic>> = Mutex::default();
-    let resources: Mutex<BTreeMap<u16, serde_json::Value>> = Mutex::default();
-    let feed_files: Mutex<Vec<OutFile>> = Mutex::default();
-    let html = Mutex::new(Some(html));
-    let run = |job: &Job| match *job {
-        Job::Page(p) => {
-            if let Err(d) = index_page(p, theme, &pc, vars_changed, &put)
-                && let Ok(mut e) = page_errors.lock()
-            {
-                e.push(d);
-            }
-        }
-        Job::Year(year) => {
-            let rows: Vec<(&Report, &Summary)> = entries
-                .iter()
-                .filter(|(_, s)| s.year == year)
-                .map(|(r, s)| (*r, s))
-                .collect();
-            if csv_years.contains(&year) {
-                put(data::year_csv(year, &rows, cfg));
-            }
-            if package && let Ok(mut r) = resources.lock() {
-                r.insert(year, data::year_resource(year, &rows));
-            }
-        }
-        Job::ReportList => {
-            if index(data::REPORTS) {
-                put(data::reports_json(&summaries, cfg, &site.registry));
-            }
-        }
-        Job::Feeds => {
-            let html = html
-                .lock()
-                .ok()
-                .and_then(|mut h| h.take())
-                .unwrap_or_default();
-            let files = feeds(cfg, html, &summaries, index);
-            if let Ok(mut f) = feed_files.lock() {
-                f.extend(files);
-            }
-        }
-    };
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::default();
     rayon::scope(|scope| {
         for _ in 0..rayon::current_num_threads() {
             scope.spawn(|_| {
@@ -261,65 +185,14 @@ pub fn render_into(
                     if count.failed() {
                         break;
                     }
-                    run(job);
+                    if let Err(d) = (job.run)(put) {
+                        errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+                    }
                 }
             });
         }
     });
-    errors.extend(page_errors.into_inner().unwrap_or_default());
-    if !errors.is_empty() || count.failed() {
-        return Err(stop(errors));
-    }
-    if index(data::FIELDS) {
-        let mut formats: Vec<&FormatDef> = Vec::new();
-        for (r, _) in &entries {
-            if !formats.iter().any(|f| f.id == r.format.id) {
-                formats.push(&r.format);
-            }
-        }
-        formats.sort_by(|a, b| a.id.cmp(&b.id));
-        put(data::fields_csv(&formats));
-    }
-    if package {
-        let resources = resources.into_inner().unwrap_or_default();
-        // `created`: the newest publication date, so that the same reports
-        // give the same bytes (a build time would change every build).
-        // Without publication dates: the end of the newest report year.
-        let created = summaries
-            .iter()
-            .filter_map(|s| s.published)
-            .max()
-            .map(|d| d.to_string())
-            .or_else(|| {
-                summaries
-                    .iter()
-                    .map(|s| s.year)
-                    .max()
-                    .map(|y| format!("{y}-12-31"))
-            });
-        put(data::datapackage(
-            resources.into_values().collect(),
-            cfg,
-            created.map(|d| format!("{d}T00:00:00Z")),
-        ));
-    }
-    let feed_files = feed_files.into_inner().unwrap_or_default();
-    let statics = theme
-        .statics
-        .iter()
-        .map(|(name, bytes)| (format!("static/{name}"), bytes))
-        .filter(|(path, _)| index(path))
-        .map(|(path, bytes)| OutFile {
-            path,
-            bytes: bytes.clone(),
-        });
-    for f in feed_files.into_iter().chain(statics) {
-        put(f);
-    }
-    match count.write_error() {
-        Some(d) => Err(vec![d]),
-        None => Ok(count.into_inner()),
-    }
+    errors.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Counts what goes into a sink, and keeps the first write error (after
@@ -343,16 +216,20 @@ impl Counter {
         }
         if let Err(d) = sink.put(f) {
             self.failed.store(true, Relaxed);
-            if let Ok(mut first) = self.first_error.lock() {
-                first.get_or_insert(d);
-            }
+            self.first_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(d);
         }
     }
     fn failed(&self) -> bool {
         self.failed.load(Relaxed)
     }
     fn write_error(&self) -> Option<Diagnostic> {
-        self.first_error.lock().ok().and_then(|e| e.clone())
+        self.first_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
     fn into_inner(self) -> Rendered {
         Rendered {
@@ -360,72 +237,6 @@ impl Counter {
             pages: self.pages.into_inner(),
         }
     }
-}
-
-/// A report with its summary, for the files built from all reports.
-type Entry<'a> = (&'a Report, Summary);
-
-/// One piece of the work after the reports' own files (see `render_into`).
-enum Job<'a> {
-    /// An index page.
-    Page(&'a index::Page<'a>),
-    /// A year's CSV (when wanted) and its data-package description.
-    Year(u16),
-    /// `data/reports.json`.
-    ReportList,
-    /// Sitemap, feed, robots.txt.
-    Feeds,
-}
-
-/// Render one index page, unless its variables say it is as last time.
-fn index_page(
-    p: &index::Page,
-    theme: &Theme,
-    pc: &PageCtx,
-    vars_changed: &(dyn Fn(&str, u64) -> bool + Sync),
-    put: &(dyn Fn(OutFile) + Sync),
-) -> Result<(), Diagnostic> {
-    let vars = (p.vars)();
-    if !vars_changed(&p.path, index::vars_hash(&vars)) {
-        return Ok(());
-    }
-    let mut ctx = pc.ctx(&p.path, &p.column, p.template != "404.html");
-    for (name, value, _) in vars {
-        ctx.insert_value(name, value);
-    }
-    put(OutFile {
-        path: p.path.clone(),
-        bytes: theme.page(p.template, &ctx)?.into_bytes(),
-    });
-    Ok(())
-}
-
-/// `sitemap.xml` (over the HTML pages `html`), `atom.xml`, `robots.txt`:
-/// those `want` asks for.
-fn feeds(
-    cfg: &SiteConfig,
-    mut html: Vec<String>,
-    summaries: &[&Summary],
-    want: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<OutFile> {
-    let mut out = Vec::new();
-    if want(feeds::SITEMAP) {
-        html.sort_unstable();
-        html.dedup();
-        let html: Vec<&str> = html.iter().map(String::as_str).collect();
-        let lastmod: BTreeMap<String, String> = summaries
-            .iter()
-            .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
-            .collect();
-        out.push(feeds::sitemap(cfg, &html, &|p| lastmod.get(p).cloned()));
-    }
-    if want(feeds::ATOM) {
-        out.push(feeds::atom(cfg, summaries));
-    }
-    if want(feeds::ROBOTS) {
-        out.push(feeds::robots(cfg));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,40 +4,62 @@
 //! January of the year after the reporting year when none is given; the
 //! feed's `updated` is the latest of those.
 
-use super::OutFile;
-use super::SiteConfig;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diag::Diagnostic;
+use crate::layout::Output;
+use crate::render::Theme;
+
+use super::backend::{All, Backend, Cx, Job, Put, Size};
 use super::data::abs_url;
 use super::summary::Summary;
-
-/// Where the feeds are published.
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ATOM: &str = "atom.xml";
-pub const ROBOTS: &str = "robots.txt";
+use super::{OutFile, SiteConfig};
 
 /// How many reports the feed lists.
 pub const FEED_LEN: usize = 50;
 
-/// Escape text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
+pub use crate::html::xml_escape;
+
+/// The feeds backend: `sitemap.xml`, `atom.xml` and `robots.txt`, each
+/// rendered through the theme's template of that name (a theme or a site's
+/// `templates/` can override them like pages).
+pub struct Feeds;
+
+impl Backend for Feeds {
+    fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
+        let cfg = &cx.site.config;
+        let theme = cx.theme;
+        let mut jobs = Vec::new();
+        if (cx.select.file)(&Output::Sitemap) {
+            jobs.push(Job::new(Size::Data, move |put| {
+                put(sitemap(theme, cfg, all)?);
+                Ok(())
+            }));
         }
+        if (cx.select.file)(&Output::Atom) {
+            jobs.push(Job::new(Size::Data, move |put| {
+                put(atom(theme, cfg, all.summaries)?);
+                Ok(())
+            }));
+        }
+        if (cx.select.file)(&Output::Robots) {
+            jobs.push(Job::new(Size::Data, move |put: &Put| {
+                put(robots(theme, cfg)?);
+                Ok(())
+            }));
+        }
+        jobs
     }
-    out
 }
 
-/// A page's public URL: `index.html` dropped, as in `<link rel="canonical">`.
-fn page_url(cfg: &SiteConfig, path: &str) -> String {
-    abs_url(cfg, path.strip_suffix("index.html").unwrap_or(path))
+/// Render the feed template of `out` (no minifying: these are not HTML).
+fn render(theme: &Theme, out: Output, ctx: &Context) -> Result<OutFile, Diagnostic> {
+    let path = out.path();
+    Ok(OutFile {
+        bytes: theme.render(&path, ctx)?.into_bytes(),
+        path,
+    })
 }
 
 /// The date that orders a report in the feed.
@@ -46,32 +68,38 @@ pub fn entry_date(s: &Summary) -> String {
         .map_or_else(|| format!("{:04}-01-01", s.year + 1), |d| d.to_string())
 }
 
-/// `sitemap.xml` over the HTML pages in `paths` (404 left out).
-pub fn sitemap(
-    cfg: &SiteConfig,
-    paths: &[&str],
-    lastmod: &dyn Fn(&str) -> Option<String>,
-) -> OutFile {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in paths {
-        if !p.ends_with(".html") || *p == "404.html" {
-            continue;
-        }
-        out.push_str("<url><loc>");
-        out.push_str(&xml_escape(&page_url(cfg, p)));
-        out.push_str("</loc>");
-        if let Some(d) = lastmod(p) {
-            out.push_str(&format!("<lastmod>{}</lastmod>", xml_escape(&d)));
-        }
-        out.push_str("</url>\n");
-    }
-    out.push_str("</urlset>\n");
-    OutFile {
-        path: SITEMAP.into(),
-        bytes: out.into_bytes(),
-    }
+#[derive(Serialize)]
+struct Url {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// `sitemap.xml` over every HTML page but 404, in path order.
+fn sitemap(theme: &Theme, cfg: &SiteConfig, all: &All) -> Result<OutFile, Diagnostic> {
+    let mut pages: Vec<(String, Option<String>)> = all
+        .html
+        .iter()
+        .filter(|o| o.is_page() && **o != Output::NotFound)
+        .map(|o| (o.path(), None))
+        .collect();
+    // Report pages carry their publication date.
+    let dates: std::collections::HashMap<String, String> = all
+        .summaries
+        .iter()
+        .filter_map(|s| s.published.map(|d| (s.url(), d.to_string())))
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let urls: Vec<Url> = pages
+        .into_iter()
+        .map(|(path, _)| Url {
+            lastmod: dates.get(&path).cloned(),
+            loc: abs_url(cfg, path.strip_suffix("index.html").unwrap_or(&path)),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("urls", &urls);
+    render(theme, Output::Sitemap, &ctx)
 }
 
 /// A tag URI (RFC 4151) under the site's absolute base URL: stable as long
@@ -96,12 +124,35 @@ fn tag(cfg: &SiteConfig, rest: &str) -> Option<String> {
 /// An Atom id: a tag URI under the base URL, or a URN when the site has no
 /// absolute address (`build` warns then, S025).
 fn entry_id(cfg: &SiteConfig, s: &Summary) -> String {
-    tag(cfg, &format!("{}/{}/", s.year, s.slug))
+    tag(cfg, &s.output().url())
         .unwrap_or_else(|| format!("urn:nianbao:report:{}:{}", s.year, s.slug))
 }
 
+#[derive(Serialize)]
+struct Feed {
+    lang: String,
+    title: String,
+    id: String,
+    updated: String,
+    self_url: String,
+    home_url: String,
+    author: String,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    title: &'a str,
+    id: String,
+    url: String,
+    published: bool,
+    date: String,
+    organ: &'a str,
+    year: u16,
+    received: String,
+}
+
 /// `atom.xml`: the latest reports, newest first.
-pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
+fn atom(theme: &Theme, cfg: &SiteConfig, summaries: &[&Summary]) -> Result<OutFile, Diagnostic> {
     // Newest first. The date key is made once per report, not per
     // comparison: this runs after every save that changes a summary.
     let mut keyed: Vec<(String, &Summary)> =
@@ -112,93 +163,58 @@ pub fn atom(cfg: &SiteConfig, summaries: &[&Summary]) -> OutFile {
             .then_with(|| a.slug.cmp(&b.slug))
     });
     keyed.truncate(FEED_LEN);
-    let list: Vec<&Summary> = keyed.into_iter().map(|(_, s)| s).collect();
-    let updated = list
+    let updated = keyed
         .iter()
-        .map(|s| entry_date(s))
+        .map(|(d, _)| d.clone())
         .max()
         .unwrap_or_else(|| "2008-01-01".into());
-    let feed_id = tag(cfg, "atom.xml").unwrap_or_else(|| "urn:nianbao:feed".into());
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
-    );
-    out.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&cfg.language)));
-    out.push_str(&format!("<title>{}</title>\n", xml_escape(&cfg.title)));
-    out.push_str(&format!("<id>{}</id>\n", xml_escape(&feed_id)));
-    out.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
-    out.push_str(&format!(
-        "<link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&abs_url(cfg, ATOM))
-    ));
-    out.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&abs_url(cfg, "index.html"))
-    ));
-    let author = cfg
-        .portal
-        .host
-        .clone()
-        .or_else(|| cfg.portal.site_name.clone())
-        .unwrap_or_else(|| cfg.title.clone());
-    out.push_str(&format!(
-        "<author><name>{}</name></author>\n",
-        xml_escape(&author)
-    ));
-    for s in list {
-        let date = entry_date(s);
-        out.push_str("<entry>\n");
-        out.push_str(&format!("<title>{}</title>\n", xml_escape(&s.title)));
-        out.push_str(&format!("<id>{}</id>\n", xml_escape(&entry_id(cfg, s))));
-        out.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&page_url(cfg, &s.url()))
-        ));
-        if s.published.is_some() {
-            out.push_str(&format!("<published>{date}T00:00:00Z</published>\n"));
-        }
-        out.push_str(&format!("<updated>{date}T00:00:00Z</updated>\n"));
-        out.push_str(&format!(
-            "<author><name>{}</name></author>\n",
-            xml_escape(&s.organ)
-        ));
-        let received = s.received.map_or_else(|| "—".into(), |v| v.to_string());
-        out.push_str(&format!(
-            "<summary>{}</summary>\n",
-            xml_escape(&format!(
-                "{}{}年度政府信息公开工作年度报告；本年新收政府信息公开申请 {received} 件。",
-                s.organ, s.year
-            ))
-        ));
-        out.push_str("</entry>\n");
-    }
-    out.push_str("</feed>\n");
-    OutFile {
-        path: ATOM.into(),
-        bytes: out.into_bytes(),
-    }
+    let atom = Output::Atom.path();
+    let feed = Feed {
+        lang: cfg.language.clone(),
+        title: cfg.title.clone(),
+        id: tag(cfg, &atom).unwrap_or_else(|| "urn:nianbao:feed".into()),
+        updated,
+        self_url: abs_url(cfg, &atom),
+        home_url: abs_url(cfg, &Output::Home.path()),
+        author: cfg
+            .portal
+            .host
+            .clone()
+            .or_else(|| cfg.portal.site_name.clone())
+            .unwrap_or_else(|| cfg.title.clone()),
+    };
+    let entries: Vec<Entry> = keyed
+        .into_iter()
+        .map(|(date, s)| Entry {
+            title: &s.title,
+            id: entry_id(cfg, s),
+            url: abs_url(cfg, &s.output().url()),
+            published: s.published.is_some(),
+            date,
+            organ: &s.organ,
+            year: s.year,
+            received: s.received.map_or_else(|| "—".into(), |v| v.to_string()),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("feed", &feed);
+    ctx.insert("entries", &entries);
+    render(theme, Output::Atom, &ctx)
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap's absolute URL when
 /// the site has an absolute `base_url` (the protocol requires one).
-pub fn robots(cfg: &SiteConfig) -> OutFile {
-    let sitemap = abs_url(cfg, SITEMAP);
-    let line = if sitemap.starts_with("http") {
-        format!("Sitemap: {sitemap}\n")
-    } else {
-        format!(
-            "# Sitemap: {}sitemap.xml （在 site.toml 中把 base_url 写成完整网址，如 https://www.example.gov.cn/ndbg/，这里就会给出完整地址）\n",
-            cfg.base_url
-        )
-    };
-    OutFile {
-        path: ROBOTS.into(),
-        bytes: format!("User-agent: *\nAllow: /\n{line}").into_bytes(),
-    }
+fn robots(theme: &Theme, cfg: &SiteConfig) -> Result<OutFile, Diagnostic> {
+    let sitemap = abs_url(cfg, &Output::Sitemap.path());
+    let mut ctx = Context::new();
+    ctx.insert("sitemap_absolute", &sitemap.starts_with("http"));
+    ctx.insert("sitemap", &sitemap);
+    render(theme, Output::Robots, &ctx)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::html::xml_escape;
 
     #[test]
     fn escapes() {

@@ -14,6 +14,7 @@ use tera::Value;
 use super::SUMMARY;
 use super::chart::{self, Chart, Point};
 use super::summary::{Summary, Total, totals};
+use crate::layout::Output;
 
 // Template variables are typed records, not `json!` trees: a year page's
 // table has a thousand rows of eleven figures, and the watcher builds them
@@ -120,7 +121,7 @@ pub fn summary_table<'a>(year: u16, rows: &[&'a Summary]) -> SummaryTable<'a> {
         any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
         mixed: fmts.len() > 1,
         formats: fmts,
-        csv_url: format!("data/{year}.csv"),
+        csv_url: Output::YearCsv(year).path(),
     }
 }
 
@@ -340,27 +341,21 @@ pub fn vars_hash(vars: &Vars) -> u64 {
     h.finish()
 }
 
-/// An index page to render: where, with which template, its `ColumnName`,
-/// and how to make its template variables. They are made as the page
-/// renders: a year page's variables hold every report of that year, and a
-/// large site's pages, made all at once, would hold the whole site twice.
+/// An index page: which, with which template, its `ColumnName`, and how to
+/// make its template variables. They are made as the page renders: a year
+/// page's variables hold every report of that year, and a large site's
+/// pages, made all at once, would hold the whole site twice.
 pub struct Page<'a> {
-    pub path: String,
+    pub output: Output<'a>,
     pub template: &'static str,
     pub column: String,
     pub vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>,
 }
 
-/// Every index page of the site: years, townships, regions, home and 404.
-/// `all` sorted by year and slug.
-/// The index pages `want` asks for, and the paths of those it does not (watch
-/// mode keeps their last bytes).
-/// `search`: add the search page (`[search] enabled` in a build with search).
-pub fn pages<'a>(
-    all: &'a [&'a Summary],
-    want: &(dyn Fn(&str) -> bool + Sync),
-    search: bool,
-) -> (Vec<Page<'a>>, Vec<String>) {
+/// Every index page of the site: years, townships, regions, home, search
+/// (`search`: `[search] enabled` in a build with search) and 404. `all`
+/// sorted by year and slug.
+pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
     let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
@@ -372,23 +367,18 @@ pub fn pages<'a>(
         }
     }
     let mut out: Vec<Page<'a>> = Vec::new();
-    let mut skipped = Vec::new();
     let mut add =
-        |path: String, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
-            if want(&path) {
-                out.push(Page {
-                    path,
-                    template,
-                    column,
-                    vars,
-                });
-            } else {
-                skipped.push(path);
-            }
+        |output, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
+            out.push(Page {
+                output,
+                template,
+                column,
+                vars,
+            })
         };
     for (year, rs) in by_year {
         add(
-            format!("{year}/index.html"),
+            Output::Year(year),
             "year.html",
             format!("{year}年度"),
             Box::new(move || {
@@ -402,7 +392,7 @@ pub fn pages<'a>(
     for (slug, rs) in by_township {
         let name = rs.last().map(|s| s.township.clone()).unwrap_or_default();
         add(
-            format!("townships/{slug}/index.html"),
+            Output::Township(slug),
             "township.html",
             name,
             Box::new(move || vec![var("township", &township(slug, &rs))]),
@@ -410,33 +400,34 @@ pub fn pages<'a>(
     }
     for ((slug, name), rs) in by_region {
         add(
-            format!("regions/{slug}/index.html"),
+            Output::Region(slug),
             "region.html",
             name.to_string(),
             Box::new(move || vec![var("region", &region(name, slug, &rs))]),
         );
     }
+    let all: Vec<&'a Summary> = all.to_vec();
     add(
-        "index.html".into(),
+        Output::Home,
         "home.html",
         "首页".into(),
-        Box::new(move || vec![var("home", &home(all))]),
+        Box::new(move || vec![var("home", &home(&all))]),
     );
     if search {
         add(
-            "search/index.html".into(),
+            Output::Search,
             "search.html",
             "搜索".into(),
             Box::new(Vec::new),
         );
     }
     add(
-        "404.html".into(),
+        Output::NotFound,
         "404.html",
         "页面不存在".into(),
         Box::new(Vec::new),
     );
-    (out, skipped)
+    out
 }
 
 #[derive(Serialize)]
@@ -483,7 +474,7 @@ pub fn home<'a>(all: &[&'a Summary]) -> Home<'a> {
         .map(|(y, rs)| HomeYear {
             year: *y,
             count: rs.len(),
-            csv_url: format!("data/{y}.csv"),
+            csv_url: Output::YearCsv(*y).path(),
         })
         .collect();
     let mut regions: Vec<(&str, &str)> = regions.into_iter().collect();

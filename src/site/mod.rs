@@ -1,6 +1,7 @@
 //! Site assembly: load every report, check them, and lay out the pages.
 
 mod assemble;
+pub mod backend;
 pub mod chart;
 pub mod data;
 pub mod feeds;
@@ -18,9 +19,11 @@ use crate::check;
 use crate::content::{self, Report};
 use crate::diag::{Diagnostic, Msg};
 use crate::format::{CellRef, FormatDef, Registry};
+use crate::layout::{self, Output};
 
 pub use crate::config::SiteConfig;
-pub use assemble::{Rendered, Select, Sink, render, render_into, render_some};
+pub use assemble::{Rendered, Sink, render, render_into, render_some};
+pub use backend::Select;
 
 /// Everything read from a site folder, checked.
 pub struct Site {
@@ -167,11 +170,6 @@ pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
     Some(total)
 }
 
-/// Relative prefix from a page at `path` back to the site root.
-fn root_prefix(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
 /// What every page's template context shares: the site and its navigation.
 pub struct PageCtx<'a> {
     pub cfg: &'a SiteConfig,
@@ -196,21 +194,31 @@ impl<'a> PageCtx<'a> {
         }
     }
 
-    /// The context of the page at `path`. `column`: the page's own name, used
-    /// for the portal's `ColumnName` tag on index pages (`index`). Links are
-    /// relative, except on `404.html`: the server shows it at any depth, so
-    /// its links start from `base_url`.
-    pub fn ctx(&self, path: &str, column: &str, index: bool) -> Context {
+    /// The context of the page `out`. `column`: the page's own name, used
+    /// for the portal's `ColumnName` tag on index pages (every page but a
+    /// report's and 404). Links are relative, except on `404.html`: the
+    /// server shows it at any depth, so its links start from `base_url`.
+    pub fn ctx(&self, out: &Output, column: &str) -> Context {
         let site = self.cfg;
+        let path = out.path();
+        let index = !matches!(out, Output::Report { .. } | Output::NotFound);
+        let root = match out {
+            Output::NotFound => site.base_url.clone(),
+            _ => layout::root_prefix(&path),
+        };
+        let canonical = if site.base_url.starts_with("http") {
+            format!("{}{}", site.base_url, out.url())
+        } else {
+            String::new()
+        };
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site.clone());
         ctx.insert_value("nav", self.nav.clone());
-        let canonical = format!("{}{}", site.base_url, path.trim_end_matches("index.html"));
         ctx.insert(
             "page",
             &serde_json::json!({
-                "root": if path == "404.html" { site.base_url.clone() } else { root_prefix(path) }, "path": path, "index": index, "column": column, "search": cfg!(feature = "search"),
-                "canonical": if site.base_url.starts_with("http") { canonical } else { String::new() },
+                "root": root, "path": path, "index": index, "column": column,
+                "search": cfg!(feature = "search"), "canonical": canonical,
             }),
         );
         ctx

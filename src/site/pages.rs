@@ -1,39 +1,84 @@
-//! Report pages: one per report, rendered in parallel, together with the
-//! report's open-data file and the small records index pages are built from.
+//! The HTML backend: a page per report, rendered in parallel, and the index
+//! pages (years, townships, regions, home, search, 404) built from the
+//! reports' summaries.
 
 use serde_json::json;
 
 use crate::content::Report;
 use crate::diag::Diagnostic;
+use crate::layout::Output;
 use crate::render::Theme;
 
-use super::data;
+use super::backend::{All, Backend, Cx, Job, Put, Size};
+use super::index;
 use super::summary::Summary;
 use super::{OutFile, PageCtx};
 
-/// One report's files: its page (or the template's error) and its
-/// open-data file.
-pub fn report(
-    r: &Report,
-    summary: &Summary,
-    theme: &Theme,
-    pc: &PageCtx,
-    cat: &data::Catalog,
-) -> [Result<OutFile, Diagnostic>; 2] {
-    [
-        report_html(r, summary, theme, pc),
-        Ok(data::report_json(r, summary, pc.cfg, cat)),
-    ]
+/// Report pages and index pages, through the theme's templates.
+pub struct HtmlPages;
+
+impl Backend for HtmlPages {
+    fn report(&self, cx: &Cx, r: &Report, s: &Summary, put: &Put) -> Result<(), Diagnostic> {
+        put(report_html(r, s, cx.theme, &cx.pages)?);
+        Ok(())
+    }
+
+    fn pages<'a>(&self, cx: &Cx, summaries: &[&'a Summary]) -> Vec<Output<'a>> {
+        index::pages(summaries, search_page(cx))
+            .into_iter()
+            .map(|p| p.output)
+            .collect()
+    }
+
+    fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
+        index::pages(all.summaries, search_page(cx))
+            .into_iter()
+            .filter(|p| (cx.select.file)(&p.output))
+            .map(|p| {
+                let size = match p.output {
+                    Output::Home => Size::Largest,
+                    Output::Year(_) => Size::Year,
+                    Output::Region(_) => Size::Region,
+                    _ => Size::Small,
+                };
+                Job::new(size, move |put| index_page(&p, cx, put))
+            })
+            .collect()
+    }
 }
 
-fn report_html(
+/// Whether the site has a search page (`[search] enabled`, in a build with search).
+fn search_page(cx: &Cx) -> bool {
+    cfg!(feature = "search") && cx.site.config.search.enabled
+}
+
+/// Render one index page, unless its variables say it is as last time.
+fn index_page(p: &index::Page, cx: &Cx, put: &Put) -> Result<(), Diagnostic> {
+    let vars = (p.vars)();
+    if !(cx.select.page)(&p.output, index::vars_hash(&vars)) {
+        return Ok(());
+    }
+    let mut ctx = cx.pages.ctx(&p.output, &p.column);
+    for (name, value, _) in vars {
+        ctx.insert_value(name, value);
+    }
+    put(OutFile {
+        path: p.output.path(),
+        bytes: cx.theme.page(p.template, &ctx)?.into_bytes(),
+    });
+    Ok(())
+}
+
+/// One report's page.
+pub fn report_html(
     r: &Report,
     s: &Summary,
     theme: &Theme,
     pc: &PageCtx,
 ) -> Result<OutFile, Diagnostic> {
-    let path = s.url();
-    let mut ctx = pc.ctx(&path, &s.title, false);
+    let out = s.output();
+    let path = out.path();
+    let mut ctx = pc.ctx(&out, &s.title);
     let body = theme.report_body(r);
     ctx.insert(
         "report",
@@ -42,7 +87,7 @@ fn report_html(
             "region": s.region, "region_slug": s.region_slug, "year": s.year,
             "published": s.published.map(|d| d.to_string()), "index_no": s.index_no,
             "format": s.format, "format_name": s.format_name, "body": body,
-            "json_url": s.json_url(), "csv_url": format!("data/{}.csv", s.year),
+            "json_url": s.json_url(), "csv_url": Output::YearCsv(s.year).path(),
         }),
     );
     Ok(OutFile {

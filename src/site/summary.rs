@@ -4,6 +4,7 @@
 
 use crate::content::Report;
 use crate::content::meta::Date;
+use crate::layout::Output;
 
 use super::regions::RegionSlugs;
 use super::{SUMMARY, summary_value};
@@ -60,15 +61,24 @@ impl Summary {
         }
     }
 
-    /// Folder of the report's pages, relative to the site root.
-    pub fn dir(&self) -> String {
-        format!("{}/{}/", self.year, self.slug)
+    /// The report's page.
+    pub fn output(&self) -> Output<'_> {
+        Output::Report {
+            year: self.year,
+            slug: &self.slug,
+        }
     }
+    /// The report's page, as a path from the site root.
     pub fn url(&self) -> String {
-        format!("{}index.html", self.dir())
+        self.output().path()
     }
+    /// The report's figures, as a path from the site root.
     pub fn json_url(&self) -> String {
-        format!("{}report.json", self.dir())
+        Output::ReportJson {
+            year: self.year,
+            slug: &self.slug,
+        }
+        .path()
     }
 }
 

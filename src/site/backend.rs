@@ -1,0 +1,158 @@
+//! The backend seam, in the spirit of mdBook's `Renderer`: each kind of
+//! output (HTML pages, open data, feeds, static files) is a [`Backend`] that
+//! receives the checked site and puts its files into the one write sink.
+//!
+//! A backend works in two places: while each report is in hand
+//! ([`Backend::report`], in parallel over reports), and afterwards over the
+//! summaries of all reports ([`Backend::jobs`], small pieces of work that
+//! every thread takes from one queue). What a backend makes is named by
+//! [`Output`]s of the layout module, and a watch-mode render asks
+//! [`Select`] before making each.
+
+use crate::content::Report;
+use crate::diag::Diagnostic;
+use crate::layout::Output;
+use crate::render::Theme;
+
+use super::summary::Summary;
+use super::{OutFile, PageCtx, Site};
+
+/// Where a backend's files go, from any thread.
+pub type Put<'a> = dyn Fn(OutFile) + Sync + 'a;
+
+/// Which files a render produces. A build renders everything; the watcher
+/// renders only what a save can have changed and reuses the bytes of the rest.
+#[derive(Clone, Copy)]
+pub struct Select<'a> {
+    /// Render this report's files (its page and `report.json`)?
+    pub report: &'a (dyn Fn(&Report) -> bool + Sync),
+    /// Render this file made from all reports (index page, open data,
+    /// feeds, static file)?
+    pub file: &'a (dyn Fn(&Output) -> bool + Sync),
+    /// An index page `file` asked for, whose template variables hash to
+    /// this: render it? (No: the watcher has its bytes for these variables.)
+    pub page: &'a (dyn Fn(&Output, u64) -> bool + Sync),
+}
+
+fn every_report(_: &Report) -> bool {
+    true
+}
+fn every_file(_: &Output) -> bool {
+    true
+}
+fn every_page(_: &Output, _: u64) -> bool {
+    true
+}
+
+impl Select<'static> {
+    /// Everything: a one-shot build.
+    pub const ALL: Select<'static> = Select {
+        report: &every_report,
+        file: &every_file,
+        page: &every_page,
+    };
+}
+
+/// What every backend sees of the build.
+pub struct Cx<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub pages: PageCtx<'a>,
+    pub select: Select<'a>,
+}
+
+/// The reports of the build with their summaries, sorted by year and slug,
+/// and every HTML page the site has (rendered this time or not).
+pub struct All<'a> {
+    pub entries: &'a [(&'a Report, Summary)],
+    pub summaries: &'a [&'a Summary],
+    pub html: &'a [Output<'a>],
+}
+
+impl<'a> All<'a> {
+    /// The reports of one year, with their summaries.
+    pub fn year(&self, year: u16) -> Vec<(&'a Report, &'a Summary)> {
+        self.entries
+            .iter()
+            .filter(|(_, s)| s.year == year)
+            .map(|(r, s)| (*r, s))
+            .collect()
+    }
+}
+
+/// One piece of a backend's site-wide work.
+pub struct Job<'a> {
+    /// Larger first: jobs of very different sizes (a year page or the home
+    /// page tens of milliseconds, a township page half of one) are taken
+    /// largest first, so that the large ones run side by side.
+    pub size: Size,
+    pub run: Box<JobFn<'a>>,
+}
+
+/// What a job does: put its files, or say why it could not.
+pub type JobFn<'a> = dyn Fn(&Put) -> Result<(), Diagnostic> + Send + Sync + 'a;
+
+/// How large a job is, largest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Size {
+    /// The home page (the latest year's table and every list).
+    Largest,
+    /// A year page.
+    Year,
+    /// A year's CSV, the report list, the data package, the feeds.
+    Data,
+    /// A region page.
+    Region,
+    /// A township page, a static file: small.
+    Small,
+}
+
+impl<'a> Job<'a> {
+    pub fn new(
+        size: Size,
+        run: impl Fn(&Put) -> Result<(), Diagnostic> + Send + Sync + 'a,
+    ) -> Job<'a> {
+        Job {
+            size,
+            run: Box::new(run),
+        }
+    }
+}
+
+/// A kind of output.
+pub trait Backend: Sync {
+    /// The files of one report, made while it is in hand (called only for
+    /// the reports [`Select::report`] picks).
+    fn report(&self, _cx: &Cx, _r: &Report, _s: &Summary, _put: &Put) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    /// The HTML pages this backend makes from all reports, rendered this
+    /// time or not (the sitemap lists them).
+    fn pages<'a>(&self, _cx: &Cx, _summaries: &[&'a Summary]) -> Vec<Output<'a>> {
+        Vec::new()
+    }
+
+    /// The work over all reports, as jobs (each asks [`Select`] itself).
+    fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>>;
+}
+
+/// The theme's static files, copied to `static/`.
+pub struct Statics;
+
+impl Backend for Statics {
+    fn jobs<'a>(&'a self, cx: &'a Cx<'a>, _all: &'a All<'a>) -> Vec<Job<'a>> {
+        vec![Job::new(Size::Small, move |put| {
+            for (name, bytes) in &cx.theme.statics {
+                let out = Output::Static(name);
+                if (cx.select.file)(&out) {
+                    put(OutFile {
+                        path: out.path(),
+                        bytes: bytes.clone(),
+                    });
+                }
+            }
+            Ok(())
+        })]
+    }
+}

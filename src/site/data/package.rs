@@ -1,0 +1,221 @@
+//! The listings: `/data/reports.json` and the data package that describes
+//! the CSVs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use crate::content::Report;
+use crate::format::FormatDef;
+use crate::layout::Output;
+
+use super::super::summary::Summary;
+use super::super::{OutFile, SUMMARY, SiteConfig};
+use super::*;
+
+/// `/data/reports.json`: every report with its summary figures.
+pub fn reports_json(
+    summaries: &[&Summary],
+    cfg: &SiteConfig,
+    registry: &crate::format::Registry,
+) -> OutFile {
+    // Typed, not built as `json!` trees: the watcher writes this file after
+    // every save that changes a summary, and a 5,000-entry tree of maps cost
+    // more than the rest of such a rebuild. Fields in name order, as before.
+    #[derive(Serialize)]
+    struct Listed<'a> {
+        data: String,
+        format: &'a str,
+        index_no: Option<&'a str>,
+        organ: &'a str,
+        published: Option<String>,
+        region: Option<&'a str>,
+        region_slug: Option<&'a str>,
+        slug: &'a str,
+        summary: BTreeMap<&'static str, Option<i64>>,
+        title: &'a str,
+        township: &'a str,
+        url: String,
+        year: u16,
+    }
+    /// A summary column: its label, and per format the year-CSV columns
+    /// whose sum it is (so a reader can recompute it from the CSVs).
+    #[derive(Serialize)]
+    struct Column {
+        columns: BTreeMap<String, Vec<String>>,
+        label: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Listing<'a> {
+        reports: Vec<Listed<'a>>,
+        summary_columns: Vec<Column>,
+        title: &'a str,
+    }
+    let reports = summaries
+        .iter()
+        .map(|s| Listed {
+            data: abs_url(cfg, &s.json_url()),
+            format: &s.format,
+            index_no: s.index_no.as_deref(),
+            organ: &s.organ,
+            published: s.published.map(|d| d.to_string()),
+            region: s.region.as_deref(),
+            region_slug: s.region_slug.as_deref(),
+            slug: &s.slug,
+            summary: SUMMARY
+                .iter()
+                .zip(&s.figures)
+                .map(|((label, _), v)| (*label, v.map(|n| n as i64)))
+                .collect(),
+            title: &s.title,
+            township: &s.township,
+            url: abs_url(cfg, &s.url()),
+            year: s.year,
+        })
+        .collect();
+    let mut used: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    used.sort_unstable();
+    used.dedup();
+    let summary_columns = SUMMARY
+        .iter()
+        .map(|(label, cells)| Column {
+            columns: used
+                .iter()
+                .filter_map(|f| registry.get(f))
+                .map(|f| (f.id.clone(), crate::site::summary_cells(f, cells)))
+                .collect(),
+            label,
+        })
+        .collect();
+    OutFile {
+        path: Output::ReportList.path(),
+        bytes: pretty(&Listing {
+            reports,
+            summary_columns,
+            title: &cfg.title,
+        }),
+    }
+}
+
+/// Per cell id, its title and type, from the first format (of `formats`)
+/// that has it.
+pub(super) fn field_meta(formats: &[&FormatDef]) -> HashMap<String, (String, &'static str)> {
+    let mut out = HashMap::new();
+    for f in formats {
+        for t in &f.tables {
+            for at in cells(t) {
+                out.entry(t.cell_id(at)).or_insert_with(|| {
+                    let [row, col] = t.cell_labels(at);
+                    let ty = t
+                        .columns_of(at.row)
+                        .get(at.col)
+                        .map_or("integer", |c| frictionless_type(c.value));
+                    (format!("{}｜{row}｜{col}", t.caption), ty)
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One resource of `datapackage.json`: the year file's schema.
+pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
+    let cols = year_columns(rows);
+    let mixed = cols.formats.len() > 1;
+    let mut fields: Vec<Json> = LEAD
+        .iter()
+        .map(|(id, title, ty)| json!({ "name": id, "title": title, "type": ty }))
+        .collect();
+    let meta = field_meta(&cols.formats);
+    for (id, has) in &cols.ids {
+        let (title, ty) = meta
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| (id.clone(), "string"));
+        let mut f = json!({ "name": id, "title": title, "type": ty });
+        if mixed
+            && has.len() < cols.formats.len()
+            && let Some(m) = f.as_object_mut()
+        {
+            m.insert(
+                "description".into(),
+                json!(format!("仅 {} 格式的报告有此项，其他报告此列留空（不是 0） / only reports in {} have this cell; empty for the others", has.join("、"), has.join(", "))),
+            );
+        }
+        fields.push(f);
+    }
+    let formats: Vec<Json> = cols
+        .formats
+        .iter()
+        .map(|f| json!({ "id": f.id, "name": f.name }))
+        .collect();
+    let names: Vec<String> = cols
+        .formats
+        .iter()
+        .map(|f| format!("{}（{}）", f.id, f.name))
+        .collect();
+    json!({
+        "name": format!("reports-{year}"),
+        "title": format!("{year}年度各单位政府信息公开工作年度报告数据"),
+        "description": format!("每行一份报告，每列一个表格单元格（字段名为单元格编号，含义见 data/fields.csv）。报告格式：{}。空单元格：原报告留空（按 0 计入合计），或该行报告的格式没有此项（见 format 列）。", names.join("；")),
+        "path": Output::YearCsv(year).path(),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true },
+        "nianbao:formats": formats,
+        "schema": { "fields": fields, "missingValues": [""], "primaryKey": ["slug"] },
+    })
+}
+
+/// `/datapackage.json`.
+pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig, created: Option<String>) -> OutFile {
+    let mut resources = resources;
+    resources.push(json!({
+        "name": "fields",
+        "title": "字段说明：单元格编号与表格的正式行、列名称",
+        "path": Output::Fields.path(),
+        "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+        "schema": { "fields": [
+            { "name": "format", "title": "报告格式", "type": "string" },
+            { "name": "id", "title": "单元格编号", "type": "string" },
+            { "name": "table", "title": "表格", "type": "string" },
+            { "name": "row", "title": "行", "type": "string" },
+            { "name": "column", "title": "列", "type": "string" },
+            { "name": "kind", "title": "数值类型", "type": "string" },
+        ], "primaryKey": ["format", "id"] },
+    }));
+    let mut doc = json!({
+        "profile": "tabular-data-package",
+        "name": "nianbao-annual-reports",
+        "title": cfg.title,
+        "licenses": cfg.open_data.licenses,
+        "resources": resources,
+    });
+    if let Some(m) = doc.as_object_mut() {
+        if cfg.has_absolute_base() {
+            m.insert(
+                "id".into(),
+                json!(abs_url(cfg, &Output::DataPackage.path())),
+            );
+        }
+        if let Some(c) = created {
+            m.insert("created".into(), json!(c));
+        }
+    }
+    if let (Some(d), Some(m)) = (&cfg.description, doc.as_object_mut()) {
+        m.insert("description".into(), json!(d));
+    }
+    if cfg.base_url.starts_with("http")
+        && let Some(m) = doc.as_object_mut()
+    {
+        m.insert("homepage".into(), json!(cfg.base_url));
+    }
+    OutFile {
+        path: Output::DataPackage.path(),
+        bytes: pretty(&doc),
+    }
+}
