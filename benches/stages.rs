@@ -49,7 +49,8 @@ fn main() {
     let theme = Theme::load(root, &cfg.theme).unwrap();
     let pc = PageCtx::new(&cfg, vec![2021]);
     let catalog = data::Catalog::of(&report.format);
-    let summary = Summary::of(&report, &RegionSlugs::default());
+    let labels = nianbao::format::Registry::builtin().summary_labels();
+    let summary = Summary::of(&report, &RegionSlugs::default(), &labels);
     let rounds = 2000;
     let rows = [
         ("parse", median(|| drop(black_box(parse())), rounds)),
@@ -95,7 +96,13 @@ fn main() {
         (
             "summary",
             median(
-                || drop(black_box(Summary::of(&report, &RegionSlugs::default()))),
+                || {
+                    drop(black_box(Summary::of(
+                        &report,
+                        &RegionSlugs::default(),
+                        &labels,
+                    )))
+                },
                 rounds,
             ),
         ),

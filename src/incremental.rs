@@ -149,8 +149,8 @@ struct Shown {
 }
 
 impl Shown {
-    fn of(r: &Report, regions: &RegionSlugs) -> Shown {
-        let summary = Summary::of(r, regions);
+    fn of(r: &Report, regions: &RegionSlugs, labels: &[String]) -> Shown {
+        let summary = Summary::of(r, regions, labels);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         site::data::figures_hash(r).hash(&mut h);
         let s = &summary;
@@ -536,6 +536,7 @@ impl Build {
         // that were not saved change too; render everything (rare: once per
         // region and name).
         let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
+        let labels = self.site.registry.summary_labels();
         let mut full = self.full
             || self.last.as_ref().is_none_or(|l| l.years != years)
             || self.shown_regions.as_ref() != Some(&slugs);
@@ -568,7 +569,7 @@ impl Build {
                 let r = included
                     .iter()
                     .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
-                Some((p.as_path(), Shown::of(r, &slugs)))
+                Some((p.as_path(), Shown::of(r, &slugs, &labels)))
             })
             .collect();
         let pairs: Vec<(Option<&Shown>, Option<&Shown>)> = self
@@ -776,7 +777,7 @@ impl Build {
         if full {
             self.shown = included
                 .iter()
-                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs)))
+                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs, &labels)))
                 .collect();
         } else {
             for p in &self.dirty {

@@ -44,6 +44,30 @@ pub struct FormatDef {
     /// Across years, a column carried forward from last year's columns (W13).
     #[serde(default)]
     pub rollover: Vec<Rollover>,
+    /// The columns of the index pages and the report list. A site's own
+    /// format without them takes those of the newest built-in format.
+    #[serde(default)]
+    pub summary: Vec<SummaryColumn>,
+    /// The township page chart's two series.
+    #[serde(default)]
+    pub series: Option<Series>,
+}
+
+/// A column of the index pages and `data/reports.json`: its label, and the
+/// cells it sums (`table.row.column`; a group row stands for its sub-rows).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryColumn {
+    pub label: String,
+    pub cells: Vec<String>,
+}
+
+/// Applications received and handled: the township chart's two series.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub received: Vec<String>,
+    pub handled: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -527,6 +551,34 @@ impl FormatDef {
         self.tables.iter().enumerate().find(|(_, t)| t.id == id)
     }
 
+    /// The cells a summary cell id (`table.row.column`) stands for: the
+    /// table's index and the cell itself, or for a group row the cells of
+    /// its sub-rows. `None` when the format lacks it.
+    pub fn summary_cells(&self, id: &str) -> Option<(usize, Vec<CellRef>)> {
+        let (table, rest) = id.split_once('.')?;
+        let (t, def) = self.table(table)?;
+        let (row_id, col_id) = rest.rsplit_once('.')?;
+        let row = def.row_by_id(row_id)?;
+        let rows: Vec<usize> = if def.is_group(row) {
+            def.children(row).collect()
+        } else {
+            vec![row]
+        };
+        let cells = rows
+            .into_iter()
+            .map(|r| def.col_by_id(r, col_id).map(|col| CellRef { row: r, col }))
+            .collect::<Option<Vec<CellRef>>>()?;
+        Some((t, cells))
+    }
+
+    /// The cells of summary column `label`, when the format has it.
+    pub fn summary_column(&self, label: &str) -> Option<&[String]> {
+        self.summary
+            .iter()
+            .find(|c| c.label == label)
+            .map(|c| c.cells.as_slice())
+    }
+
     /// The table an authored `table=<key>` names.
     pub fn match_table(&self, key: &str) -> Option<usize> {
         let n = normalize(key);
@@ -570,7 +622,26 @@ impl FormatDef {
             check(&i.lhs, other_rows)?;
             check(&i.rhs, other_rows)?;
         }
+        self.validate_summary()?;
         self.validate_rules()
+    }
+
+    /// Summary columns and chart series name cells; a typo would show “—”
+    /// on every index page, so it is an error here.
+    fn validate_summary(&self) -> Result<(), String> {
+        let series = self.series.iter().flat_map(|s| {
+            [
+                ("series.received", &s.received),
+                ("series.handled", &s.handled),
+            ]
+        });
+        let columns = self.summary.iter().map(|c| (c.label.as_str(), &c.cells));
+        for (name, cells) in columns.chain(series) {
+            if let Some(bad) = cells.iter().find(|id| self.summary_cells(id).is_none()) {
+                return Err(format!("summary {name}: unknown cell {bad}"));
+            }
+        }
+        Ok(())
     }
 
     /// The cross-year and plausibility rules name rows and columns too; a typo
@@ -698,10 +769,34 @@ impl Registry {
         Registry { formats }
     }
 
-    /// Add a site's own definition; it replaces a built-in one with the same id.
-    pub fn add(&mut self, def: FormatDef) {
+    /// Add a site's own definition; it replaces a built-in one with the same
+    /// id. Without summary columns or chart series of its own it takes those
+    /// of the newest built-in format (for the cells it has).
+    pub fn add(&mut self, mut def: FormatDef) {
+        if let Some(newest) = self.formats.iter().max_by_key(|f| f.years[1]) {
+            if def.summary.is_empty() {
+                def.summary = newest.summary.clone();
+            }
+            if def.series.is_none() {
+                def.series = newest.series.clone();
+            }
+        }
         self.formats.retain(|f| f.id != def.id);
         self.formats.push(Arc::new(def));
+    }
+
+    /// The summary columns of the site: every format's labels, the newest
+    /// format's first, each once.
+    pub fn summary_labels(&self) -> Vec<String> {
+        let mut formats: Vec<&Arc<FormatDef>> = self.formats.iter().collect();
+        formats.sort_by_key(|f| std::cmp::Reverse(f.years[1]));
+        let mut labels: Vec<String> = Vec::new();
+        for c in formats.iter().flat_map(|f| &f.summary) {
+            if !labels.contains(&c.label) {
+                labels.push(c.label.clone());
+            }
+        }
+        labels
     }
 
     pub fn get(&self, id: &str) -> Option<&Arc<FormatDef>> {

@@ -96,6 +96,7 @@ pub fn render_into(
         theme,
         pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
         select,
+        labels: site.registry.summary_labels(),
     };
     let html_pages = HtmlPages;
     let open_data = OpenData::new(reports.iter().copied());
@@ -148,7 +149,7 @@ fn report_pass<'a>(
     let passes: Vec<(Summary, Vec<Diagnostic>)> = reports
         .par_iter()
         .map(|r| {
-            let summary = Summary::of(r, &regions);
+            let summary = Summary::of(r, &regions, &cx.labels);
             let mut errors = Vec::new();
             if (cx.select.report)(r) {
                 for b in backends {

@@ -59,6 +59,8 @@ pub struct Cx<'a> {
     pub theme: &'a Theme,
     pub pages: PageCtx<'a>,
     pub select: Select<'a>,
+    /// The site's summary columns (`Registry::summary_labels`).
+    pub labels: Vec<String>,
 }
 
 /// The reports of the build with their summaries, sorted by year and slug,

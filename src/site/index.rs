@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use tera::Value;
 
-use super::SUMMARY;
 use super::chart::{self, Chart, Point};
 use super::summary::{Summary, Total, totals};
 use crate::layout::Output;
@@ -55,8 +54,8 @@ fn total(t: &Total) -> TotalCell {
     }
 }
 
-fn columns() -> Vec<&'static str> {
-    SUMMARY.iter().map(|(l, _)| *l).collect()
+fn columns(labels: &[String]) -> Vec<&str> {
+    labels.iter().map(String::as_str).collect()
 }
 
 #[derive(Serialize)]
@@ -89,7 +88,7 @@ pub struct SummaryRow<'a> {
 pub struct SummaryTable<'a> {
     year: u16,
     caption: String,
-    columns: Vec<&'static str>,
+    columns: Vec<&'a str>,
     rows: Vec<SummaryRow<'a>>,
     totals: Vec<TotalCell>,
     any_missing: bool,
@@ -99,7 +98,11 @@ pub struct SummaryTable<'a> {
 }
 
 /// The summary table of one year (the year page, and the home page's latest year).
-pub fn summary_table<'a>(year: u16, rows: &[&'a Summary]) -> SummaryTable<'a> {
+pub fn summary_table<'a>(
+    year: u16,
+    rows: &[&'a Summary],
+    labels: &'a [String],
+) -> SummaryTable<'a> {
     let fmts = formats(rows);
     let list = rows
         .iter()
@@ -111,11 +114,11 @@ pub fn summary_table<'a>(year: u16, rows: &[&'a Summary]) -> SummaryTable<'a> {
             figures: s.figures.iter().map(|v| figure(*v)).collect(),
         })
         .collect();
-    let sums = totals(rows.iter().copied());
+    let sums = totals(rows.iter().copied(), labels.len());
     SummaryTable {
         year,
         caption: format!("{year}年度各单位依申请公开、行政复议和行政诉讼情况汇总"),
-        columns: columns(),
+        columns: columns(labels),
         rows: list,
         totals: sums.iter().map(total).collect(),
         any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
@@ -136,8 +139,8 @@ pub struct TownshipYear<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TrendRow {
-    label: &'static str,
+pub struct TrendRow<'a> {
+    label: &'a str,
     figures: Vec<Figure>,
 }
 
@@ -148,7 +151,7 @@ pub struct Township<'a> {
     region: Option<&'a str>,
     region_slug: Option<&'a str>,
     years: Vec<TownshipYear<'a>>,
-    trend: Vec<TrendRow>,
+    trend: Vec<TrendRow<'a>>,
     handled: Vec<Figure>,
     chart: Chart,
     mixed: bool,
@@ -157,7 +160,7 @@ pub struct Township<'a> {
 }
 
 /// A township's page: every year, a trend table and the chart.
-pub fn township<'a>(slug: &'a str, rows: &[&'a Summary]) -> Township<'a> {
+pub fn township<'a>(slug: &'a str, rows: &[&'a Summary], labels: &'a [String]) -> Township<'a> {
     let name = rows.last().map(|s| s.township.as_str()).unwrap_or_default();
     let years = rows
         .iter()
@@ -170,10 +173,10 @@ pub fn township<'a>(slug: &'a str, rows: &[&'a Summary]) -> Township<'a> {
             json_url: s.json_url(),
         })
         .collect();
-    let trend = SUMMARY
+    let trend = labels
         .iter()
         .enumerate()
-        .map(|(i, (label, _))| TrendRow {
+        .map(|(i, label)| TrendRow {
             label,
             figures: rows
                 .iter()
@@ -238,7 +241,7 @@ pub struct RegionTownship<'a> {
 pub struct Region<'a> {
     name: &'a str,
     slug: &'a str,
-    columns: Vec<&'static str>,
+    columns: Vec<&'a str>,
     years: Vec<RegionYear<'a>>,
     townships: Vec<RegionTownship<'a>>,
     any_partial: bool,
@@ -246,7 +249,12 @@ pub struct Region<'a> {
 }
 
 /// A region's page: per year, the sums over its townships' reports.
-pub fn region<'a>(name: &'a str, slug: &'a str, rows: &[&'a Summary]) -> Region<'a> {
+pub fn region<'a>(
+    name: &'a str,
+    slug: &'a str,
+    rows: &[&'a Summary],
+    labels: &'a [String],
+) -> Region<'a> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     for s in rows {
         by_year.entry(s.year).or_default().push(s);
@@ -257,7 +265,10 @@ pub fn region<'a>(name: &'a str, slug: &'a str, rows: &[&'a Summary]) -> Region<
         .map(|(year, rs)| RegionYear {
             year: *year,
             count: rs.len(),
-            totals: totals(rs.iter().copied()).iter().map(total).collect(),
+            totals: totals(rs.iter().copied(), labels.len())
+                .iter()
+                .map(total)
+                .collect(),
             reports: rs
                 .iter()
                 .map(|s| Link {
@@ -294,7 +305,7 @@ pub fn region<'a>(name: &'a str, slug: &'a str, rows: &[&'a Summary]) -> Region<
     Region {
         name,
         slug,
-        columns: columns(),
+        columns: columns(labels),
         years,
         townships,
         any_partial: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
@@ -355,7 +366,7 @@ pub struct Page<'a> {
 /// Every index page of the site: years, townships, regions, home, search
 /// (`search`: `[search] enabled` in a build with search) and 404. `all`
 /// sorted by year and slug.
-pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
+pub fn pages<'a>(all: &[&'a Summary], search: bool, labels: &'a [String]) -> Vec<Page<'a>> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut by_township: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
     let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
@@ -384,7 +395,7 @@ pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
             Box::new(move || {
                 vec![
                     var("year", &year),
-                    var("summary", &summary_table(year, &rs)),
+                    var("summary", &summary_table(year, &rs, labels)),
                 ]
             }),
         );
@@ -395,7 +406,7 @@ pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
             Output::Township(slug),
             "township.html",
             name,
-            Box::new(move || vec![var("township", &township(slug, &rs))]),
+            Box::new(move || vec![var("township", &township(slug, &rs, labels))]),
         );
     }
     for ((slug, name), rs) in by_region {
@@ -403,7 +414,7 @@ pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
             Output::Region(slug),
             "region.html",
             name.to_string(),
-            Box::new(move || vec![var("region", &region(name, slug, &rs))]),
+            Box::new(move || vec![var("region", &region(name, slug, &rs, labels))]),
         );
     }
     let all: Vec<&'a Summary> = all.to_vec();
@@ -411,7 +422,7 @@ pub fn pages<'a>(all: &[&'a Summary], search: bool) -> Vec<Page<'a>> {
         Output::Home,
         "home.html",
         "首页".into(),
-        Box::new(move || vec![var("home", &home(&all))]),
+        Box::new(move || vec![var("home", &home(&all, labels))]),
     );
     if search {
         add(
@@ -453,7 +464,7 @@ pub struct Home<'a> {
 }
 
 /// The home page's lists.
-pub fn home<'a>(all: &[&'a Summary]) -> Home<'a> {
+pub fn home<'a>(all: &[&'a Summary], labels: &'a [String]) -> Home<'a> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut towns: BTreeMap<&str, &str> = BTreeMap::new();
     let mut regions: BTreeMap<&str, &str> = BTreeMap::new();
@@ -467,7 +478,7 @@ pub fn home<'a>(all: &[&'a Summary]) -> Home<'a> {
     let latest = by_year
         .iter()
         .next_back()
-        .map(|(y, rs)| summary_table(*y, rs));
+        .map(|(y, rs)| summary_table(*y, rs, labels));
     let years = by_year
         .iter()
         .rev()

@@ -18,7 +18,7 @@ use tera::Context;
 use crate::check;
 use crate::content::{self, Report};
 use crate::diag::{Diagnostic, Msg};
-use crate::format::{CellRef, FormatDef, Registry};
+use crate::format::{FormatDef, Registry};
 use crate::layout::{self, Output};
 
 pub use crate::config::SiteConfig;
@@ -104,37 +104,14 @@ pub fn load(root: &Path) -> Result<Site, Diagnostic> {
 
 pub use crate::output::OutFile;
 
-/// The year-index columns (issue: 年度汇总): label and the cells summed, as
-/// `table.row.column` ids; a group row sums its sub-rows.
-pub const SUMMARY: &[(&str, &[&str])] = &[
-    ("本年新收", &["applications.new.total"]),
-    ("上年结转", &["applications.carried_over.total"]),
-    ("予以公开", &["applications.granted.total"]),
-    ("部分公开", &["applications.partial.total"]),
-    ("不予公开", &["applications.denied.total"]),
-    ("无法提供", &["applications.unable.total"]),
-    ("不予处理", &["applications.not_processed.total"]),
-    ("其他处理", &["applications.other_handling.total"]),
-    ("结转下年度", &["applications.carried_forward.total"]),
-    ("行政复议", &["reviews.review.total"]),
-    (
-        "行政诉讼",
-        &[
-            "reviews.litigation_direct.total",
-            "reviews.litigation_after_review.total",
-        ],
-    ),
-];
-
 /// The cells a summary column sums in `format`, as columns of the year CSVs
 /// (`table.row.column` ids of leaf rows: a group row stands for its
 /// sub-rows, which is what the CSV has). Empty when the format lacks them.
-pub fn summary_cells(format: &crate::format::FormatDef, cells: &[&str]) -> Vec<String> {
+pub fn summary_cells(format: &FormatDef, cells: &[impl AsRef<str>]) -> Vec<String> {
     let mut out = Vec::new();
     for id in cells {
-        if let Some((table, rest)) = id.split_once('.')
-            && let Some((_, def)) = format.table(table)
-            && let Some(leaves) = leaf_cells(def, rest)
+        if let Some((t, leaves)) = format.summary_cells(id.as_ref())
+            && let Some(def) = format.tables.get(t)
         {
             out.extend(leaves.iter().map(|c| def.cell_id(*c)));
         }
@@ -142,28 +119,14 @@ pub fn summary_cells(format: &crate::format::FormatDef, cells: &[&str]) -> Vec<S
     out
 }
 
-/// The cells `row.column` stands for in `def`: the cell itself, or for a
-/// group row the cells of its sub-rows. `None` when the format lacks it.
-fn leaf_cells(def: &crate::format::TableDef, row_col: &str) -> Option<Vec<CellRef>> {
-    let (row_id, col_id) = row_col.rsplit_once('.')?;
-    let row = def.row_by_id(row_id)?;
-    let rows: Vec<usize> = if def.is_group(row) {
-        def.children(row).collect()
-    } else {
-        vec![row]
-    };
-    rows.into_iter()
-        .map(|r| def.col_by_id(r, col_id).map(|col| CellRef { row: r, col }))
-        .collect()
-}
-
-/// One summary figure of a report, or `None` when its format lacks the cell.
-pub fn summary_value(report: &Report, cells: &[&str]) -> Option<i128> {
+/// One summary figure of a report: the sum of `cells`, or `None` when its
+/// format lacks one of them.
+pub fn summary_value(report: &Report, cells: &[impl AsRef<str>]) -> Option<i128> {
     let mut total = 0;
     for id in cells {
-        let (table, rest) = id.split_once('.')?;
-        let (def, data) = report.table(table)?;
-        for c in leaf_cells(def, rest)? {
+        let (t, leaves) = report.format.summary_cells(id.as_ref())?;
+        let (def, data) = (report.format.tables.get(t)?, report.tables.get(t)?);
+        for c in leaves {
             total += data.int(def, c);
         }
     }

@@ -24,14 +24,14 @@ impl Backend for HtmlPages {
     }
 
     fn pages<'a>(&self, cx: &Cx, summaries: &[&'a Summary]) -> Vec<Output<'a>> {
-        index::pages(summaries, search_page(cx))
+        index::pages(summaries, search_page(cx), &[])
             .into_iter()
             .map(|p| p.output)
             .collect()
     }
 
     fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
-        index::pages(all.summaries, search_page(cx))
+        index::pages(all.summaries, search_page(cx), &cx.labels)
             .into_iter()
             .filter(|p| (cx.select.file)(&p.output))
             .map(|p| {

@@ -7,11 +7,7 @@ use crate::content::meta::Date;
 use crate::layout::Output;
 
 use super::regions::RegionSlugs;
-use super::{SUMMARY, summary_value};
-
-/// Applications received (一、本年新收 总计) and handled (（七）总计 总计): the chart's two series.
-pub const RECEIVED: &[&str] = &["applications.new.total"];
-pub const HANDLED: &[&str] = &["applications.total.total"];
+use super::summary_value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -26,14 +22,18 @@ pub struct Summary {
     pub index_no: Option<String>,
     pub format: String,
     pub format_name: String,
-    /// One per `SUMMARY` column; `None` where the report's format lacks the cell.
+    /// One per summary column of the site (`Registry::summary_labels`);
+    /// `None` where the report's format lacks the column or a cell of it.
     pub figures: Vec<Option<i128>>,
     pub received: Option<i128>,
     pub handled: Option<i128>,
 }
 
 impl Summary {
-    pub fn of(r: &Report, regions: &RegionSlugs) -> Summary {
+    /// The summary of `r`, with a figure for each of the site's summary
+    /// columns `labels`.
+    pub fn of(r: &Report, regions: &RegionSlugs, labels: &[String]) -> Summary {
+        let series = r.format.series.as_ref();
         let region_slug = r
             .meta
             .region
@@ -52,12 +52,12 @@ impl Summary {
             index_no: r.meta.index_no.clone(),
             format: r.format.id.clone(),
             format_name: r.format.name.clone(),
-            figures: SUMMARY
+            figures: labels
                 .iter()
-                .map(|(_, cells)| summary_value(r, cells))
+                .map(|l| summary_value(r, r.format.summary_column(l)?))
                 .collect(),
-            received: summary_value(r, RECEIVED),
-            handled: summary_value(r, HANDLED),
+            received: series.and_then(|s| summary_value(r, &s.received)),
+            handled: series.and_then(|s| summary_value(r, &s.handled)),
         }
     }
 
@@ -82,10 +82,11 @@ impl Summary {
     }
 }
 
-/// Column sums over `rows`; each with whether some report lacked the cell
-/// (the sum then covers only the reports that have it, and says so).
-pub fn totals<'a>(rows: impl Iterator<Item = &'a Summary> + Clone) -> Vec<Total> {
-    (0..SUMMARY.len())
+/// Column sums over `rows` (of `columns` summary columns); each with
+/// whether some report lacked the cell (the sum then covers only the
+/// reports that have it, and says so).
+pub fn totals<'a>(rows: impl Iterator<Item = &'a Summary> + Clone, columns: usize) -> Vec<Total> {
+    (0..columns)
         .map(|i| {
             let mut sum = 0;
             let mut missing = 0;

@@ -6,9 +6,10 @@ use crate::support::site_common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::support::SUMMARY;
 use nianbao::content::{Origin, Report};
 use nianbao::format::CellRef;
-use nianbao::site::{SUMMARY, summary_value};
+use nianbao::site::summary_value;
 use serde_json::Value as Json;
 use site_common::{BASE_URL, Built, sel, text};
 
@@ -385,7 +386,7 @@ fn reports_json_lists_every_report_with_its_summary() {
             e["data"],
             format!("{BASE_URL}{}/{}/report.json", r.meta.year, r.meta.slug).as_str()
         );
-        for (label, cells) in SUMMARY {
+        for (label, cells) in SUMMARY.iter() {
             assert_eq!(
                 e["summary"][*label].as_i64().map(i128::from),
                 summary_value(r, cells),

@@ -295,3 +295,42 @@ fn sitemap_follows_the_sitemaps_org_schema() {
         assert!(seen.values().all(|&n| n == 1));
     }
 }
+
+/// Feeds are templates of the theme: a site's `templates/` overrides them
+/// like pages, and the `xml` filter escapes for XML.
+#[test]
+fn a_site_overrides_the_feed_templates() {
+    use crate::support::site::TempSite;
+    let s = TempSite::with_toml(
+        "title = \"测试 & 站\"\nbase_url = \"https://www.example.gov.cn/ndbg/\"\n",
+    );
+    s.write(
+        "content/2021/pingan.md",
+        &std::fs::read_to_string(crate::support::site::manifest().join("content/2021/pingan.md"))
+            .unwrap(),
+    );
+    s.write(
+        "templates/robots.txt",
+        "User-agent: *\nDisallow: /draft/\nSitemap: {{ sitemap }}\n",
+    );
+    s.write(
+        "templates/atom.xml",
+        "<feed>{% for e in entries %}<t>{{ e.title | xml }}</t>{% endfor %}<s>{{ feed.title | xml }}</s></feed>\n",
+    );
+    nianbao::build(&nianbao::BuildOptions::new(s.root.as_path())).unwrap();
+    let public = s.root.as_path().join("public");
+    let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
+    assert_eq!(
+        robots,
+        "User-agent: *\nDisallow: /draft/\nSitemap: https://www.example.gov.cn/ndbg/sitemap.xml\n"
+    );
+    let atom = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(atom.starts_with("<feed><t>"), "{atom}");
+    assert!(atom.contains("<s>测试 &amp; 站</s>"), "{atom}");
+    // The sitemap keeps the default template.
+    let sitemap = std::fs::read_to_string(public.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://www.example.gov.cn/ndbg/2021/pingan/</loc>"),
+        "{sitemap}"
+    );
+}

@@ -90,3 +90,57 @@ fn a_broken_site_format_is_an_error_that_names_the_file() {
     let d = diags.iter().find(|d| d.code == "S010").expect("S010");
     assert!(d.message.zh.contains("hubei-2021.toml"), "{}", d.message.zh);
 }
+
+/// The summary columns are data: a revision that renames a row declares the
+/// columns over its own ids, and the index pages show its figures, not “—”.
+#[test]
+fn summary_columns_come_from_the_definition() {
+    let renamed = provincial()
+        .replace("\"new\"", "\"received\"")
+        .replace("applications.new.total", "applications.received.total")
+        .replace("label = \"行政诉讼\"", "label = \"行政诉讼合计\"");
+    assert!(renamed.contains("applications.received.total"));
+    let report = sample().replace("year: 2021\n", "year: 2021\nformat: hubei-2021\n");
+    let dir = site(&renamed, &report);
+    let built = nianbao::build(&nianbao::BuildOptions::new(dir.root.as_path()));
+    if let Err(d) = &built {
+        panic!(
+            "{}",
+            nianbao::diag::render_human(d, nianbao::diag::Lang::Zh, false)
+        );
+    }
+    let html = fs::read_to_string(dir.root.as_path().join("public/2021/index.html")).unwrap();
+    let doc = Html::parse_document(&html);
+    let header: Vec<String> = doc
+        .select(&Selector::parse("table.summary-table thead th").unwrap())
+        .map(|th| th.text().collect::<String>().trim().to_string())
+        .collect();
+    assert!(header.iter().any(|h| h == "行政诉讼合计"), "{header:?}");
+    let cells: Vec<String> = doc
+        .select(&Selector::parse("table.summary-table tbody tr td").unwrap())
+        .map(|td| td.text().collect::<String>().trim().to_string())
+        .collect();
+    // 本年新收 of the sample is a figure, not “—”.
+    assert!(
+        !cells.is_empty() && !cells.iter().all(|c| c == "—"),
+        "{cells:?}"
+    );
+    assert_ne!(cells.first().map(String::as_str), Some("—"), "{cells:?}");
+}
+
+/// A summary column naming a cell the format lacks is an error of the
+/// definition, named, not a silent “—” on every page.
+#[test]
+fn a_summary_column_over_an_unknown_cell_is_an_error() {
+    let bad = provincial().replace(
+        "cells = [\"reviews.review.total\"]",
+        "cells = [\"reviews.reveiw.total\"]",
+    );
+    let dir = site(&bad, &sample());
+    let err = nianbao::build(&nianbao::BuildOptions::new(dir.root.as_path())).unwrap_err();
+    let text = nianbao::diag::render_human(&err, nianbao::diag::Lang::Zh, false);
+    assert!(
+        text.contains("S010") && text.contains("reviews.reveiw.total"),
+        "{text}"
+    );
+}

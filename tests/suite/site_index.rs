@@ -6,7 +6,8 @@ use crate::support::site_common;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use nianbao::site::{SUMMARY, regions::fallback_slug, summary_value};
+use crate::support::SUMMARY;
+use nianbao::site::{regions::fallback_slug, summary_value};
 use site_common::{Built, figure, sel, text};
 
 fn site() -> &'static Built {
@@ -68,7 +69,7 @@ fn year_pages_sum_their_reports() {
             .select(&sel("table.summary-table thead th"))
             .map(text)
             .collect();
-        for (label, _) in SUMMARY {
+        for (label, _) in SUMMARY.iter() {
             assert!(
                 header.contains(&label.to_string()),
                 "{year}: column {label}"

@@ -138,7 +138,12 @@ impl Backend for OpenData {
         let mut jobs = Vec::new();
         if want(&Output::ReportList) {
             jobs.push(Job::new(Size::Data, move |put| {
-                put(reports_json(all.summaries, cfg, &cx.site.registry));
+                put(reports_json(
+                    all.summaries,
+                    cfg,
+                    &cx.site.registry,
+                    &cx.labels,
+                ));
                 Ok(())
             }));
         }

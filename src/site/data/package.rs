@@ -11,7 +11,7 @@ use crate::format::FormatDef;
 use crate::layout::Output;
 
 use super::super::summary::Summary;
-use super::super::{OutFile, SUMMARY, SiteConfig};
+use super::super::{OutFile, SiteConfig};
 use super::*;
 
 /// `/data/reports.json`: every report with its summary figures.
@@ -19,6 +19,7 @@ pub fn reports_json(
     summaries: &[&Summary],
     cfg: &SiteConfig,
     registry: &crate::format::Registry,
+    labels: &[String],
 ) -> OutFile {
     // Typed, not built as `json!` trees: the watcher writes this file after
     // every save that changes a summary, and a 5,000-entry tree of maps cost
@@ -33,7 +34,7 @@ pub fn reports_json(
         region: Option<&'a str>,
         region_slug: Option<&'a str>,
         slug: &'a str,
-        summary: BTreeMap<&'static str, Option<i64>>,
+        summary: BTreeMap<&'a str, Option<i64>>,
         title: &'a str,
         township: &'a str,
         url: String,
@@ -42,14 +43,14 @@ pub fn reports_json(
     /// A summary column: its label, and per format the year-CSV columns
     /// whose sum it is (so a reader can recompute it from the CSVs).
     #[derive(Serialize)]
-    struct Column {
+    struct Column<'a> {
         columns: BTreeMap<String, Vec<String>>,
-        label: &'static str,
+        label: &'a str,
     }
     #[derive(Serialize)]
     struct Listing<'a> {
         reports: Vec<Listed<'a>>,
-        summary_columns: Vec<Column>,
+        summary_columns: Vec<Column<'a>>,
         title: &'a str,
     }
     let reports = summaries
@@ -63,10 +64,10 @@ pub fn reports_json(
             region: s.region.as_deref(),
             region_slug: s.region_slug.as_deref(),
             slug: &s.slug,
-            summary: SUMMARY
+            summary: labels
                 .iter()
                 .zip(&s.figures)
-                .map(|((label, _), v)| (*label, v.map(|n| n as i64)))
+                .map(|(label, v)| (label.as_str(), v.map(|n| n as i64)))
                 .collect(),
             title: &s.title,
             township: &s.township,
@@ -77,13 +78,16 @@ pub fn reports_json(
     let mut used: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
     used.sort_unstable();
     used.dedup();
-    let summary_columns = SUMMARY
+    let summary_columns = labels
         .iter()
-        .map(|(label, cells)| Column {
+        .map(|label| Column {
             columns: used
                 .iter()
                 .filter_map(|f| registry.get(f))
-                .map(|f| (f.id.clone(), crate::site::summary_cells(f, cells)))
+                .map(|f| {
+                    let cells = f.summary_column(label).unwrap_or_default();
+                    (f.id.clone(), crate::site::summary_cells(f, cells))
+                })
                 .collect(),
             label,
         })
