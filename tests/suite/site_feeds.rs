@@ -306,7 +306,7 @@ fn a_site_overrides_the_feed_templates() {
     );
     s.write(
         "content/2021/pingan.md",
-        &std::fs::read_to_string(crate::support::site::manifest().join("content/2021/pingan.md"))
+        std::fs::read_to_string(crate::support::site::manifest().join("content/2021/pingan.md"))
             .unwrap(),
     );
     s.write(
