@@ -151,212 +151,274 @@ pub fn parse_body(
     format: &FormatDef,
     diags: &mut Vec<Diagnostic>,
 ) -> Body {
-    let mut tables: Vec<TableData> = format.tables.iter().map(TableData::empty).collect();
-    let mut seen: Vec<Option<u32>> = vec![None; format.tables.len()];
-    let mut markdown = String::new();
-    let mut table_order = Vec::new();
-    let mut headings = Vec::new();
-
-    let lines: Vec<&str> = file.text.split('\n').collect();
+    let mut r = BodyReader {
+        file,
+        format,
+        diags,
+        lines: file.text.split('\n').collect(),
+        seen: vec![None; format.tables.len()],
+        body: Body {
+            tables: format.tables.iter().map(TableData::empty).collect(),
+            markdown: String::new(),
+            table_order: Vec::new(),
+            headings: Vec::new(),
+        },
+    };
     let mut i = (start_line as usize).saturating_sub(1);
-    while i < lines.len() {
-        let line = lines[i];
+    while i < r.lines.len() {
+        let line = r.lines[i];
         let line_no = i as u32 + 1;
         if let Some((fence, info)) = open_fence(line) {
-            // Find the closing fence. A table block cannot hold a `## ` heading or
-            // another fence with an info string: meeting one means the closing
-            // line was forgotten, and the block ends there (one cause, one
-            // message: no YAML error, no missing headings or tables after it).
-            let is_table = table_key(info).is_some();
-            let stray = |l: &str| {
-                is_table
-                    && (l.starts_with("## ")
-                        || open_fence(l).is_some_and(|(_, inf)| !inf.is_empty()))
-            };
-            let mut j = i + 1;
-            while j < lines.len() && !closes(&fence, lines[j]) && !stray(lines[j]) {
-                j += 1;
+            i = r.fenced_block(i, &fence, info);
+            continue;
+        }
+        if let Some(h) = heading(line, line_no) {
+            r.body.headings.push(h);
+        }
+        r.body.markdown.push_str(line);
+        r.body.markdown.push('\n');
+        i += 1;
+    }
+    r.missing_tables();
+    r.body
+}
+
+/// A `## ` heading (indented at most three spaces): its text and where it is.
+fn heading(line: &str, line_no: u32) -> Option<(String, Loc)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let h = trimmed.strip_prefix("## ")?;
+    let text = h.trim().trim_end_matches('#').trim().to_string();
+    Some((
+        text,
+        Loc {
+            line: line_no,
+            col: 1,
+            len: line.chars().count() as u32,
+        },
+    ))
+}
+
+/// A report body being read line by line into a [`Body`].
+struct BodyReader<'a> {
+    file: &'a Arc<SourceFile>,
+    format: &'a FormatDef,
+    diags: &'a mut Vec<Diagnostic>,
+    lines: Vec<&'a str>,
+    /// The line on which each of the format's tables was first written.
+    seen: Vec<Option<u32>>,
+    body: Body,
+}
+
+impl BodyReader<'_> {
+    /// Reads the fenced block that opens on line index `i`; returns the index
+    /// of the line after it.
+    fn fenced_block(&mut self, i: usize, fence: &Fence, info: &str) -> usize {
+        let line_no = i as u32 + 1;
+        let table = table_key(info);
+        let j = self.block_end(i, fence, table.is_some());
+        let mut next = j + 1;
+        if !self.lines.get(j).is_some_and(|l| closes(fence, l)) {
+            self.unclosed(fence, line_no, j);
+            next = j;
+        }
+        let content_end = j.min(self.lines.len());
+        match table {
+            Some(key) => self.table_block(i, fence, info, key, content_end),
+            None => {
+                for l in &self.lines[i..(j + 1).min(self.lines.len())] {
+                    self.body.markdown.push_str(l);
+                    self.body.markdown.push('\n');
+                }
             }
-            let mut next = j + 1;
-            let closed = lines.get(j).is_some_and(|l| closes(&fence, l));
-            if !closed {
-                let fence_text: String = std::iter::repeat_n(fence.ch, fence.len).collect();
-                let mut d = Diagnostic::error(
-                    "E005",
+        }
+        next
+    }
+
+    /// The index of the line that closes the block opened on line index `i`,
+    /// or of the line where it stops without one (possibly past the end).
+    fn block_end(&self, i: usize, fence: &Fence, is_table: bool) -> usize {
+        // A table block cannot hold a `## ` heading or another fence with an
+        // info string: meeting one means the closing line was forgotten, and
+        // the block ends there (one cause, one message: no YAML error, no
+        // missing headings or tables after it).
+        let stray = |l: &str| {
+            is_table
+                && (l.starts_with("## ") || open_fence(l).is_some_and(|(_, inf)| !inf.is_empty()))
+        };
+        let mut j = i + 1;
+        while j < self.lines.len() && !closes(fence, self.lines[j]) && !stray(self.lines[j]) {
+            j += 1;
+        }
+        j
+    }
+
+    /// E005: the block opened on `line_no` stops at line index `j` unclosed.
+    fn unclosed(&mut self, fence: &Fence, line_no: u32, j: usize) {
+        let fence_text: String = std::iter::repeat_n(fence.ch, fence.len).collect();
+        let mut d = Diagnostic::error(
+            "E005",
+            Msg::new(
+                "代码块没有结束：缺少与之配对的 ``` 行",
+                "this fenced block is never closed: the matching ``` line is missing",
+            ),
+        )
+        .at(
+            self.file,
+            Some(Loc {
+                line: line_no,
+                col: fence.indent as u32 + 1,
+                len: fence.len as u32,
+            }),
+        );
+        if j < self.lines.len() {
+            d = d.hint(Msg::new(
+                format!("在第 {} 行之前补一行 {fence_text}", j + 1),
+                format!("add a line {fence_text} before line {}", j + 1),
+            ));
+        }
+        self.diags.push(d);
+    }
+
+    /// A `table=` block opened on line index `i` whose content ends before
+    /// line index `content_end`: parsed into its table, unless the table is
+    /// unknown (E008) or already written (E007).
+    fn table_block(
+        &mut self,
+        i: usize,
+        fence: &Fence,
+        info: &str,
+        (is_yaml, key): (bool, &str),
+        content_end: usize,
+    ) {
+        let line = self.lines[i];
+        let line_no = i as u32 + 1;
+        let col = line
+            .find(key)
+            .map_or(1, |b| line[..b].chars().count() as u32 + 1);
+        let key_loc = Loc {
+            line: line_no,
+            col,
+            len: key.chars().count() as u32,
+        };
+        if !is_yaml {
+            self.diags.push(
+                Diagnostic::warning(
+                    "E006",
                     Msg::new(
-                        "代码块没有结束：缺少与之配对的 ``` 行",
-                        "this fenced block is never closed: the matching ``` line is missing",
+                        "表格代码块应写作 ```yaml table=…",
+                        "a table block is written ```yaml table=…",
                     ),
                 )
                 .at(
-                    file,
+                    self.file,
                     Some(Loc {
                         line: line_no,
                         col: fence.indent as u32 + 1,
-                        len: fence.len as u32,
+                        len: info.chars().count() as u32 + 3,
                     }),
-                );
-                if j < lines.len() {
-                    d = d.hint(Msg::new(
-                        format!("在第 {} 行之前补一行 {fence_text}", j + 1),
-                        format!("add a line {fence_text} before line {}", j + 1),
-                    ));
-                }
-                diags.push(d);
-                next = j;
-            }
-            let content_end = j.min(lines.len());
-            match table_key(info) {
-                Some((is_yaml, key)) => {
-                    let col = line
-                        .find(key)
-                        .map_or(1, |b| line[..b].chars().count() as u32 + 1);
-                    let key_loc = Loc {
-                        line: line_no,
-                        col,
-                        len: key.chars().count() as u32,
-                    };
-                    if !is_yaml {
-                        diags.push(
-                            Diagnostic::warning(
-                                "E006",
-                                Msg::new(
-                                    "表格代码块应写作 ```yaml table=…",
-                                    "a table block is written ```yaml table=…",
-                                ),
-                            )
-                            .at(
-                                file,
-                                Some(Loc {
-                                    line: line_no,
-                                    col: fence.indent as u32 + 1,
-                                    len: info.chars().count() as u32 + 3,
-                                }),
-                            ),
-                        );
-                    }
-                    match format.match_table(key) {
-                        Some(t) => {
-                            if let Some(prev) = seen[t] {
-                                diags.push(
-                                    Diagnostic::error(
-                                        "E007",
-                                        Msg::new(format!("表格 {key} 写了两次（第一次在第 {prev} 行）"), format!("table {key} is written twice (first on line {prev})")),
-                                    )
-                                    .at(file, Some(key_loc)),
-                                );
-                            } else {
-                                seen[t] = Some(line_no);
-                                let block: Vec<&str> = lines[i + 1..content_end].to_vec();
-                                tables[t] = table::parse_block(
-                                    file,
-                                    &format.tables[t],
-                                    &block,
-                                    line_no,
-                                    fence.indent,
-                                    key_loc,
-                                    diags,
-                                );
-                                table_order.push(t);
-                                markdown.push('\n');
-                                markdown.push_str(&placeholder(t));
-                                markdown.push_str("\n\n");
-                            }
-                        }
-                        None => {
-                            let names: Vec<&str> = format
-                                .tables
-                                .iter()
-                                .flat_map(|t| {
-                                    std::iter::once(t.id.as_str())
-                                        .chain(t.aliases.iter().map(String::as_str))
-                                })
-                                .collect();
-                            let hint = labels::nearest(key, names.iter().copied());
-                            let mut d = Diagnostic::error(
-                                "E008",
-                                Msg::new(
-                                    format!(
-                                        "未知的表格 “{key}”；{} 格式的表格有：{}",
-                                        format.id,
-                                        names.join("、")
-                                    ),
-                                    format!(
-                                        "unknown table `{key}`; the tables of {} are: {}",
-                                        format.id,
-                                        names.join(", ")
-                                    ),
-                                ),
-                            )
-                            .at(file, Some(key_loc));
-                            if let Some(h) = hint {
-                                d = d.hint(Msg::new(
-                                    format!("是否想写 table={h}？"),
-                                    format!("did you mean table={h}?"),
-                                ));
-                            }
-                            diags.push(d);
-                        }
-                    }
-                }
-                None => {
-                    for l in &lines[i..(j + 1).min(lines.len())] {
-                        markdown.push_str(l);
-                        markdown.push('\n');
-                    }
-                }
-            }
-            i = next;
-            continue;
-        }
-        let trimmed = line.trim_start_matches(' ');
-        if line.len() - trimmed.len() <= 3
-            && let Some(h) = trimmed.strip_prefix("## ")
-        {
-            let text = h.trim().trim_end_matches('#').trim().to_string();
-            headings.push((
-                text,
-                Loc {
-                    line: line_no,
-                    col: 1,
-                    len: line.chars().count() as u32,
-                },
-            ));
-        }
-        markdown.push_str(line);
-        markdown.push('\n');
-        i += 1;
-    }
-
-    // Where a missing table belongs: its section's heading, matched loosely
-    // (numbering, width and the drift 的 ignored, as in check::structure).
-    let loose = |h: &str| labels::strip_numbering(&labels::normalize(h)).replace('的', "");
-    let heading_of = |section: usize| {
-        let want = loose(format.sections.get(section.checked_sub(1)?)?);
-        headings
-            .iter()
-            .find(|(h, _)| loose(h) == want)
-            .map(|(_, l): &(String, Loc)| *l)
-    };
-    for (t, def) in format.tables.iter().enumerate() {
-        if seen[t].is_none() {
-            diags.push(
-                Diagnostic::error(
-                    "E009",
-                    Msg::new(
-                        format!("缺少表格「{}」：请在「{}」下写 ```yaml table={} 代码块", def.caption, format.sections.get(def.section - 1).map_or("", String::as_str), def.id),
-                        format!("the table “{}” is missing: write a ```yaml table={} block under its section", def.caption, def.id),
-                    ),
-                )
-                .at(file, heading_of(def.section)),
+                ),
             );
         }
+        let Some(t) = self.format.match_table(key) else {
+            self.diags.push(self.unknown_table(key, key_loc));
+            return;
+        };
+        if let Some(prev) = self.seen[t] {
+            self.diags.push(
+                Diagnostic::error(
+                    "E007",
+                    Msg::new(
+                        format!("表格 {key} 写了两次（第一次在第 {prev} 行）"),
+                        format!("table {key} is written twice (first on line {prev})"),
+                    ),
+                )
+                .at(self.file, Some(key_loc)),
+            );
+            return;
+        }
+        self.seen[t] = Some(line_no);
+        self.body.tables[t] = table::parse_block(
+            self.file,
+            &self.format.tables[t],
+            &self.lines[i + 1..content_end],
+            line_no,
+            fence.indent,
+            key_loc,
+            self.diags,
+        );
+        self.body.table_order.push(t);
+        self.body.markdown.push('\n');
+        self.body.markdown.push_str(&placeholder(t));
+        self.body.markdown.push_str("\n\n");
     }
-    Body {
-        tables,
-        markdown,
-        table_order,
-        headings,
+
+    /// E008, listing the format's tables and the nearest name.
+    fn unknown_table(&self, key: &str, key_loc: Loc) -> Diagnostic {
+        let format = self.format;
+        let names: Vec<&str> = format
+            .tables
+            .iter()
+            .flat_map(|t| {
+                std::iter::once(t.id.as_str()).chain(t.aliases.iter().map(String::as_str))
+            })
+            .collect();
+        let hint = labels::nearest(key, names.iter().copied());
+        let mut d = Diagnostic::error(
+            "E008",
+            Msg::new(
+                format!(
+                    "未知的表格 “{key}”；{} 格式的表格有：{}",
+                    format.id,
+                    names.join("、")
+                ),
+                format!(
+                    "unknown table `{key}`; the tables of {} are: {}",
+                    format.id,
+                    names.join(", ")
+                ),
+            ),
+        )
+        .at(self.file, Some(key_loc));
+        if let Some(h) = hint {
+            d = d.hint(Msg::new(
+                format!("是否想写 table={h}？"),
+                format!("did you mean table={h}?"),
+            ));
+        }
+        d
+    }
+
+    /// E009 for each table of the format that no block wrote.
+    fn missing_tables(&mut self) {
+        let format = self.format;
+        // Where a missing table belongs: its section's heading, matched loosely
+        // (numbering, width and the drift 的 ignored, as in check::structure).
+        let loose = |h: &str| labels::strip_numbering(&labels::normalize(h)).replace('的', "");
+        let headings = &self.body.headings;
+        let heading_of = |section: usize| {
+            let want = loose(format.sections.get(section.checked_sub(1)?)?);
+            headings
+                .iter()
+                .find(|(h, _)| loose(h) == want)
+                .map(|(_, l): &(String, Loc)| *l)
+        };
+        for (t, def) in format.tables.iter().enumerate() {
+            if self.seen[t].is_none() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E009",
+                        Msg::new(
+                            format!("缺少表格「{}」：请在「{}」下写 ```yaml table={} 代码块", def.caption, format.sections.get(def.section - 1).map_or("", String::as_str), def.id),
+                            format!("the table “{}” is missing: write a ```yaml table={} block under its section", def.caption, def.id),
+                        ),
+                    )
+                    .at(self.file, heading_of(def.section)),
+                );
+            }
+        }
     }
 }
 
