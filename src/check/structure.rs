@@ -30,14 +30,29 @@ fn difference(written: &str, official: &str) -> (String, String) {
     }
 }
 
+/// A heading that names a section: the section's index, the heading as
+/// written, and where.
+type Found<'r> = (usize, &'r str, Loc);
+
 /// W10: a section heading missing, repeated or out of order, or a table
 /// standing under another section. W11: a heading recognised only loosely.
 pub fn headings(report: &Report) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let sections = &report.format.sections;
-    let keys: Vec<String> = sections.iter().map(|s| key(s)).collect();
-    // (section index, heading text, where) for each heading that names a section.
-    let mut found: Vec<(usize, &str, Loc)> = Vec::new();
+    let found = sections_found(report);
+    let (seen, disordered) = in_order(report, &found, &mut out);
+    missing_sections(report, &found, &seen, &mut out);
+    // A table under another section's heading (by position in the file);
+    // not when the headings themselves are out of order (one cause, one message).
+    if !disordered {
+        misplaced_tables(report, &found, &mut out);
+    }
+    out
+}
+
+/// The headings that name a section, in file order.
+fn sections_found(report: &Report) -> Vec<Found<'_>> {
+    let keys: Vec<String> = report.format.sections.iter().map(|s| key(s)).collect();
+    let mut found: Vec<Found> = Vec::new();
     let mut unmatched = Vec::new();
     for (text, loc) in &report.headings {
         let k = key(text);
@@ -61,11 +76,22 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
         }
     }
     found.sort_by_key(|(_, _, l)| l.line);
+    found
+}
 
+/// W11 for each heading worded differently from the official one, and W10
+/// for each section written twice or out of order. Returns where each
+/// section's heading was first written, and whether any was out of order.
+fn in_order(
+    report: &Report,
+    found: &[Found],
+    out: &mut Vec<Diagnostic>,
+) -> (Vec<Option<Loc>>, bool) {
+    let sections = &report.format.sections;
     let mut disordered = false;
     let mut highest: Option<(usize, &str)> = None;
     let mut seen: Vec<Option<Loc>> = vec![None; sections.len()];
-    for &(i, text, loc) in &found {
+    for &(i, text, loc) in found {
         let Some(official) = sections.get(i) else {
             continue;
         };
@@ -124,8 +150,17 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
             _ => highest = Some((i, text)),
         }
     }
+    (seen, disordered)
+}
 
-    for (i, official) in sections.iter().enumerate() {
+/// W10 for each section whose heading was not written (`seen` holds none).
+fn missing_sections(
+    report: &Report,
+    found: &[Found],
+    seen: &[Option<Loc>],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, official) in report.format.sections.iter().enumerate() {
         if seen.get(i).is_some_and(Option::is_some) {
             continue;
         }
@@ -156,12 +191,11 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
         d = d.at(&report.file, table_loc.or(next_loc));
         out.push(d);
     }
+}
 
-    // A table under another section's heading (by position in the file);
-    // not when the headings themselves are out of order (one cause, one message).
-    if disordered {
-        return out;
-    }
+/// W10 for each table written below the heading of another section than its own.
+fn misplaced_tables(report: &Report, found: &[Found], out: &mut Vec<Diagnostic>) {
+    let sections = &report.format.sections;
     for (t, def) in report.format.tables.iter().enumerate() {
         let Some(at) = report.tables.get(t).and_then(|d| d.written) else {
             continue;
@@ -192,7 +226,6 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
             );
         }
     }
-    out
 }
 
 #[cfg(test)]
