@@ -189,125 +189,147 @@ fn matrix(def: &TableDef, data: &TableData, p: &str) -> Grid {
             columns: 0,
         };
     };
-    {
-        let label_cols = (0..def.rows.len())
-            .filter(|&r| def.rows[r].block == b)
-            .map(|r| def.rows[r].depth)
-            .max()
-            .unwrap_or(1);
-        let grouped = block.columns.iter().any(|c| c.group.is_some());
-        let levels = usize::from(block.column_header.is_some()) + if grouped { 2 } else { 1 };
-        let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
-        let mut col_top: Vec<String> = Vec::new();
-        let mut corner = GridCell::th(block.corner.clone().unwrap_or_default(), format!("{p}n"))
-            .span(label_cols, levels);
-        corner.class = "note";
-        head[0].push(corner);
-        let mut level = 0;
-        if let Some(ch) = &block.column_header {
-            let id = format!("{p}h");
-            let mut c = GridCell::th(ch.clone(), id.clone()).span(block.columns.len(), 1);
-            c.scope = "colgroup";
-            head[0].push(c);
-            col_top.push(id);
-            level = 1;
-        }
-        // Column headers: ungrouped columns span the remaining levels; a group gets one cell.
-        let mut col_headers: Vec<Vec<String>> = Vec::new();
-        let mut seen_groups: Vec<&str> = Vec::new();
-        for (ci, col) in block.columns.iter().enumerate() {
-            let cid = format!("{p}c{ci}");
-            match col.group.as_deref() {
-                Some(g) => {
-                    let gid = format!("{p}g{}", group_index(block, g));
-                    if !seen_groups.contains(&g) {
-                        seen_groups.push(g);
-                        let label = block
-                            .column_groups
-                            .iter()
-                            .find(|x| x.id == g)
-                            .map_or(g, |x| x.label.as_str());
-                        let n = block
-                            .columns
-                            .iter()
-                            .filter(|c| c.group.as_deref() == Some(g))
-                            .count();
-                        let mut c = GridCell::th(label, gid.clone())
-                            .span(n, 1)
-                            .headers(&col_top);
-                        c.scope = "colgroup";
-                        head[level].push(c);
-                    }
-                    let mut h = col_top.clone();
-                    h.push(gid);
-                    head[(level + 1).min(levels - 1)]
-                        .push(GridCell::th(col.label.clone(), cid.clone()).headers(&h));
-                    h.push(cid);
-                    col_headers.push(h);
+    let label_cols = (0..def.rows.len())
+        .filter(|&r| def.rows[r].block == b)
+        .map(|r| def.rows[r].depth)
+        .max()
+        .unwrap_or(1);
+    let (head, col_headers) = matrix_head(block, p, label_cols);
+    let rows = (0..def.rows.len())
+        .filter(|&r| def.rows[r].block == b && !def.is_group(r))
+        .map(|r| matrix_row(def, data, p, r, label_cols, &col_headers))
+        .collect();
+    Grid {
+        id: t.clone(),
+        caption: def.caption.clone(),
+        head,
+        bodies: vec![rows],
+        columns: label_cols + block.columns.len(),
+    }
+}
+
+/// The header rows of a matrix table, and for each column the ids of all
+/// its headers (for its data cells' `headers`).
+fn matrix_head(
+    block: &crate::format::BlockDef,
+    p: &str,
+    label_cols: usize,
+) -> (Vec<Vec<GridCell>>, Vec<Vec<String>>) {
+    let grouped = block.columns.iter().any(|c| c.group.is_some());
+    let levels = usize::from(block.column_header.is_some()) + if grouped { 2 } else { 1 };
+    let mut head: Vec<Vec<GridCell>> = vec![Vec::new(); levels];
+    let mut col_top: Vec<String> = Vec::new();
+    let mut corner = GridCell::th(block.corner.clone().unwrap_or_default(), format!("{p}n"))
+        .span(label_cols, levels);
+    corner.class = "note";
+    head[0].push(corner);
+    let mut level = 0;
+    if let Some(ch) = &block.column_header {
+        let id = format!("{p}h");
+        let mut c = GridCell::th(ch.clone(), id.clone()).span(block.columns.len(), 1);
+        c.scope = "colgroup";
+        head[0].push(c);
+        col_top.push(id);
+        level = 1;
+    }
+    // Column headers: ungrouped columns span the remaining levels; a group gets one cell.
+    let mut col_headers: Vec<Vec<String>> = Vec::new();
+    let mut seen_groups: Vec<&str> = Vec::new();
+    for (ci, col) in block.columns.iter().enumerate() {
+        let cid = format!("{p}c{ci}");
+        match col.group.as_deref() {
+            Some(g) => {
+                let gid = format!("{p}g{}", group_index(block, g));
+                if !seen_groups.contains(&g) {
+                    seen_groups.push(g);
+                    let label = block
+                        .column_groups
+                        .iter()
+                        .find(|x| x.id == g)
+                        .map_or(g, |x| x.label.as_str());
+                    let n = block
+                        .columns
+                        .iter()
+                        .filter(|c| c.group.as_deref() == Some(g))
+                        .count();
+                    let mut c = GridCell::th(label, gid.clone())
+                        .span(n, 1)
+                        .headers(&col_top);
+                    c.scope = "colgroup";
+                    head[level].push(c);
                 }
-                None => {
-                    head[level].push(
-                        GridCell::th(col.label.clone(), cid.clone())
-                            .span(1, levels - level)
-                            .headers(&col_top),
-                    );
-                    let mut h = col_top.clone();
-                    h.push(cid);
-                    col_headers.push(h);
-                }
+                let mut h = col_top.clone();
+                h.push(gid);
+                head[(level + 1).min(levels - 1)]
+                    .push(GridCell::th(col.label.clone(), cid.clone()).headers(&h));
+                h.push(cid);
+                col_headers.push(h);
             }
-        }
-        let mut rows = Vec::new();
-        let rows_with_cells = |g: usize| -> Vec<usize> {
-            (0..def.rows.len())
-                .filter(|&r| !def.is_group(r) && is_descendant(def, r, g))
-                .collect()
-        };
-        for r in (0..def.rows.len()).filter(|&r| def.rows[r].block == b && !def.is_group(r)) {
-            let mut tr = Vec::new();
-            let mut ancestors = Vec::new();
-            let mut up = def.rows[r].parent;
-            while let Some(g) = up {
-                ancestors.push(g);
-                up = def.rows[g].parent;
+            None => {
+                head[level].push(
+                    GridCell::th(col.label.clone(), cid.clone())
+                        .span(1, levels - level)
+                        .headers(&col_top),
+                );
+                let mut h = col_top.clone();
+                h.push(cid);
+                col_headers.push(h);
             }
-            ancestors.reverse();
-            let mut row_headers: Vec<String> = Vec::new();
-            for &g in &ancestors {
-                let gid = format!("{p}r{g}");
-                let members = rows_with_cells(g);
-                if members.first() == Some(&r) {
-                    let mut c = GridCell::th(def.row_label(g), gid.clone())
-                        .span(1, members.len())
-                        .headers(&row_headers);
-                    c.scope = "rowgroup";
-                    tr.push(c);
-                }
-                row_headers.push(gid);
-            }
-            let rid = format!("{p}r{r}");
-            let depth = def.rows[r].depth;
-            tr.push(
-                GridCell::th(def.row_label(r), rid.clone())
-                    .span(label_cols + 1 - depth, 1)
-                    .headers(&row_headers),
-            );
-            row_headers.push(rid);
-            for (c, ch) in col_headers.iter().enumerate() {
-                let mut h = row_headers.clone();
-                h.extend(ch.iter().cloned());
-                tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, 1));
-            }
-            rows.push(tr);
-        }
-        Grid {
-            id: t.clone(),
-            caption: def.caption.clone(),
-            head,
-            bodies: vec![rows],
-            columns: label_cols + block.columns.len(),
         }
     }
+    (head, col_headers)
+}
+
+/// Row `r` of a matrix table: the headers of the groups it opens, its own
+/// header, and its data cells.
+fn matrix_row(
+    def: &TableDef,
+    data: &TableData,
+    p: &str,
+    r: usize,
+    label_cols: usize,
+    col_headers: &[Vec<String>],
+) -> Vec<GridCell> {
+    let rows_with_cells = |g: usize| -> Vec<usize> {
+        (0..def.rows.len())
+            .filter(|&r| !def.is_group(r) && is_descendant(def, r, g))
+            .collect()
+    };
+    let mut tr = Vec::new();
+    let mut ancestors = Vec::new();
+    let mut up = def.rows[r].parent;
+    while let Some(g) = up {
+        ancestors.push(g);
+        up = def.rows[g].parent;
+    }
+    ancestors.reverse();
+    let mut row_headers: Vec<String> = Vec::new();
+    for &g in &ancestors {
+        let gid = format!("{p}r{g}");
+        let members = rows_with_cells(g);
+        if members.first() == Some(&r) {
+            let mut c = GridCell::th(def.row_label(g), gid.clone())
+                .span(1, members.len())
+                .headers(&row_headers);
+            c.scope = "rowgroup";
+            tr.push(c);
+        }
+        row_headers.push(gid);
+    }
+    let rid = format!("{p}r{r}");
+    let depth = def.rows[r].depth;
+    tr.push(
+        GridCell::th(def.row_label(r), rid.clone())
+            .span(label_cols + 1 - depth, 1)
+            .headers(&row_headers),
+    );
+    row_headers.push(rid);
+    for (c, ch) in col_headers.iter().enumerate() {
+        let mut h = row_headers.clone();
+        h.extend(ch.iter().cloned());
+        tr.push(data_cell(def, data, CellRef { row: r, col: c }, &h, 1));
+    }
+    tr
 }
 
 fn is_descendant(def: &TableDef, r: usize, g: usize) -> bool {
