@@ -191,43 +191,7 @@ pub fn parse_block(
     };
     keyboard_findings(&mut ctx);
     match yaml::parse(&text) {
-        Err(e) => {
-            // The parser notices an unclosed bracket one line late: blame
-            // the line above when its brackets do not pair.
-            let at = e.pos.line.saturating_sub(1) as usize;
-            let above = at
-                .checked_sub(1)
-                .filter(|&i| ctx.cleaned.lines.get(i).is_some_and(|l| !brackets_pair(l)));
-            let (line_no, col) = match above {
-                Some(i) => (i as u32 + 1, 1),
-                None => (e.pos.line, e.pos.col),
-            };
-            let loc = Loc {
-                line: line_no + fence_line,
-                col,
-                len: 1,
-            };
-            let line = ctx.cleaned.lines.get(line_no.saturating_sub(1) as usize);
-            let cause = yaml_cause(line.map(String::as_str).unwrap_or(""));
-            ctx.err(
-                "E020",
-                loc,
-                Msg::new(
-                    format!("表格「{}」这一行写法有误：{cause}", def.caption),
-                    format!(
-                        "the YAML of table “{}” is malformed: {}",
-                        def.caption, e.message
-                    ),
-                ),
-            )
-            .hint = Some(Msg::new(
-                "每行写「行名: [数, 数, …]」：冒号后空一格，数字用逗号隔开、放在方括号里，小项前空两个空格",
-                "write each row as `label: [n, n, …]`: a space after the colon, numbers in brackets, two spaces before a sub-row",
-            ));
-            for row in 0..def.rows.len() {
-                ctx.data.unreadable_row(def, row);
-            }
-        }
+        Err(e) => malformed(&mut ctx, &e),
         Ok(root) => match &root.kind {
             Kind::Null => {}
             Kind::Map(entries) => {
@@ -248,6 +212,47 @@ pub fn parse_block(
         },
     }
     ctx.data
+}
+
+/// E020: the block is not YAML. Every cell of the table is then unreadable,
+/// so no identity is checked on figures that were never read.
+fn malformed(ctx: &mut Ctx, e: &yaml::Error) {
+    let (def, fence_line) = (ctx.def, ctx.line_offset);
+    // The parser notices an unclosed bracket one line late: blame
+    // the line above when its brackets do not pair.
+    let at = e.pos.line.saturating_sub(1) as usize;
+    let above = at
+        .checked_sub(1)
+        .filter(|&i| ctx.cleaned.lines.get(i).is_some_and(|l| !brackets_pair(l)));
+    let (line_no, col) = match above {
+        Some(i) => (i as u32 + 1, 1),
+        None => (e.pos.line, e.pos.col),
+    };
+    let loc = Loc {
+        line: line_no + fence_line,
+        col,
+        len: 1,
+    };
+    let line = ctx.cleaned.lines.get(line_no.saturating_sub(1) as usize);
+    let cause = yaml_cause(line.map(String::as_str).unwrap_or(""));
+    ctx.err(
+        "E020",
+        loc,
+        Msg::new(
+            format!("表格「{}」这一行写法有误：{cause}", def.caption),
+            format!(
+                "the YAML of table “{}” is malformed: {}",
+                def.caption, e.message
+            ),
+        ),
+    )
+    .hint = Some(Msg::new(
+        "每行写「行名: [数, 数, …]」：冒号后空一格，数字用逗号隔开、放在方括号里，小项前空两个空格",
+        "write each row as `label: [n, n, …]`: a space after the colon, numbers in brackets, two spaces before a sub-row",
+    ));
+    for row in 0..def.rows.len() {
+        ctx.data.unreadable_row(def, row);
+    }
 }
 
 fn brackets_pair(line: &str) -> bool {
