@@ -34,6 +34,7 @@ fn save(build: &mut Build, root: &Path, text: &str) -> usize {
     build.touch(&[path]);
     let rebuilt = build.publish().unwrap();
     same_as_one_shot(root);
+    same_diagnostics_as_check(build, root);
     rebuilt.rendered
 }
 
@@ -153,4 +154,79 @@ fn a_region_slug_given_by_one_report_reaches_every_page_of_the_region() {
         xinan.contains("regions/panshan/"),
         "新安镇 links the named region"
     );
+}
+
+/// The watcher's diagnostics are `check`'s: after every edit, what
+/// `Build::diagnostics` holds equals what loading the site afresh reports.
+/// (The watcher re-checks only the townships an edit touched; a check that
+/// looked across townships would show here.)
+fn same_diagnostics_as_check(build: &Build, root: &Path) -> Vec<String> {
+    use nianbao::diag::{Lang, render_human};
+    let fresh = nianbao::site::load(root).unwrap();
+    let text = |d: &[nianbao::diag::Diagnostic]| render_human(d, Lang::En, false);
+    let watched = build.diagnostics();
+    assert_eq!(text(&watched), text(&fresh.diagnostics));
+    watched.iter().map(|d| d.code.to_string()).collect()
+}
+
+#[test]
+fn watch_diagnostics_equal_check_after_every_edit() {
+    let (_dir, root) = site();
+    let mut build = Build::new(BuildOptions::new(&root)).unwrap();
+    build.publish().unwrap();
+    same_diagnostics_as_check(&build, &root);
+    let mut codes = std::collections::BTreeSet::new();
+    let pingan_2022 = root.join("content/2022/pingan.md");
+    let dup = root.join("content/2021/xinan-copy.md");
+    let xinan = root.join("content/2021/xinan.md");
+    let pingan = root.join("content/2021/pingan.md");
+    let next_year = SAMPLE.replace("year: 2021", "year: 2022");
+    let steps: Vec<(&Path, Option<String>)> = vec![
+        // Next year of 平安镇: cross-year rules against 2021.
+        (&pingan_2022, Some(next_year.clone())),
+        // 2021 changes under it: the 2022 report's cross-year notes follow.
+        (&pingan, Some(rebuild_common::one_more_application(SAMPLE))),
+        // 2021 carries one application forward that 2022 does not take
+        // over (W1 in 2022, and 2021's own totals no longer add up).
+        (
+            &pingan,
+            Some(SAMPLE.replacen(
+                "结转下年度继续办理:               [0, 0, 0, 0, 0, 0, 0]",
+                "结转下年度继续办理:               [1, 0, 0, 0, 0, 0, 1]",
+                1,
+            )),
+        ),
+        // A second 新安镇 2021 report: a duplicate within one township.
+        (&dup, Some(std::fs::read_to_string(&xinan).unwrap())),
+        (&dup, None),
+        // 新安镇 renamed into 平安镇's slug: two townships' checks meet.
+        (
+            &xinan,
+            Some(
+                std::fs::read_to_string(&xinan)
+                    .unwrap()
+                    .replace("slug: xinan", "slug: pingan"),
+            ),
+        ),
+        (&pingan_2022, None),
+        // A figure that breaks an identity.
+        (
+            &pingan,
+            Some(SAMPLE.replacen("规章:           [0, 0, 0]", "规章:           [0, 0, 5]", 1)),
+        ),
+    ];
+    for (path, text) in steps {
+        match &text {
+            Some(t) => {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, t).unwrap();
+            }
+            None => std::fs::remove_file(path).unwrap(),
+        }
+        build.touch(&[path.to_path_buf()]);
+        let _ = build.publish();
+        codes.extend(same_diagnostics_as_check(&build, &root));
+    }
+    // The edits did raise problems for the comparison to be about.
+    assert!(codes.contains("W1") && codes.len() >= 4, "{codes:?}");
 }

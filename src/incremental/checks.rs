@@ -1,0 +1,68 @@
+//! The site's diagnostics as the watcher keeps them: each file's own, and
+//! `check::site` per township, re-run only for the townships a change
+//! touched.
+
+use crate::check;
+use crate::diag::Diagnostic;
+use crate::site;
+
+use super::Build;
+
+impl Build {
+    /// Every diagnostic of the site as it stands, sorted: the same as
+    /// `site::load` gives for these files (tests/suite/incremental.rs
+    /// compares them after every edit).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let site = &self.site;
+        // Diagnostics of no township: the walk's, and those of files that
+        // did not parse into a report. Passing no reports applies only the
+        // site's severity settings.
+        let mut all: Vec<Diagnostic> = self.files.walk_diags.clone();
+        for f in self.files.by_path.values().filter(|f| !f.has_report) {
+            all.extend(f.diags.iter().cloned());
+        }
+        if let Err(d) = check::site(&site.root, &site.config, &site.registry, &[], &mut all) {
+            all.push(d);
+        }
+        all.extend(site::region_diagnostics(&site.config, &site.reports));
+        for diags in self.checked.values() {
+            all.extend(diags.iter().cloned());
+        }
+        all.sort_by_key(Diagnostic::sort_key);
+        all
+    }
+
+    /// Run `check::site` again for the townships a change touched, the way
+    /// `site::load` runs it for the whole site. Every check it makes looks
+    /// within one township (duplicates are per township and year,
+    /// cross-year rules per township, the rest per report), so the others
+    /// keep their results; `diagnostics` is compared with `site::load`'s
+    /// after every edit of the incremental tests, which catches a check
+    /// that starts looking across townships. Reports are kept sorted by
+    /// township, then path, so a township's reports are one slice.
+    pub(super) fn refresh_checks(&mut self) {
+        let mut old = std::mem::take(&mut self.checked);
+        let site = &self.site;
+        for group in site.reports.chunk_by(|a, b| a.meta.slug == b.meta.slug) {
+            let Some(slug) = group.first().map(|r| r.meta.slug.clone()) else {
+                continue;
+            };
+            let cached = if self.dirty.townships.contains(&slug) {
+                None
+            } else {
+                old.remove(&slug)
+            };
+            let diags = cached.unwrap_or_else(|| {
+                let mut diags: Vec<Diagnostic> = group
+                    .iter()
+                    .filter_map(|r| self.files.by_path.get(&r.file.path))
+                    .flat_map(|f| f.diags.iter().cloned())
+                    .collect();
+                // An invalid [check] setting is reported once, by `diagnostics`.
+                let _ = check::site(&site.root, &site.config, &site.registry, group, &mut diags);
+                diags
+            });
+            self.checked.insert(slug, diags);
+        }
+    }
+}

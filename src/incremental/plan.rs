@@ -1,0 +1,239 @@
+//! The plan of a rebuild: from what the changed reports show now and showed
+//! when last published, which [`Key`]s changed — and so which outputs are
+//! rendered again. Pure: no files, no rendering.
+
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{Hash, Hasher};
+
+use crate::content::Report;
+use crate::layout::{Key, Output};
+use crate::site;
+use crate::site::regions::RegionSlugs;
+use crate::site::summary::Summary;
+
+/// What the pages built from all reports show of one report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub summary: Summary,
+    /// A hash of its row of the year CSV.
+    csv_row: u64,
+}
+
+impl Shown {
+    pub fn of(r: &Report, regions: &RegionSlugs, labels: &[String]) -> Shown {
+        let summary = Summary::of(r, regions, labels);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        site::data::figures_hash(r).hash(&mut h);
+        let s = &summary;
+        (
+            s.year,
+            &s.township,
+            &s.slug,
+            &s.organ,
+            &s.region,
+            s.published,
+            &s.format,
+        )
+            .hash(&mut h);
+        Shown {
+            csv_row: h.finish(),
+            summary,
+        }
+    }
+
+    /// Where the report sits in the site: what the sitemap (its pages and
+    /// their dates), the data package and the field list (formats by year)
+    /// depend on.
+    fn place(&self) -> impl PartialEq + '_ {
+        let s = &self.summary;
+        (
+            s.year,
+            &s.slug,
+            &s.region,
+            &s.region_slug,
+            s.published,
+            &s.format,
+        )
+    }
+}
+
+/// What changed since the last publish.
+pub struct Changed<'a> {
+    /// Townships (slugs) with a changed report, before and after the change.
+    pub townships: &'a BTreeSet<String>,
+    /// Years of the changed reports, before and after.
+    pub years: &'a BTreeSet<u16>,
+    /// URL names of the changed reports' regions, before and after.
+    pub region_slugs: BTreeSet<String>,
+    /// Per changed file: what it shows now and what it showed when last
+    /// published (`None`: no report then, or none now).
+    pub shown: Vec<(Option<&'a Shown>, Option<&'a Shown>)>,
+}
+
+/// Which outputs a rebuild renders.
+#[derive(Debug)]
+pub struct Plan {
+    /// Everything (the first build, a reload, new navigation).
+    pub full: bool,
+    keys: HashSet<Key>,
+}
+
+impl Plan {
+    pub fn everything() -> Plan {
+        Plan {
+            full: true,
+            keys: HashSet::new(),
+        }
+    }
+
+    /// What `changed` re-renders.
+    pub fn of(changed: &Changed) -> Plan {
+        let pairs = &changed.shown;
+        let mut keys: HashSet<Key> = HashSet::new();
+        // A report's pages show its township's other years: all of them.
+        keys.extend(changed.townships.iter().map(|s| Key::Township(s.clone())));
+        // The years whose CSV has a changed, new or removed row.
+        keys.extend(
+            pairs
+                .iter()
+                .filter(|(now, before)| now.map(|s| s.csv_row) != before.map(|s| s.csv_row))
+                .flat_map(|(now, before)| [now, before].into_iter().flatten())
+                .map(|s| Key::YearFigures(s.summary.year)),
+        );
+        // No summary changed (most saves while drafting: prose, or a figure
+        // outside the summary columns): no index page changes.
+        let quiet = all_pairs(pairs, |now, before| now.summary == before.summary);
+        if !quiet {
+            keys.insert(Key::Summaries);
+            keys.extend(
+                changed
+                    .townships
+                    .iter()
+                    .map(|s| Key::TownshipSummary(s.clone())),
+            );
+            keys.extend(changed.years.iter().map(|&y| Key::YearSummary(y)));
+            // A region page sums its townships: rendered when a changed
+            // report was, or now is, in it.
+            keys.extend(
+                changed
+                    .region_slugs
+                    .iter()
+                    .map(|s| Key::RegionSummary(s.clone())),
+            );
+        }
+        // A report came, went or moved (year, township, region, date,
+        // format): the sitemap, the data package and the field list follow.
+        if !all_pairs(pairs, |now, before| now.place() == before.place()) {
+            keys.insert(Key::Placement);
+        }
+        Plan { full: false, keys }
+    }
+
+    /// Render `out` this time?
+    pub fn wants(&self, out: &Output) -> bool {
+        self.full || out.depends_on().iter().any(|k| self.keys.contains(k))
+    }
+
+    /// Whether the site has the same files as last time (no report came,
+    /// went or moved), so every file not rendered keeps its bytes.
+    pub fn same_files(&self) -> bool {
+        !self.full && !self.keys.contains(&Key::Placement)
+    }
+}
+
+/// `same` holds for every file shown before and now; a file shown only
+/// before or only now fails it.
+fn all_pairs(
+    pairs: &[(Option<&Shown>, Option<&Shown>)],
+    same: impl Fn(&Shown, &Shown) -> bool,
+) -> bool {
+    pairs.iter().all(|pair| match pair {
+        (Some(now), Some(before)) => same(now, before),
+        (None, None) => true,
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(year: u16, slug: &str, figure: i128, row: u64) -> Shown {
+        let summary = Summary {
+            year,
+            slug: slug.into(),
+            township: slug.into(),
+            organ: slug.into(),
+            title: slug.into(),
+            region: None,
+            region_slug: None,
+            published: None,
+            index_no: None,
+            format: "gov-2021".into(),
+            format_name: String::new(),
+            figures: vec![Some(figure)],
+            received: Some(figure),
+            handled: Some(figure),
+        };
+        Shown {
+            summary,
+            csv_row: row,
+        }
+    }
+
+    fn plan(now: &Shown, before: &Shown) -> Plan {
+        let townships = BTreeSet::from([now.summary.slug.clone()]);
+        let years = BTreeSet::from([now.summary.year, before.summary.year]);
+        Plan::of(&Changed {
+            townships: &townships,
+            years: &years,
+            region_slugs: BTreeSet::new(),
+            shown: vec![(Some(now), Some(before))],
+        })
+    }
+
+    const PAGE: Output = Output::Report {
+        year: 2021,
+        slug: "pingan",
+    };
+    const OTHER: Output = Output::Report {
+        year: 2021,
+        slug: "xinan",
+    };
+
+    #[test]
+    fn prose_re_renders_the_township_s_pages_only() {
+        let p = plan(&shown(2021, "pingan", 5, 1), &shown(2021, "pingan", 5, 1));
+        assert!(p.wants(&PAGE) && !p.wants(&OTHER));
+        assert!(!p.wants(&Output::Township("pingan")));
+        assert!(!p.wants(&Output::Year(2021)) && !p.wants(&Output::YearCsv(2021)));
+        assert!(!p.wants(&Output::Home) && !p.wants(&Output::Sitemap));
+        assert!(p.same_files());
+    }
+
+    #[test]
+    fn a_csv_figure_re_renders_its_year_file() {
+        let p = plan(&shown(2021, "pingan", 5, 2), &shown(2021, "pingan", 5, 1));
+        assert!(p.wants(&Output::YearCsv(2021)) && !p.wants(&Output::YearCsv(2022)));
+        assert!(!p.wants(&Output::Year(2021)) && !p.wants(&Output::Home));
+    }
+
+    #[test]
+    fn a_summary_figure_re_renders_the_pages_that_sum_it() {
+        let p = plan(&shown(2021, "pingan", 6, 2), &shown(2021, "pingan", 5, 1));
+        assert!(p.wants(&Output::Year(2021)) && !p.wants(&Output::Year(2020)));
+        assert!(p.wants(&Output::Township("pingan")) && !p.wants(&Output::Township("xinan")));
+        assert!(p.wants(&Output::Home) && p.wants(&Output::Atom));
+        assert!(!p.wants(&Output::Sitemap) && p.same_files());
+    }
+
+    #[test]
+    fn a_move_re_renders_the_site_wide_files() {
+        let p = plan(&shown(2022, "pingan", 5, 1), &shown(2021, "pingan", 5, 1));
+        assert!(p.wants(&Output::Year(2021)) && p.wants(&Output::Year(2022)));
+        assert!(p.wants(&Output::Sitemap) && p.wants(&Output::DataPackage));
+        assert!(!p.same_files());
+        assert!(!p.wants(&Output::Static("style.css")));
+        assert!(Plan::everything().wants(&Output::Static("style.css")));
+    }
+}

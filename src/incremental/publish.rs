@@ -1,0 +1,417 @@
+//! The publisher: render what the plan asks for, take every other file's
+//! bytes from the last publish, and write — in place when the output folder
+//! is still the one this process published, else as a whole new folder
+//! swapped in (unchanged files hard-linked), so a broken save never
+//! touches what readers see.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::content::Report;
+use crate::diag::Diagnostic;
+use crate::layout::Output;
+use crate::output;
+use crate::site::regions::RegionSlugs;
+use crate::site::{self, OutFile};
+
+use super::plan::{Changed, Plan, Shown};
+use super::{Build, Rebuilt};
+
+/// The files of the last successful render, as published.
+#[derive(Default)]
+pub(super) struct Published {
+    /// The years in the navigation: when they change every page changes.
+    years: Vec<u16>,
+    /// Final (minified) bytes by output path: every file of the site.
+    pages: HashMap<String, Vec<u8>>,
+    /// Whether `pages` were minified (site.toml can change that).
+    minify: bool,
+    /// Hash of each index page's template variables.
+    vars: HashMap<String, u64>,
+}
+
+/// What one render produced, before it is merged with the last publish.
+struct Fresh {
+    plan: Plan,
+    /// The files rendered, sorted by path.
+    files: Vec<OutFile>,
+    /// Files the plan kept: their last bytes stand.
+    kept: Vec<String>,
+    /// The report files not rendered (their township did not change).
+    unselected: Vec<String>,
+    /// Index pages' variable hashes seen this time.
+    vars: Vec<(String, u64)>,
+    years: Vec<u16>,
+    slugs: RegionSlugs,
+    /// What the changed reports show now.
+    now_shown: HashMap<PathBuf, Shown>,
+}
+
+/// A file the plan meant to reuse is not in the last publish (should not
+/// happen): render everything instead of guessing.
+struct RenderAll;
+
+/// Every file of the site after this render, and the paths that are gone.
+struct Merged {
+    /// The files not rendered this time, with their last bytes.
+    pages: HashMap<String, Vec<u8>>,
+    removed: Vec<String>,
+    /// Fresh files whose bytes are what was published already.
+    same: HashSet<String>,
+}
+
+fn report_files(r: &Report) -> [String; 2] {
+    let (year, slug) = (r.meta.year, r.meta.slug.as_str());
+    [
+        Output::Report { year, slug }.path(),
+        Output::ReportJson { year, slug }.path(),
+    ]
+}
+
+/// The output folder's identity (device, inode).
+pub(super) fn dir_id(dir: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(dir).ok()?;
+    #[cfg(unix)]
+    return Some((
+        std::os::unix::fs::MetadataExt::dev(&m),
+        std::os::unix::fs::MetadataExt::ino(&m),
+    ));
+    #[cfg(not(unix))]
+    return m.is_dir().then_some((0, 0));
+}
+
+impl Build {
+    /// Render what changed and publish the site. On any error nothing is
+    /// written and every diagnostic is returned; the changes stay pending.
+    pub fn publish(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
+        self.refresh_checks();
+        let diagnostics = self.diagnostics();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let mut fresh = self.render(self.full)?;
+        let merged = match self.merge(&mut fresh) {
+            Ok(m) => m,
+            Err(RenderAll) => {
+                fresh = self.render(true)?;
+                self.merge(&mut fresh).unwrap_or_else(|RenderAll| Merged {
+                    // A full render reuses nothing, so it cannot miss a file.
+                    pages: HashMap::new(),
+                    removed: Vec::new(),
+                    same: HashSet::new(),
+                })
+            }
+        };
+        self.write(fresh, merged, diagnostics)
+    }
+
+    /// Render the files the plan (or `full`) asks for.
+    fn render(&self, full: bool) -> Result<Fresh, Vec<Diagnostic>> {
+        let drafts = self.opts.drafts;
+        let included: Vec<&Report> = self
+            .site
+            .reports
+            .iter()
+            .filter(|r| drafts || !r.meta.draft)
+            .collect();
+        let years: Vec<u16> = included
+            .iter()
+            .map(|r| r.meta.year)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let labels = self.site.registry.summary_labels();
+        let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
+        // Region URL names: one report's `region_slug` names its region for
+        // every report in it, so when a name changes, pages of townships
+        // that were not saved change too; render everything (rare: once per
+        // region and name). A reused page must exist in the last build.
+        let full = full
+            || self.last.as_ref().is_none_or(|l| l.years != years)
+            || self.shown.regions.as_ref() != Some(&slugs)
+            || self.last.as_ref().is_some_and(|last| {
+                included.iter().any(|r| {
+                    !self.dirty.townships.contains(&r.meta.slug)
+                        && report_files(r).iter().any(|p| !last.pages.contains_key(p))
+                })
+            });
+        let now_shown: HashMap<PathBuf, Shown> = self
+            .dirty
+            .paths
+            .iter()
+            .filter_map(|p| {
+                let r = included
+                    .iter()
+                    .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
+                Some((p.clone(), Shown::of(r, &slugs, &labels)))
+            })
+            .collect();
+        let plan = if full {
+            Plan::everything()
+        } else {
+            Plan::of(&Changed {
+                townships: &self.dirty.townships,
+                years: &self.dirty.years,
+                region_slugs: self
+                    .dirty
+                    .regions
+                    .iter()
+                    .filter_map(|name| slugs.get(name).map(str::to_string))
+                    .collect(),
+                shown: self
+                    .dirty
+                    .paths
+                    .iter()
+                    .map(|p| (now_shown.get(p), self.shown.by_file.get(p)))
+                    .collect(),
+            })
+        };
+        let (files, kept, vars) = self.render_planned(&plan)?;
+        let unselected = included
+            .iter()
+            .filter(|r| !plan.wants(&report_output(r)))
+            .flat_map(|r| report_files(r))
+            .collect();
+        Ok(Fresh {
+            plan,
+            files,
+            kept,
+            unselected,
+            vars,
+            years,
+            slugs,
+            now_shown,
+        })
+    }
+
+    /// Render through `site::render_some` what `plan` wants; an index page
+    /// whose template variables hash as they did last time keeps its bytes
+    /// (a figure's change shows on its year's page, but not on the home
+    /// page when that shows another year).
+    #[allow(clippy::type_complexity)]
+    fn render_planned(
+        &self,
+        plan: &Plan,
+    ) -> Result<(Vec<OutFile>, Vec<String>, Vec<(String, u64)>), Vec<Diagnostic>> {
+        let kept: Mutex<Vec<String>> = Mutex::default();
+        let vars_seen: Mutex<Vec<(String, u64)>> = Mutex::default();
+        let keep = |path: String| kept.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+        let report = |r: &Report| plan.wants(&report_output(r));
+        let file = |out: &Output| {
+            let wanted = plan.wants(out);
+            if !wanted {
+                keep(out.path());
+            }
+            wanted
+        };
+        let page = |out: &Output, hash: u64| {
+            let path = out.path();
+            let same = !plan.full
+                && self.last.as_ref().is_some_and(|l| {
+                    l.vars.get(&path) == Some(&hash) && l.pages.contains_key(&path)
+                });
+            vars_seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((path.clone(), hash));
+            if same {
+                keep(path);
+            }
+            !same
+        };
+        let select = site::Select {
+            report: &report,
+            file: &file,
+            page: &page,
+        };
+        let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
+        let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let vars = vars_seen.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok((files, kept, vars))
+    }
+
+    /// Every file the site has now: the fresh ones, and those kept or not
+    /// selected with their last bytes.
+    fn merge(&mut self, fresh: &mut Fresh) -> Result<Merged, RenderAll> {
+        let mut last = self.last.take().unwrap_or_default();
+        if last.minify != self.site.config.minify {
+            // Every page's bytes change; none is "the same as before".
+            last.pages.clear();
+        }
+        let result = merge_with(&mut last, fresh);
+        self.last = Some(last);
+        result
+    }
+}
+
+impl Build {
+    /// Write the merged site and remember it as published.
+    fn write(
+        &mut self,
+        fresh: Fresh,
+        merged: Merged,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let Merged {
+            mut pages,
+            removed,
+            same,
+        } = merged;
+        let rendered = fresh.files.len();
+        let full = fresh.plan.full;
+        let in_place =
+            !full && self.published_dir.is_some() && self.published_dir == dir_id(&self.out);
+        let result = if in_place {
+            let changed: Vec<&OutFile> = fresh
+                .files
+                .iter()
+                .filter(|f| !same.contains(&f.path))
+                .collect();
+            let r = output::update_in_place(&self.out, &changed, &removed);
+            pages.extend(fresh.files.into_iter().map(|f| (f.path, f.bytes)));
+            r.map(|s| output::Stats {
+                written: s.written,
+                unchanged: pages.len() - s.written,
+                debris_removed: 0,
+            })
+        } else {
+            // A whole new folder: every file, those known to be unchanged
+            // hard-linked without being read again.
+            let changed: HashSet<String> = fresh
+                .files
+                .iter()
+                .filter(|f| !same.contains(&f.path))
+                .map(|f| f.path.clone())
+                .collect();
+            let mut all: Vec<OutFile> = pages
+                .drain()
+                .map(|(path, bytes)| OutFile { path, bytes })
+                .chain(fresh.files)
+                .collect();
+            all.sort_by(|a, b| a.path.cmp(&b.path));
+            let unchanged = |f: &OutFile| !changed.contains(&f.path);
+            let r = output::publish_since(&self.out, &all, &unchanged, true);
+            pages.extend(all.into_iter().map(|f| (f.path, f.bytes)));
+            r
+        };
+        // A failed write leaves the folder unlike the pages kept here: the
+        // next publish swaps in a whole new folder.
+        self.published_dir = if result.is_ok() {
+            dir_id(&self.out)
+        } else {
+            None
+        };
+        let page_count = pages.keys().filter(|p| p.ends_with(".html")).count();
+        // Whatever happened on disk, these are valid renders of the current state.
+        let mut vars = self.last.take().map(|l| l.vars).unwrap_or_default();
+        vars.extend(fresh.vars);
+        self.last = Some(Published {
+            years: fresh.years,
+            pages,
+            minify: self.site.config.minify,
+            vars,
+        });
+        let stats = result.map_err(|d| vec![d])?;
+        self.remember_shown(full, fresh.now_shown, fresh.slugs);
+        let changes = std::mem::take(&mut self.pending);
+        let drafts = self.opts.drafts;
+        Ok(Rebuilt {
+            reports: self
+                .site
+                .reports
+                .iter()
+                .filter(|r| drafts || !r.meta.draft)
+                .count(),
+            pages: page_count,
+            rendered,
+            stats,
+            diagnostics,
+            changes,
+        })
+    }
+
+    /// What the reports show as now published; the changes are taken in.
+    fn remember_shown(
+        &mut self,
+        full: bool,
+        now_shown: HashMap<PathBuf, Shown>,
+        slugs: RegionSlugs,
+    ) {
+        if full {
+            let labels = self.site.registry.summary_labels();
+            let drafts = self.opts.drafts;
+            self.shown.by_file = self
+                .site
+                .reports
+                .iter()
+                .filter(|r| drafts || !r.meta.draft)
+                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs, &labels)))
+                .collect();
+        } else {
+            for p in &self.dirty.paths {
+                self.shown.by_file.remove(p);
+            }
+            self.shown.by_file.extend(now_shown);
+        }
+        self.shown.regions = Some(slugs);
+        self.dirty = Default::default();
+        self.full = false;
+    }
+}
+
+fn report_output(r: &Report) -> Output<'_> {
+    Output::Report {
+        year: r.meta.year,
+        slug: &r.meta.slug,
+    }
+}
+
+/// [`Build::merge`] over the last publish `last` (whose pages it takes).
+fn merge_with(last: &mut Published, fresh: &Fresh) -> Result<Merged, RenderAll> {
+    let same: HashSet<String> = fresh
+        .files
+        .iter()
+        .filter(|f| last.pages.get(&f.path).is_some_and(|b| *b == f.bytes))
+        .map(|f| f.path.clone())
+        .collect();
+    let kept_known = fresh
+        .files
+        .iter()
+        .map(|f| &f.path)
+        .chain(&fresh.kept)
+        .all(|p| last.pages.contains_key(p));
+    if fresh.plan.same_files() {
+        // No report came, went or moved: the same files as last time.
+        if !kept_known {
+            return Err(RenderAll);
+        }
+        return Ok(Merged {
+            pages: std::mem::take(&mut last.pages),
+            removed: Vec::new(),
+            same,
+        });
+    }
+    let mut pages = HashMap::with_capacity(last.pages.len());
+    for path in fresh.kept.iter().chain(&fresh.unselected) {
+        match last.pages.remove(path) {
+            Some(bytes) => {
+                pages.insert(path.clone(), bytes);
+            }
+            None if fresh.kept.contains(path) => return Err(RenderAll),
+            None => {}
+        }
+    }
+    // What is left of the last build and not rendered again is gone.
+    let fresh_paths: HashSet<&str> = fresh.files.iter().map(|f| f.path.as_str()).collect();
+    let removed = std::mem::take(&mut last.pages)
+        .into_keys()
+        .filter(|p| !fresh_paths.contains(p.as_str()))
+        .collect();
+    Ok(Merged {
+        pages,
+        removed,
+        same,
+    })
+}

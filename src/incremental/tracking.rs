@@ -1,0 +1,222 @@
+//! Change tracking: which report files changed on disk since they were
+//! last read, re-reading them, and remembering which townships, years and
+//! regions the changes touched (before and after).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::content::{self, Report};
+use crate::diag::Diagnostic;
+use crate::site;
+
+use super::{Build, Changes};
+
+/// What identifies a version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    ino: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some(Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        ino,
+    })
+}
+
+/// One report file as last read.
+pub(super) struct FileState {
+    stamp: Option<Stamp>,
+    /// Diagnostics of this file alone (parse and per-report checks).
+    pub diags: Vec<Diagnostic>,
+    /// Whether it parsed into a report (else its diagnostics belong to no township).
+    pub has_report: bool,
+}
+
+/// The report files as last read, and what walking `content/` found wrong.
+#[derive(Default)]
+pub(super) struct Files {
+    pub by_path: BTreeMap<PathBuf, FileState>,
+    pub walk_diags: Vec<Diagnostic>,
+}
+
+/// What the changes since the last publish touched.
+#[derive(Default)]
+pub(super) struct Dirty {
+    /// Report files changed.
+    pub paths: BTreeSet<PathBuf>,
+    /// Their townships (slugs), years and regions (names), old and new.
+    pub townships: BTreeSet<String>,
+    pub years: BTreeSet<u16>,
+    pub regions: BTreeSet<String>,
+}
+
+impl Dirty {
+    fn touch(&mut self, r: &Report) {
+        self.townships.insert(r.meta.slug.clone());
+        self.years.insert(r.meta.year);
+        self.regions.extend(r.meta.region.clone());
+    }
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+impl Build {
+    /// Re-read the report files that changed: those named in `touched` (as
+    /// the watcher saw them) and any whose stamp differs, plus new and
+    /// deleted files found by walking `content/` again.
+    pub fn rescan(&mut self, touched: &[PathBuf]) -> Changes {
+        let root = self.opts.root.clone();
+        let (found, walk_diags) = content::find_reports(&root);
+        // The formats' problems were found at load, not by the walk: keep them.
+        self.files.walk_diags.retain(|d| d.code == "S010");
+        self.files.walk_diags.extend(walk_diags);
+        let found: BTreeSet<PathBuf> = found.into_iter().collect();
+        let touched: HashSet<&PathBuf> = touched.iter().collect();
+        let mut changes = Changes::default();
+
+        let removed: Vec<PathBuf> = self
+            .files
+            .by_path
+            .keys()
+            .filter(|p| !found.contains(*p))
+            .cloned()
+            .collect();
+        for p in removed {
+            self.files.by_path.remove(&p);
+            self.forget(&p);
+            changes.removed.push(rel(&root, &p));
+        }
+        let mut reload = Vec::new();
+        for p in &found {
+            let st = stamp(p);
+            match self.files.by_path.get(p) {
+                None => {
+                    changes.added.push(rel(&root, p));
+                    reload.push((p.clone(), st));
+                }
+                Some(f) if f.stamp != st || st.is_none() || touched.contains(p) => {
+                    changes.changed.push(rel(&root, p));
+                    reload.push((p.clone(), st));
+                }
+                Some(_) => {}
+            }
+        }
+        self.load_files(reload);
+        self.pending.merge(changes.clone());
+        changes
+    }
+
+    /// Re-read just the report files named (the watcher's fast path: no
+    /// walk over `content/`). Falls back to [`rescan`](Build::rescan) for
+    /// anything that is not a plain file or a deleted one.
+    pub fn touch(&mut self, paths: &[PathBuf]) -> Changes {
+        let root = self.opts.root.clone();
+        let content = root.join("content");
+        let plain = paths.iter().all(|p| {
+            p.starts_with(&content)
+                && match std::fs::symlink_metadata(p) {
+                    Ok(m) => m.file_type().is_file(),
+                    Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+                }
+        });
+        if !plain {
+            return self.rescan(paths);
+        }
+        let mut changes = Changes::default();
+        let mut reload = Vec::new();
+        let mut seen = HashSet::new();
+        for p in paths {
+            if !seen.insert(p) {
+                continue;
+            }
+            let st = stamp(p);
+            match (st, self.files.by_path.contains_key(p)) {
+                (None, true) => {
+                    self.files.by_path.remove(p);
+                    self.forget(p);
+                    changes.removed.push(rel(&root, p));
+                }
+                (None, false) => {}
+                (Some(_), known) => {
+                    if known {
+                        changes.changed.push(rel(&root, p));
+                    } else {
+                        changes.added.push(rel(&root, p));
+                    }
+                    reload.push((p.clone(), st));
+                }
+            }
+        }
+        self.load_files(reload);
+        self.pending.merge(changes.clone());
+        changes
+    }
+
+    /// Read and check `reload` in parallel, replacing what was read before.
+    fn load_files(&mut self, reload: Vec<(PathBuf, Option<Stamp>)>) {
+        use rayon::prelude::*;
+        let root = &self.opts.root;
+        let registry = &self.site.registry;
+        let limit = self.site.config.report_limit();
+        type Loaded = (PathBuf, Option<Stamp>, Option<Report>, Vec<Diagnostic>);
+        let loaded: Vec<Loaded> = reload
+            .into_par_iter()
+            .map(|(p, st)| {
+                let (r, d) = site::load_report(&p, root, registry, limit);
+                (p, st, r, d)
+            })
+            .collect();
+        for (p, st, report, diags) in loaded {
+            self.forget(&p);
+            let has_report = report.is_some();
+            if let Some(r) = report {
+                self.dirty.touch(&r);
+                self.site.reports.push(r);
+            }
+            self.files.by_path.insert(
+                p,
+                FileState {
+                    stamp: st,
+                    diags,
+                    has_report,
+                },
+            );
+        }
+        // By township, then path: `refresh_checks` takes a township's reports as one slice.
+        self.site
+            .reports
+            .sort_by(|a, b| (&a.meta.slug, &a.file.path).cmp(&(&b.meta.slug, &b.file.path)));
+    }
+
+    /// Drop the report read from `path`, remembering its township as dirty.
+    fn forget(&mut self, path: &Path) {
+        // Byte comparison: the paths come from the same walk, and `Path`'s
+        // own equality parses components.
+        let path_bytes = path.as_os_str();
+        if let Some(i) = self
+            .site
+            .reports
+            .iter()
+            .position(|r| r.file.path.as_os_str() == path_bytes)
+        {
+            let r = self.site.reports.swap_remove(i);
+            self.dirty.touch(&r);
+        }
+        self.dirty.paths.insert(path.to_path_buf());
+    }
+}
