@@ -12,9 +12,12 @@
 //! apart is a `# TODO` comment, a page cut short is a draft that says what is
 //! missing.
 
+mod cells;
 mod evidence;
 pub mod front;
 pub mod html;
+mod place;
+mod row_label;
 pub mod tables;
 pub mod text;
 pub mod write;

@@ -6,212 +6,18 @@
 //! followed by its figures; how many figures a row has comes from the
 //! definition, so a row whose blank cells the copy collapsed is recognised as
 //! such and never filled by guessing.
-
-use std::collections::HashSet;
+//!
+//! One module per step: `cells` reads what each printed cell holds,
+//! `row_label` finds a row's label, `place` puts its figures in columns; this
+//! module walks the tokens and keeps the score by which the best-fitting
+//! format wins.
 
 use crate::diag::Msg;
-use crate::format::labels::{normalize, strip_numbering};
 use crate::format::{Layout, TableDef};
 
-use super::{Item, Shape, is_prose};
-
-/// One cell's figure as printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Val {
-    /// The figure in the authoring format, `None` for a blank cell.
-    pub figure: Option<String>,
-    /// The cell as printed (for messages).
-    pub printed: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tok {
-    Text(String),
-    Val(Val),
-    RowEnd,
-}
-
-/// Marks printed in empty cells, read as blank.
-const DASHES: &[&str] = &["-", "—", "——", "－", "/", "／", "\\", "无", "–", "―"];
-
-/// A figure printed with 件 or thousands separators is read as its number;
-/// say so, so the author can compare with the page.
-fn reading_note(label: &str, vals: &[Val], notes: &mut Vec<Msg>) {
-    let read: Vec<String> = vals
-        .iter()
-        .filter_map(|v| {
-            let f = v.figure.as_deref()?;
-            (v.printed.contains('件') || v.printed.contains(',') || v.printed.contains('，'))
-                .then(|| format!("「{}」读作 {f}", v.printed))
-        })
-        .collect();
-    if !read.is_empty() {
-        notes.push(Msg::new(
-            format!("「{label}」：{}", read.join("，")),
-            format!("“{label}”: {}", read.join(", ")),
-        ));
-    }
-}
-
-/// `1,234,567` as `1234567`: only when every group after the first has
-/// exactly three digits (so `3,1` — two figures with a comma — stays as is).
-fn strip_grouping(s: &str) -> String {
-    let mut groups = s.split(',');
-    let first = groups.next().unwrap_or("");
-    let rest: Vec<&str> = groups.collect();
-    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
-    if rest.is_empty()
-        || !digits(first.trim_start_matches(['-', '+']))
-        || first.trim_start_matches(['-', '+']).len() > 3
-        || !rest.iter().all(|g| g.len() == 3 && digits(g))
-    {
-        return s.to_string();
-    }
-    format!("{first}{}", rest.concat())
-}
-
-/// The one way to cut a run of digits into `k` counts, none written with a
-/// leading zero (`000` in three columns is 0, 0, 0; `105` in two is 10, 5 —
-/// or 1, 05, which is not a count — so it is certain). `None` when there is
-/// no way or more than one.
-pub fn unique_split(d: &str, k: usize) -> Option<Vec<String>> {
-    fn go(d: &str, k: usize, acc: &mut Vec<String>, found: &mut Vec<Vec<String>>) {
-        if found.len() > 1 {
-            return;
-        }
-        if k == 0 {
-            if d.is_empty() {
-                found.push(acc.clone());
-            }
-            return;
-        }
-        for len in 1..=d.len() {
-            let part = &d[..len];
-            if part.len() > 1 && part.starts_with('0') {
-                break;
-            }
-            acc.push(part.to_string());
-            go(&d[len..], k - 1, acc, found);
-            acc.pop();
-        }
-    }
-    if k == 0 || !d.bytes().all(|b| b.is_ascii_digit()) || d.len() > 24 {
-        return None;
-    }
-    let mut found = Vec::new();
-    go(d, k, &mut Vec::new(), &mut found);
-    (found.len() == 1).then(|| found.remove(0))
-}
-
-/// Whether a cell holds a figure (a count, a signed change, an amount with a unit).
-pub fn looks_numeric(s: &str) -> bool {
-    figure(s).is_some()
-}
-
-fn figure(s: &str) -> Option<String> {
-    // `3件`: a count with its measure word; `1,234`: thousands grouped.
-    // Both are certain readings (noted where the row is placed).
-    let grouped = strip_grouping(&normalize(s));
-    let s = grouped.strip_suffix('件').unwrap_or(&grouped);
-    let n: String = normalize(s).replace('−', "-");
-    let n = n
-        .trim_end_matches("万元")
-        .trim_end_matches("亿元")
-        .trim_end_matches('元');
-    let body = n.strip_prefix(['-', '+']).unwrap_or(n);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let ok = !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(body.contains('.') && frac.is_empty());
-    if !ok {
-        return None;
-    }
-    // Keep the unit as printed (采购总金额 251000元); the rest in ASCII.
-    let unit_len = normalize(s).replace('−', "-").len() - n.len();
-    let full = normalize(s).replace('−', "-");
-    Some(format!("{n}{}", &full[full.len() - unit_len..]))
-}
-
-fn classify(cell: &str) -> Tok {
-    let t = cell.trim();
-    if t.is_empty() {
-        return Tok::Val(Val {
-            figure: None,
-            printed: String::new(),
-        });
-    }
-    if DASHES.contains(&t) {
-        return Tok::Val(Val {
-            figure: None,
-            printed: t.to_string(),
-        });
-    }
-    match figure(t) {
-        Some(f) => Tok::Val(Val {
-            figure: Some(f),
-            printed: t.to_string(),
-        }),
-        None => Tok::Text(t.to_string()),
-    }
-}
-
-/// Items of one section into tokens, and the prose lines found among them.
-pub fn tokens(items: &[Item], shape: Shape) -> (Vec<Tok>, Vec<String>) {
-    let mut toks = Vec::new();
-    let mut prose = Vec::new();
-    let mut blanks = 0usize;
-    for item in items {
-        match item {
-            Item::Cell(c) => toks.push(classify(c)),
-            Item::RowEnd => {
-                if !matches!(toks.last(), Some(Tok::RowEnd) | None) {
-                    toks.push(Tok::RowEnd);
-                }
-            }
-            Item::Blank => blanks += 1,
-            Item::Line(l) => {
-                if is_prose(l) {
-                    prose.push(l.clone());
-                    blanks = 0;
-                    continue;
-                }
-                match shape {
-                    Shape::Lines => {
-                        let pieces: Vec<&str> = l.split_whitespace().collect();
-                        for p in &pieces {
-                            toks.push(classify(p));
-                        }
-                        if pieces.len() > 1 {
-                            toks.push(Tok::RowEnd);
-                        }
-                    }
-                    Shape::BlankSeparated => {
-                        // One blank line separates cells; an empty cell is an empty
-                        // line between two separators: 3 blank lines = 1 blank cell.
-                        if blanks >= 3 && !toks.is_empty() {
-                            for _ in 0..(blanks - 1) / 2 {
-                                toks.push(Tok::Val(Val {
-                                    figure: None,
-                                    printed: String::new(),
-                                }));
-                            }
-                        }
-                        toks.push(classify(l));
-                    }
-                    Shape::Cells => {
-                        toks.push(classify(l));
-                        toks.push(Tok::RowEnd);
-                    }
-                }
-            }
-        }
-        if !matches!(item, Item::Blank) {
-            blanks = 0;
-        }
-    }
-    (toks, prose)
-}
+pub use super::cells::{Tok, Val, looks_numeric, tokens, unique_split};
+use super::place::{dash_note, place};
+use super::row_label::{Label, header_keys, match_label};
 
 /// What was read for one row of the definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,178 +54,6 @@ impl TableRead {
     pub fn found_any(&self) -> bool {
         self.rows.iter().any(|r| !matches!(r, RowRead::Missing))
     }
-}
-
-/// Everything in a table's definition that is a header, never a row.
-fn header_keys(def: &TableDef) -> HashSet<String> {
-    let mut keys = HashSet::new();
-    let mut add = |s: &str| {
-        let n = normalize(s);
-        keys.insert(strip_numbering(&n).to_string());
-        keys.insert(n);
-    };
-    add(&def.caption);
-    for b in &def.blocks {
-        for s in [&b.caption, &b.corner, &b.column_header]
-            .into_iter()
-            .flatten()
-        {
-            add(s);
-        }
-        for c in &b.columns {
-            add(&c.label);
-            if let Some(s) = &c.short {
-                add(s);
-            }
-            for a in &c.aliases {
-                add(a);
-            }
-        }
-        for g in &b.column_groups {
-            add(&g.label);
-        }
-    }
-    keys
-}
-
-enum Label {
-    Row {
-        row: usize,
-        next: usize,
-        glued: Option<String>,
-        /// The rest of a label the PDF layer printed after the figures.
-        tail: Option<usize>,
-    },
-    Header {
-        next: usize,
-    },
-    Unknown,
-}
-
-/// Positions of up to `max` consecutive text tokens from `i`, across row ends
-/// (a label wrapped over lines) but never across a figure.
-fn text_run(toks: &[Tok], i: usize, max: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut j = i;
-    while j < toks.len() && out.len() < max {
-        match &toks[j] {
-            Tok::Text(_) => out.push(j),
-            Tok::RowEnd => {}
-            Tok::Val(_) => break,
-        }
-        j += 1;
-    }
-    out
-}
-
-fn text_of(toks: &[Tok], at: &[usize]) -> String {
-    at.iter()
-        .filter_map(|&j| {
-            if let Some(Tok::Text(t)) = toks.get(j) {
-                Some(t.as_str())
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-fn pick(def: &TableDef, hits: Vec<usize>, seen: &[bool], last: Option<usize>) -> Option<usize> {
-    let fresh: Vec<usize> = hits
-        .into_iter()
-        .filter(|&r| !seen.get(r).copied().unwrap_or(true))
-        .collect();
-    match fresh.as_slice() {
-        [r] => Some(*r),
-        [] => None,
-        many => many
-            .iter()
-            .copied()
-            .find(|&r| last.is_none_or(|l| r > l))
-            .or_else(|| many.first().copied())
-            .filter(|&r| r < def.rows.len()),
-    }
-}
-
-fn match_label(
-    def: &TableDef,
-    toks: &[Tok],
-    i: usize,
-    headers: &HashSet<String>,
-    seen: &[bool],
-    last: Option<usize>,
-) -> Label {
-    // PDF text layers space out CJK labels (「规 章」): allow a label in many pieces.
-    let run = text_run(toks, i, 40);
-    let any_row = last.is_some();
-    for k in (1..=run.len()).rev() {
-        let s = text_of(toks, &run[..k]);
-        let n = normalize(&s);
-        let is_header = headers.contains(&n)
-            || (k == 1 && headers.contains(strip_numbering(&n)) && strip_numbering(&n) != n);
-        let next = run[k - 1] + 1;
-        if is_header && !any_row {
-            return Label::Header { next };
-        }
-        if let Some(row) = pick(def, def.match_row(&s, None), seen, last) {
-            return Label::Row {
-                row,
-                next,
-                glued: None,
-                tail: None,
-            };
-        }
-        if is_header {
-            return Label::Header { next };
-        }
-    }
-    // 「规章000」: figures glued to the label.
-    if let Some(Tok::Text(t)) = toks.get(i) {
-        let n = normalize(t);
-        let digits = super::trailing_digits(&n).to_string();
-        if !digits.is_empty() && digits.len() < n.len() {
-            let label = &n[..n.len() - digits.len()];
-            if let Some(row) = pick(def, def.match_row(label, None), seen, last) {
-                return Label::Row {
-                    row,
-                    next: i + 1,
-                    glued: Some(digits),
-                    tail: None,
-                };
-            }
-        }
-    }
-    // A PDF text layer may print the figures on the first line of a wrapped
-    // label and the rest of the label on the next: 「…不再处理 0 0 … 0 / 其政府信息公开申请」.
-    if let Some(&first) = run.first() {
-        let vals_at = run.last().map_or(first, |&l| l + 1);
-        let mut j = vals_at;
-        while j < toks.len() && matches!(toks[j], Tok::Val(_) | Tok::RowEnd) {
-            j += 1;
-        }
-        if j > vals_at && matches!(toks.get(j), Some(Tok::Text(_))) {
-            let mut at = run.clone();
-            at.push(j);
-            let s = text_of(toks, &at);
-            if let Some(row) = pick(def, def.match_row(&s, None), seen, last) {
-                return Label::Row {
-                    row,
-                    next: vals_at,
-                    glued: None,
-                    tail: Some(j),
-                };
-            }
-        }
-    }
-    Label::Unknown
-}
-
-fn labels_list(def: &TableDef, row: usize) -> String {
-    def.columns_of(row)
-        .iter()
-        .map(|c| c.label.as_str())
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 /// Figures printed without their label just before `row`, whose previous
@@ -481,17 +115,7 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                 }
                 Label::Unknown => {
                     orphan.clear();
-                    // An unknown label followed by figures: a row this format does not have.
-                    let figs = figures_after(toks, i + 1);
-                    if figs.iter().any(|v| v.figure.is_some()) && t.chars().count() <= 60 {
-                        let printed: Vec<&str> = figs.iter().map(|v| v.printed.as_str()).collect();
-                        out.notes.push(Msg::new(
-                            format!("原文有一行「{t}」（{}），不是「{}」的行，未导入", printed.join(" "), def.caption),
-                            format!("the page has a row “{t}” ({}) that is not a row of “{}”; not imported", printed.join(" "), def.caption),
-                        ));
-                        out.score -= 2;
-                        out.dropped_rows += 1;
-                    }
+                    unknown_row(def, t, &figures_after(toks, i + 1), &mut out);
                     i += 1;
                 }
                 Label::Row {
@@ -504,45 +128,80 @@ pub fn read_table(def: &TableDef, toks: &[Tok]) -> TableRead {
                     seen[row] = true;
                     last = Some(row);
                     out.score += 2;
-                    let vals = figures_after(toks, next);
-                    i = next + consumed(toks, next, vals.len());
-                    if let Some(t) = tail {
-                        i = i.max(t + 1);
-                    }
-                    if def.is_group(row) {
-                        if vals.iter().any(|v| v.figure.is_some()) {
-                            let printed: Vec<&str> =
-                                vals.iter().map(|v| v.printed.as_str()).collect();
-                            let label = def.row_path(row);
-                            out.notes.push(Msg::new(
-                                format!("「{label}」是分组行，本身没有数字；原文在它后面印有 {}，未导入", printed.join(" ")),
-                                format!("“{label}” is a group heading without figures; the page prints {} after it, not imported", printed.join(" ")),
-                            ));
-                            out.score -= 4;
-                        }
-                        continue;
-                    }
-                    let at_end = toks
-                        .get(i..)
-                        .is_none_or(|rest| rest.iter().all(|t| matches!(t, Tok::RowEnd)));
-                    let read = place(
-                        def,
-                        row,
-                        vals,
-                        glued.as_deref(),
-                        at_end,
-                        &mut out.row_notes[row],
-                    );
-                    match &read {
-                        RowRead::Values(v) => out.score += v.len() as i64,
-                        _ => out.score -= 1,
-                    }
-                    out.rows[row] = read;
+                    i = read_row(def, toks, row, next, glued.as_deref(), tail, &mut out);
                 }
             },
         }
     }
     out
+}
+
+/// An unknown label followed by figures: a row this format does not have,
+/// noted and left out.
+fn unknown_row(def: &TableDef, t: &str, figs: &[Val], out: &mut TableRead) {
+    if figs.iter().any(|v| v.figure.is_some()) && t.chars().count() <= 60 {
+        let printed: Vec<&str> = figs.iter().map(|v| v.printed.as_str()).collect();
+        out.notes.push(Msg::new(
+            format!(
+                "原文有一行「{t}」（{}），不是「{}」的行，未导入",
+                printed.join(" "),
+                def.caption
+            ),
+            format!(
+                "the page has a row “{t}” ({}) that is not a row of “{}”; not imported",
+                printed.join(" "),
+                def.caption
+            ),
+        ));
+        out.score -= 2;
+        out.dropped_rows += 1;
+    }
+}
+
+/// The figures after the label of `row` (which end at `next`) into `out`;
+/// returns the position after them, where the next label may start.
+fn read_row(
+    def: &TableDef,
+    toks: &[Tok],
+    row: usize,
+    next: usize,
+    glued: Option<&str>,
+    tail: Option<usize>,
+    out: &mut TableRead,
+) -> usize {
+    let vals = figures_after(toks, next);
+    let mut i = next + consumed(toks, next, vals.len());
+    if let Some(t) = tail {
+        i = i.max(t + 1);
+    }
+    if def.is_group(row) {
+        group_figures(def, row, &vals, out);
+        return i;
+    }
+    let at_end = toks
+        .get(i..)
+        .is_none_or(|rest| rest.iter().all(|t| matches!(t, Tok::RowEnd)));
+    let read = place(def, row, vals, glued, at_end, &mut out.row_notes[row]);
+    match &read {
+        RowRead::Values(v) => out.score += v.len() as i64,
+        _ => out.score -= 1,
+    }
+    out.rows[row] = read;
+    i
+}
+
+/// A group row has no figures of its own: any printed after it are noted
+/// and left out.
+fn group_figures(def: &TableDef, row: usize, vals: &[Val], out: &mut TableRead) {
+    if vals.iter().any(|v| v.figure.is_some()) {
+        let printed: Vec<&str> = vals.iter().map(|v| v.printed.as_str()).collect();
+        let label = def.row_path(row);
+        out.notes.push(Msg::new(
+            format!("「{label}」是分组行，本身没有数字；原文在它后面印有 {}，未导入", printed.join(" ")),
+            format!("“{label}” is a group heading without figures; the page prints {} after it, not imported", printed.join(" ")),
+        ));
+        out.score -= 4;
+    }
 }
 
 /// The figures (and blanks) after a label: up to the next text, or the end of
@@ -584,161 +243,6 @@ fn consumed(toks: &[Tok], from: usize, n: usize) -> usize {
         j += 1;
     }
     j - from
-}
-
-fn dash_note(vals: &[Val], notes: &mut Vec<Msg>) {
-    let dashes: Vec<&str> = vals
-        .iter()
-        .filter(|v| v.figure.is_none() && !v.printed.is_empty())
-        .map(|v| v.printed.as_str())
-        .collect();
-    if let Some(d) = dashes.first() {
-        notes.push(Msg::new(
-            format!("原文格内印的是「{d}」，按空白格（~）导入"),
-            format!("the page prints “{d}” in a cell; imported as blank (~)"),
-        ));
-    }
-}
-
-/// Put a row's figures in its columns, or say why they cannot be placed.
-fn place(
-    def: &TableDef,
-    row: usize,
-    mut vals: Vec<Val>,
-    glued: Option<&str>,
-    at_end: bool,
-    notes: &mut Vec<Msg>,
-) -> RowRead {
-    let ncols = def.columns_of(row).len();
-    let label = def.row_path(row);
-    let printed = |vals: &[Val]| {
-        vals.iter()
-            .map(|v| {
-                if v.printed.is_empty() {
-                    "（空）".to_string()
-                } else {
-                    v.printed.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-    };
-    if let Some(d) = glued
-        && ncols > vals.len() + 1
-        && let Some(parts) = unique_split(d, ncols - vals.len())
-    {
-        notes.push(Msg::new(
-            format!(
-                "原文「{label}{d}」数字紧贴行名；按「件数不以 0 开头」只有一种读法：{}，请核对",
-                parts.join("、")
-            ),
-            format!(
-                "the page glues the figures to the label (“{label}{d}”); with no count written with a leading zero the only reading is {}, please verify",
-                parts.join(", ")
-            ),
-        ));
-        for (i, p) in parts.into_iter().enumerate() {
-            vals.insert(
-                i,
-                Val {
-                    figure: Some(p.clone()),
-                    printed: p,
-                },
-            );
-        }
-    } else if let Some(d) = glued {
-        if (ncols == 1 && vals.is_empty()) || vals.len() + 1 == ncols {
-            notes.push(Msg::new(
-                format!("原文「{label}{d}」数字紧贴行名，读作 {d} 放在第一列，请核对"),
-                format!("the page glues the figure to the label (“{label}{d}”); read {d} as the first column, please verify"),
-            ));
-            vals.insert(
-                0,
-                Val {
-                    figure: Some(d.to_string()),
-                    printed: d.to_string(),
-                },
-            );
-        } else {
-            let mut p = vec![format!("{d}（紧贴行名）")];
-            p.extend(printed(&vals));
-            return RowRead::Todo {
-                printed: p,
-                why: Msg::new(
-                    format!(
-                        "原文「{label}{d}」数字紧贴行名，无法确定是几个数、各属哪一列（应有 {ncols} 列：{}）",
-                        labels_list(def, row)
-                    ),
-                    format!(
-                        "the figures are glued to the label (“{label}{d}”): how many figures and which columns is ambiguous ({ncols} columns expected)"
-                    ),
-                ),
-            };
-        }
-    }
-    // Blank cells after the figures belong to the next row's spanned label cells.
-    while vals.len() > ncols
-        && vals
-            .last()
-            .is_some_and(|v| v.figure.is_none() && v.printed.is_empty())
-    {
-        vals.pop();
-    }
-    if vals.len() == ncols {
-        dash_note(&vals, notes);
-        reading_note(&label, &vals, notes);
-        return RowRead::Values(vals.into_iter().map(|v| v.figure).collect());
-    }
-    let why = if at_end && vals.len() < ncols {
-        Msg::new(
-            format!(
-                "原文在「{label}」这一行中断（页面不完整），只读到 {} 个数，应有 {ncols} 列：{}",
-                vals.len(),
-                labels_list(def, row)
-            ),
-            format!(
-                "the page breaks off in the row “{label}”: {} of {ncols} figures read",
-                vals.len()
-            ),
-        )
-    } else if vals.is_empty() {
-        Msg::new(
-            format!(
-                "原文「{label}」后没有数字（页面不完整，或空白格在复制时丢失）；应有 {ncols} 列：{}",
-                labels_list(def, row)
-            ),
-            format!(
-                "no figures follow “{label}” on the page (cut off, or blank cells lost in copying); {ncols} columns expected"
-            ),
-        )
-    } else if vals.len() < ncols {
-        Msg::new(
-            format!(
-                "原文「{label}」只印有 {} 个数，应有 {ncols} 列（{}）：空白格在复制时被合并，无法判断各数属于哪一列，请对照原件填写",
-                vals.len(),
-                labels_list(def, row)
-            ),
-            format!(
-                "“{label}” has {} figures on the page but {ncols} columns: blank cells were collapsed in copying, so the columns cannot be told; fill in from the original",
-                vals.len()
-            ),
-        )
-    } else {
-        Msg::new(
-            format!(
-                "原文「{label}」印有 {} 个数，多于 {ncols} 列（{}），无法判断各数属于哪一列",
-                vals.len(),
-                labels_list(def, row)
-            ),
-            format!(
-                "“{label}” has {} figures on the page, more than its {ncols} columns; the columns cannot be told",
-                vals.len()
-            ),
-        )
-    };
-    RowRead::Todo {
-        printed: printed(&vals),
-        why,
-    }
 }
 
 /// Section 四 is printed as header rows and one row of fifteen figures: find
@@ -789,6 +293,7 @@ mod tests {
     use super::*;
 
     use crate::format::Registry;
+    use crate::import::cells::classify;
 
     /// Tokens from cells; "/" ends a row.
     fn toks(cells: &[&str]) -> Vec<Tok> {
@@ -885,22 +390,6 @@ mod tests {
             r.rows[row(&f, "active", "licensing")],
             RowRead::Values(vec![Some("7".into())])
         );
-    }
-
-    #[test]
-    fn digit_runs_split_only_when_certain() {
-        assert_eq!(
-            unique_split("000", 3),
-            Some(vec!["0".into(), "0".into(), "0".into()])
-        );
-        assert_eq!(unique_split("105", 2), Some(vec!["10".into(), "5".into()]));
-        assert_eq!(unique_split("123", 2), None, "1|23 and 12|3");
-        assert_eq!(unique_split("100", 2), Some(vec!["10".into(), "0".into()]));
-        assert_eq!(unique_split("00", 3), None);
-        assert_eq!(figure("3件").as_deref(), Some("3"));
-        assert_eq!(figure("1,234").as_deref(), Some("1234"));
-        assert_eq!(figure("１２"), Some("12".into()));
-        assert_eq!(figure("3,1"), None, "two figures, not a thousands group");
     }
 
     #[test]
@@ -1032,17 +521,5 @@ mod tests {
             r.score,
             r21.score
         );
-    }
-
-    #[test]
-    fn figures() {
-        assert_eq!(figure("３"), Some("3".into()));
-        assert_eq!(figure("-2"), Some("-2".into()));
-        assert_eq!(figure("−2"), Some("-2".into()));
-        assert_eq!(figure("251000元"), Some("251000元".into()));
-        assert_eq!(figure("1.25"), Some("1.25".into()));
-        assert_eq!(figure("规章"), None);
-        assert_eq!(figure("2."), None);
-        assert!(matches!(classify("—"), Tok::Val(Val { figure: None, .. })));
     }
 }
