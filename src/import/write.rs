@@ -31,6 +31,7 @@ pub struct Draft<'a> {
     pub tables: &'a [TableRead],
 }
 
+#[derive(Default)]
 struct Out {
     text: String,
     lines: u32,
@@ -99,84 +100,135 @@ fn indent_of(def: &TableDef, row: usize) -> usize {
 }
 
 pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
-    let mut body = Out {
-        text: String::new(),
-        lines: 0,
-        notes: Vec::new(),
-        partial: false,
-    };
+    let mut body = Out::default();
     for s in 0..6 {
-        let heading = d.format.sections.get(s).map_or("", String::as_str);
-        if !body.text.is_empty() && !body.text.ends_with("\n\n") {
-            body.line("");
-        }
-        let hl = body.line(&format!("## {heading}"));
-        body.line("");
-        let tables: Vec<(usize, &TableDef)> = d
-            .format
-            .tables
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.section == s + 1)
-            .collect();
-        let prose = d.prose.get(s).map_or(&[][..], Vec::as_slice);
-        for p in prose {
-            body.line(&md_line(p));
-            body.line("");
-        }
-        if tables.is_empty() && prose.is_empty() {
-            // Every section says something, if only 「无」: nothing under a heading
-            // is a page cut short (or a slip of the original), for the author to see.
-            let l = body.line("TODO（导入）：原文缺少这一部分，请对照原件补写。");
-            body.line("");
-            let msg = if d.sections_found[s] {
-                Msg::new(
-                    format!("原文「{heading}」下没有内容（页面不完整？）"),
-                    format!("nothing follows the heading “{heading}” on the page (cut off?)"),
-                )
-            } else {
-                Msg::new(
-                    format!("原文缺少「{heading}」这一部分（页面不完整？）"),
-                    format!("the page lacks the section “{heading}” (cut off?)"),
-                )
-            };
-            body.note("I014", Some(l), msg);
-            body.partial = true;
-        } else if !d.sections_found[s]
-            && !tables
-                .iter()
-                .any(|(t, _)| d.tables.get(*t).is_some_and(TableRead::found_any))
-        {
-            body.note(
-                "I014",
-                Some(hl),
-                Msg::new(
-                    format!("原文缺少「{heading}」这一部分（页面不完整？）"),
-                    format!("the page lacks the section “{heading}” (cut off?)"),
-                ),
-            );
-            body.partial = true;
-        }
-        for (t, def) in tables {
-            if let Some(read) = d.tables.get(t) {
-                table(&mut body, def, read);
-                body.line("");
-            }
-        }
-        if !body.text.ends_with("\n\n") {
-            body.line("");
-        }
+        section(&mut body, d, s);
     }
 
     // Front matter last: whether the report is a draft is known only now.
-    let f = d.front;
-    let mut fm = Out {
-        text: String::new(),
-        lines: 0,
-        notes: Vec::new(),
-        partial: false,
-    };
+    let mut fm = front_matter(d);
+    let partial = body.partial || fm.partial;
+    if partial {
+        fm.line("draft: true  # 导入不完整：见文中 TODO（导入）");
+    }
     fm.line("---");
+    fm.line("");
+    let offset = fm.lines;
+    let mut notes = fm.notes;
+    notes.extend(body.notes.into_iter().map(|mut n| {
+        n.line = n.line.map(|l| l + offset);
+        n
+    }));
+    let mut text = fm.text;
+    text.push_str(&body.text);
+    while text.ends_with("\n\n") {
+        text.pop();
+    }
+    (text, notes, partial)
+}
+
+/// One of the six sections: its heading, prose and tables, and a TODO where
+/// the page lacks it.
+fn section(body: &mut Out, d: &Draft, s: usize) {
+    let heading = d.format.sections.get(s).map_or("", String::as_str);
+    if !body.text.is_empty() && !body.text.ends_with("\n\n") {
+        body.line("");
+    }
+    let hl = body.line(&format!("## {heading}"));
+    body.line("");
+    let tables: Vec<(usize, &TableDef)> = d
+        .format
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.section == s + 1)
+        .collect();
+    let prose = d.prose.get(s).map_or(&[][..], Vec::as_slice);
+    for p in prose {
+        body.line(&md_line(p));
+        body.line("");
+    }
+    if tables.is_empty() && prose.is_empty() {
+        // Every section says something, if only 「无」: nothing under a heading
+        // is a page cut short (or a slip of the original), for the author to see.
+        let l = body.line("TODO（导入）：原文缺少这一部分，请对照原件补写。");
+        body.line("");
+        let msg = if d.sections_found[s] {
+            Msg::new(
+                format!("原文「{heading}」下没有内容（页面不完整？）"),
+                format!("nothing follows the heading “{heading}” on the page (cut off?)"),
+            )
+        } else {
+            Msg::new(
+                format!("原文缺少「{heading}」这一部分（页面不完整？）"),
+                format!("the page lacks the section “{heading}” (cut off?)"),
+            )
+        };
+        body.note("I014", Some(l), msg);
+        body.partial = true;
+    } else if !d.sections_found[s]
+        && !tables
+            .iter()
+            .any(|(t, _)| d.tables.get(*t).is_some_and(TableRead::found_any))
+    {
+        body.note(
+            "I014",
+            Some(hl),
+            Msg::new(
+                format!("原文缺少「{heading}」这一部分（页面不完整？）"),
+                format!("the page lacks the section “{heading}” (cut off?)"),
+            ),
+        );
+        body.partial = true;
+    }
+    for (t, def) in tables {
+        if let Some(read) = d.tables.get(t) {
+            table(body, def, read);
+            body.line("");
+        }
+    }
+    if !body.text.ends_with("\n\n") {
+        body.line("");
+    }
+}
+
+/// The front matter up to the `draft` line: what the page gave, and a TODO
+/// for each field it did not.
+fn front_matter(d: &Draft) -> Out {
+    let f = d.front;
+    let mut fm = Out::default();
+    fm.line("---");
+    organ(&mut fm, f);
+    township(&mut fm, f);
+    fm.line(&format!("slug: {}", d.slug));
+    if let Some(r) = &f.region {
+        fm.line(&format!("region: {}", yaml_str(r)));
+    }
+    year(&mut fm, f);
+    if let Some(p) = f.published {
+        fm.line(&format!("published: {p}"));
+    }
+    if let Some(i) = &f.index_no {
+        fm.line(&format!("index_no: {}", yaml_str(i)));
+    }
+    if !d.format_is_default {
+        let l = fm.line(&format!("format: {}", d.format.id));
+        if let Some(y) = f.year {
+            fm.note(
+                "I020",
+                Some(l),
+                Msg::new(
+                    format!("这是 {y} 年度的报告，但表格的行列名属于 {}（{}），已按该格式导入", d.format.id, d.format.name),
+                    format!("a {y} report whose tables use the rows and columns of {} ({}); imported in that format", d.format.id, d.format.name),
+                ),
+            );
+        }
+    }
+    fm
+}
+
+/// The `organ` line, noted when it is guessed from the title or missing.
+fn organ(fm: &mut Out, f: &Front) {
     match &f.organ {
         Some(o) if f.organ_completed => {
             let l = fm.line(&format!(
@@ -208,6 +260,10 @@ pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
             fm.partial = true;
         }
     }
+}
+
+/// The `township` line, or a TODO for the author.
+fn township(fm: &mut Out, f: &Front) {
     match &f.township {
         Some(t) => {
             fm.line(&format!("township: {}", yaml_str(t)));
@@ -225,10 +281,10 @@ pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
             fm.partial = true;
         }
     }
-    fm.line(&format!("slug: {}", d.slug));
-    if let Some(r) = &f.region {
-        fm.line(&format!("region: {}", yaml_str(r)));
-    }
+}
+
+/// The `year` line, or a TODO for the author.
+fn year(fm: &mut Out, f: &Front) {
     match f.year {
         Some(y) => {
             fm.line(&format!("year: {y}"));
@@ -246,45 +302,10 @@ pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
             fm.partial = true;
         }
     }
-    if let Some(p) = f.published {
-        fm.line(&format!("published: {p}"));
-    }
-    if let Some(i) = &f.index_no {
-        fm.line(&format!("index_no: {}", yaml_str(i)));
-    }
-    if !d.format_is_default {
-        let l = fm.line(&format!("format: {}", d.format.id));
-        if let Some(y) = f.year {
-            fm.note(
-                "I020",
-                Some(l),
-                Msg::new(
-                    format!("这是 {y} 年度的报告，但表格的行列名属于 {}（{}），已按该格式导入", d.format.id, d.format.name),
-                    format!("a {y} report whose tables use the rows and columns of {} ({}); imported in that format", d.format.id, d.format.name),
-                ),
-            );
-        }
-    }
-    let partial = body.partial || fm.partial;
-    if partial {
-        fm.line("draft: true  # 导入不完整：见文中 TODO（导入）");
-    }
-    fm.line("---");
-    fm.line("");
-    let offset = fm.lines;
-    let mut notes = fm.notes;
-    notes.extend(body.notes.into_iter().map(|mut n| {
-        n.line = n.line.map(|l| l + offset);
-        n
-    }));
-    let mut text = fm.text;
-    text.push_str(&body.text);
-    while text.ends_with("\n\n") {
-        text.pop();
-    }
-    (text, notes, partial)
 }
 
+/// One table as a YAML block, rows in definition order under comments naming
+/// the columns; what the page lacks is a TODO.
 fn table(out: &mut Out, def: &TableDef, read: &TableRead) {
     out.line(&format!("```yaml table={}", def.id));
     if !read.found_any() {
@@ -335,57 +356,74 @@ fn table(out: &mut Out, def: &TableDef, read: &TableRead) {
                 ));
             }
         }
-        let pad = "  ".repeat(indent_of(def, r));
-        let label = def.row_def(r).label.clone();
-        let key = yaml_str(&label);
-        if def.is_group(r) {
-            out.line(&format!("{pad}{key}:"));
-            continue;
-        }
-        let cols = def.columns_of(r);
-        let empty = Vec::new();
-        let notes = read.row_notes.get(r).unwrap_or(&empty);
-        match read.rows.get(r).unwrap_or(&RowRead::Missing) {
-            RowRead::Values(vals) => {
-                let vals: Vec<String> = vals
-                    .iter()
-                    .zip(cols)
-                    .map(|(v, c)| figure(v, c.value))
-                    .collect();
-                let value = if cols.len() == 1 {
-                    vals.concat()
-                } else {
-                    format!("[{}]", vals.join(", "))
-                };
-                for n in notes {
-                    out.line(&format!("{pad}# 注（导入）：{}", n.zh));
-                }
-                let l = out.line(&format!("{pad}{key}: {value}"));
-                for n in notes {
-                    out.note("I011", Some(l), n.clone());
-                }
-            }
-            RowRead::Todo { printed, why } => {
-                let l = out.line(&format!("{pad}# TODO（导入）：{}", why.zh));
-                out.line(&format!("{pad}# {key}: [{}]", printed.join(", ")));
-                out.note("I010", Some(l), why.clone());
-                out.partial = true;
-            }
-            RowRead::Missing => {
-                let l = out.line(&format!(
-                    "{pad}# TODO（导入）：原文缺少此行，请对照原件填写：{key}"
-                ));
-                // 「（五）不予处理2.重复申请」: the row with its group, without the table-wide heading.
-                let name = match def.rows[r].parent.filter(|&g| !transparent(def, g)) {
-                    Some(g) => format!("{}{}", def.row_label(g), def.row_label(r)),
-                    None => def.row_label(r),
-                };
-                missing.push((name, l));
-                out.partial = true;
-            }
-        }
+        row(out, def, read, r, &mut missing);
     }
     out.line("```");
+    missing_rows(out, def, &missing);
+}
+
+/// One row of a table: its figures, a TODO with the figures as printed, or a
+/// TODO for a row the page lacks (collected in `missing`).
+fn row(
+    out: &mut Out,
+    def: &TableDef,
+    read: &TableRead,
+    r: usize,
+    missing: &mut Vec<(String, u32)>,
+) {
+    let pad = "  ".repeat(indent_of(def, r));
+    let label = def.row_def(r).label.clone();
+    let key = yaml_str(&label);
+    if def.is_group(r) {
+        out.line(&format!("{pad}{key}:"));
+        return;
+    }
+    let cols = def.columns_of(r);
+    let empty = Vec::new();
+    let notes = read.row_notes.get(r).unwrap_or(&empty);
+    match read.rows.get(r).unwrap_or(&RowRead::Missing) {
+        RowRead::Values(vals) => {
+            let vals: Vec<String> = vals
+                .iter()
+                .zip(cols)
+                .map(|(v, c)| figure(v, c.value))
+                .collect();
+            let value = if cols.len() == 1 {
+                vals.concat()
+            } else {
+                format!("[{}]", vals.join(", "))
+            };
+            for n in notes {
+                out.line(&format!("{pad}# 注（导入）：{}", n.zh));
+            }
+            let l = out.line(&format!("{pad}{key}: {value}"));
+            for n in notes {
+                out.note("I011", Some(l), n.clone());
+            }
+        }
+        RowRead::Todo { printed, why } => {
+            let l = out.line(&format!("{pad}# TODO（导入）：{}", why.zh));
+            out.line(&format!("{pad}# {key}: [{}]", printed.join(", ")));
+            out.note("I010", Some(l), why.clone());
+            out.partial = true;
+        }
+        RowRead::Missing => {
+            let l = out.line(&format!(
+                "{pad}# TODO（导入）：原文缺少此行，请对照原件填写：{key}"
+            ));
+            // 「（五）不予处理2.重复申请」: the row with its group, without the table-wide heading.
+            let name = match def.rows[r].parent.filter(|&g| !transparent(def, g)) {
+                Some(g) => format!("{}{}", def.row_label(g), def.row_label(r)),
+                None => def.row_label(r),
+            };
+            missing.push((name, l));
+            out.partial = true;
+        }
+    }
+}
+
+/// One note for all the rows the page lacks, at the first of them.
+fn missing_rows(out: &mut Out, def: &TableDef, missing: &[(String, u32)]) {
     if let Some((_, first)) = missing.first() {
         let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
         let shown = if names.len() > 6 {
