@@ -3,10 +3,11 @@
 //!
 //! The stages, one module each:
 //! bytes → text ([`decode`]: UTF-8 or GBK/GB18030) → items ([`text`] for
-//! copied text of any shape, [`html`] for pages) → sections (headings of the
-//! format) → tables ([`tables`]: cells onto the format definition, for every
-//! known format, the best fit wins) → the report file ([`write`]) → the
-//! checker, whose findings are what the published figures get wrong.
+//! copied text of any shape, [`html`] for pages) → sections (`sections`:
+//! headings of the format) → tables ([`tables`]: cells onto the format
+//! definition, for every known format, the best fit wins) → the report file
+//! ([`write`]) → the checker, whose findings are what the published figures
+//! get wrong.
 //!
 //! Nothing is invented: a blank cell is `~`, a row whose cells cannot be told
 //! apart is a `# TODO` comment, a page cut short is a draft that says what is
@@ -18,6 +19,7 @@ pub mod front;
 pub mod html;
 mod place;
 mod row_label;
+mod sections;
 pub mod tables;
 pub mod text;
 pub mod write;
@@ -28,8 +30,9 @@ use std::sync::Arc;
 use crate::check;
 use crate::content;
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
-use crate::format::labels::{normalize, strip_numbering};
 use crate::format::{FormatDef, Registry};
+
+use sections::{Sections, heading_index, section_tokens, whole_prose};
 
 /// One piece of the page, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,23 +82,6 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Msg> {
 pub fn trailing_digits(s: &str) -> &str {
     let start = s.len() - s.chars().rev().take_while(char::is_ascii_digit).count();
     &s[start..]
-}
-
-/// Which section (0-based) a line heads, across the known formats.
-fn heading_index(line: &str, registry_sections: &[Vec<String>]) -> Option<usize> {
-    let t = line
-        .trim()
-        .trim_start_matches('#')
-        .trim()
-        .trim_end_matches([':', '：']);
-    if t.is_empty() || t.chars().count() > 40 {
-        return None;
-    }
-    let key = |s: &str| strip_numbering(&normalize(s)).replace('的', "");
-    let k = key(t);
-    registry_sections
-        .iter()
-        .find_map(|secs| secs.iter().position(|s| key(s) == k))
 }
 
 /// What an import produced.
@@ -194,98 +180,18 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
     } else {
         text::items(&text, &is_heading)
     };
+    let page = Sections::of(&items, &all_sections);
+    let any_heading = page.found.iter().any(|&f| f);
+    let front = front::guess(&page.title, &lines(&items));
+    let (toks, mut prose) = section_tokens(&items, &page.parts, any_heading, shape);
 
-    // Sections: the headings in order; what comes before the first is the title.
-    let mut parts: Vec<Vec<Item>> = vec![Vec::new(); 6];
-    let mut found = [false; 6];
-    let mut title: Vec<String> = Vec::new();
-    let mut current: Option<usize> = None;
-    for item in &items {
-        if let Item::Line(l) = item
-            && let Some(s) = heading_index(l, &all_sections)
-            && current.is_none_or(|c| s > c)
-            && s < 6
-        {
-            current = Some(s);
-            found[s] = true;
-            continue;
-        }
-        match current {
-            Some(s) => parts[s].push(item.clone()),
-            None => {
-                if let Item::Line(l) = item {
-                    title.push(l.clone());
-                }
-            }
-        }
-    }
-    let any_heading = found.iter().any(|&f| f);
-    let all_lines: Vec<String> = items
-        .iter()
-        .filter_map(|i| {
-            if let Item::Line(l) = i {
-                Some(l.clone())
-            } else {
-                None
-            }
-        })
-        .collect();
-    let front = front::guess(&title, &all_lines);
-
-    // Tokens per section; without any heading, the whole page serves every table.
-    let mut toks: Vec<Vec<tables::Tok>> = Vec::new();
-    let mut prose: Vec<Vec<String>> = vec![Vec::new(); 6];
-    if any_heading {
-        for (s, part) in parts.iter().enumerate() {
-            let (t, p) = tables::tokens(part, shape);
-            toks.push(t);
-            prose[s] = p;
-        }
-    } else {
-        let (t, p) = tables::tokens(&items, shape);
-        toks = vec![t; 6];
-        prose[0] = p;
-    }
-
-    // The column headers decide when they belong to one format only: the
-    // figures are then read under the columns the page shows. Otherwise every
-    // known format reads the page; the best fit wins, ties go to the year's
-    // format.
-    let by_headers = match evidence::headers(&items, &formats) {
-        evidence::Headers::One(id, _) => Some(id),
-        _ => None,
-    };
     let default_id = front
         .year
         .and_then(|y| registry.for_year(y))
         .map(|f| f.id.clone());
-    let mut best: Option<(i64, bool, Arc<FormatDef>, Vec<tables::TableRead>)> = None;
-    for f in formats
-        .iter()
-        .filter(|f| by_headers.as_ref().is_none_or(|id| *id == f.id))
-    {
-        let reads: Vec<tables::TableRead> = f
-            .tables
-            .iter()
-            .map(|t| {
-                tables::read_table(
-                    t,
-                    toks.get(t.section.saturating_sub(1))
-                        .map_or(&[][..], Vec::as_slice),
-                )
-            })
-            .collect();
-        let score: i64 = reads.iter().map(|r| r.score).sum();
-        let is_default = default_id.as_deref() == Some(f.id.as_str());
-        let better = match &best {
-            None => true,
-            Some((s, d, _, _)) => score > *s || (score == *s && is_default && !d),
-        };
-        if better {
-            best = Some((score, is_default, f.clone(), reads));
-        }
-    }
-    let Some((_, is_default, format, reads)) = best else {
+    let Some((is_default, format, reads)) =
+        best_fit(&items, &formats, default_id.as_deref(), &toks)
+    else {
         return Err(Msg::new(
             "没有可用的报告格式定义",
             "no report format is defined",
@@ -299,25 +205,15 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         ));
     }
 
-    // Prose sections: every line of the section.
-    for s in 0..6 {
-        if !format.tables.iter().any(|t| t.section == s + 1) && any_heading {
-            prose[s] = parts[s]
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Line(l) => Some(l.clone()),
-                    Item::Cell(c) if !c.trim().is_empty() => Some(c.clone()),
-                    _ => None,
-                })
-                .collect();
-        }
+    if any_heading {
+        whole_prose(&format, &page.parts, &mut prose);
     }
     let draft = write::Draft {
         front: &front,
         slug,
         format: &format,
         format_is_default: is_default,
-        sections_found: if any_heading { found } else { [false; 6] },
+        sections_found: if any_heading { page.found } else { [false; 6] },
         prose: &prose,
         tables: &reads,
     };
@@ -341,6 +237,66 @@ pub fn import(bytes: &[u8], slug: &str, registry: &Registry) -> Result<Imported,
         incomplete_tables,
         tables,
     })
+}
+
+/// Every line of the page outside a cell, where the front matter is guessed from.
+fn lines(items: &[Item]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|i| {
+            if let Item::Line(l) = i {
+                Some(l.clone())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The format that reads the page best, whether it is the year's format
+/// (`default_id`), and its reading of every table.
+///
+/// The column headers decide when they belong to one format only: the
+/// figures are then read under the columns the page shows. Otherwise every
+/// known format reads the page; the best fit wins, ties go to the year's
+/// format.
+fn best_fit(
+    items: &[Item],
+    formats: &[Arc<FormatDef>],
+    default_id: Option<&str>,
+    toks: &[Vec<tables::Tok>],
+) -> Option<(bool, Arc<FormatDef>, Vec<tables::TableRead>)> {
+    let by_headers = match evidence::headers(items, formats) {
+        evidence::Headers::One(id, _) => Some(id),
+        _ => None,
+    };
+    let mut best: Option<(i64, bool, Arc<FormatDef>, Vec<tables::TableRead>)> = None;
+    for f in formats
+        .iter()
+        .filter(|f| by_headers.as_ref().is_none_or(|id| *id == f.id))
+    {
+        let reads: Vec<tables::TableRead> = f
+            .tables
+            .iter()
+            .map(|t| {
+                tables::read_table(
+                    t,
+                    toks.get(t.section.saturating_sub(1))
+                        .map_or(&[][..], Vec::as_slice),
+                )
+            })
+            .collect();
+        let score: i64 = reads.iter().map(|r| r.score).sum();
+        let is_default = default_id == Some(f.id.as_str());
+        let better = match &best {
+            None => true,
+            Some((s, d, _, _)) => score > *s || (score == *s && is_default && !d),
+        };
+        if better {
+            best = Some((score, is_default, f.clone(), reads));
+        }
+    }
+    best.map(|(_, is_default, format, reads)| (is_default, format, reads))
 }
 
 /// An import followed by the checker, with every message pointing into the
@@ -516,20 +472,5 @@ mod tests {
         assert_eq!(text, "二、主动公开政府信息情况");
         assert_eq!(enc, "GB18030");
         assert_eq!(decode("\u{FEFF}总体情况".as_bytes()).unwrap().0, "总体情况");
-    }
-
-    #[test]
-    fn headings_with_drift() {
-        let secs = vec![
-            Registry::builtin()
-                .get("gov-2021")
-                .unwrap()
-                .sections
-                .clone(),
-        ];
-        assert_eq!(heading_index("二、主动公开政府信息的情况", &secs), Some(1));
-        assert_eq!(heading_index("总体情况", &secs), Some(0));
-        assert_eq!(heading_index("## 六、其他需要报告的事项", &secs), Some(5));
-        assert_eq!(heading_index("（一）主动公开情况", &secs), None);
     }
 }
