@@ -5,14 +5,19 @@
 //! carries over are the format definition's `[[carry]]` and `[[stock]]`
 //! entries — the same ones the cross-year warnings check.
 
+mod prefill;
+
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::check;
 use crate::content::{self, Origin, Report, TableData, write};
 use crate::diag::{Diagnostic, Msg};
-use crate::format::{CellRef, FormatDef};
+use crate::format::FormatDef;
 use crate::site;
+
+use prefill::{prefill, previous};
 
 /// `new` reads the township's earlier reports with the default size limit.
 const DEFAULT_LIMIT: u64 = crate::files::DEFAULT_MAX_REPORT_MB * 1024 * 1024;
@@ -119,67 +124,6 @@ pub struct Created {
     pub from: Option<String>,
 }
 
-/// The same township's latest report before `year`, checked (totals filled).
-fn previous(root: &Path, township: &str, slug: Option<&str>, year: u16) -> Option<Report> {
-    let mut diags = Vec::new();
-    let registry = site::load_registry(root, &mut diags);
-    let (files, _) = content::find_reports(root);
-    files
-        .iter()
-        .filter_map(|p| content::load(p, root, &registry, DEFAULT_LIMIT).0)
-        .filter(|r| {
-            r.meta.year < year && slug.map_or(r.meta.township == township, |s| r.meta.slug == s)
-        })
-        .max_by_key(|r| r.meta.year)
-        .map(|mut r| {
-            check::complete(&mut r);
-            r
-        })
-}
-
-fn copy_row(
-    from: (&FormatDef, &Report),
-    from_row: &str,
-    to: (&FormatDef, &mut TableData),
-    table: &str,
-    to_row: &str,
-) -> Option<String> {
-    let (fdef_fmt, prev) = from;
-    let (_, fdef) = fdef_fmt.table(table)?;
-    let (pi, _) = fdef_fmt.table(table)?;
-    let pdata = prev.tables.get(pi)?;
-    let (_, tdef) = to.0.table(table)?;
-    let src_row = fdef.row_by_id(from_row)?;
-    let dst_row = tdef.row_by_id(to_row)?;
-    let mut figures = Vec::new();
-    for (col, c) in tdef.columns_of(dst_row).iter().enumerate() {
-        let Some(src_col) = fdef.col_by_id(src_row, &c.id) else {
-            continue;
-        };
-        let v = pdata
-            .cell(
-                fdef,
-                CellRef {
-                    row: src_row,
-                    col: src_col,
-                },
-            )?
-            .value
-            .clone();
-        figures.push(v.to_string());
-        if let Some(cell) = to.1.cell_mut(tdef, CellRef { row: dst_row, col }) {
-            cell.value = v;
-            cell.origin = Origin::Computed;
-        }
-    }
-    Some(format!(
-        "「{}」= 上年「{}」：[{}]",
-        tdef.row_label(dst_row),
-        fdef.row_label(src_row),
-        figures.join(", ")
-    ))
-}
-
 /// Write `content/<year>/<slug>.md` for a township, prefilled from its previous report.
 pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
     // The range `check` accepts (E036): never write a report it rejects.
@@ -202,10 +146,37 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
         )
     })?;
     let prev = previous(&opts.root, &opts.township, opts.slug.as_deref(), opts.year);
+    let slug = slug_for(opts, prev.as_ref())?;
+    let path = opts
+        .root
+        .join("content")
+        .join(opts.year.to_string())
+        .join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(err(
+            format!("{} 已经存在，不会覆盖", path.display()),
+            format!("{} exists; not overwritten", path.display()),
+        ));
+    }
+    let carried = prefill(&format, prev.as_ref());
+    let tables = with_totals(opts, &slug, &path, &format, carried.tables);
+    let header = header(opts, prev.as_ref(), slug);
+    let prose: Vec<String> = PROMPTS.iter().map(|p| p.to_string()).collect();
+    let text = write::report(&header, &format, &tables, &prose, &carried.notes);
+    save(&path, &text)?;
+    Ok(Created {
+        path,
+        prefilled: carried.lines,
+        from: prev.map(|p| p.file.rel.clone()),
+    })
+}
+
+/// The URL name: as given, else the one of the township's earlier report.
+fn slug_for(opts: &NewOptions, prev: Option<&Report>) -> Result<String, Diagnostic> {
     let slug = opts
         .slug
         .clone()
-        .or_else(|| prev.as_ref().map(|p| p.meta.slug.clone()))
+        .or_else(|| prev.map(|p| p.meta.slug.clone()))
         .ok_or_else(|| {
             err(
                 format!(
@@ -224,100 +195,28 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
             format!("the URL name `{slug}` may only use a-z, 0-9 and -"),
         ));
     }
-    let path = opts
-        .root
-        .join("content")
-        .join(opts.year.to_string())
-        .join(format!("{slug}.md"));
-    if path.exists() {
-        return Err(err(
-            format!("{} 已经存在，不会覆盖", path.display()),
-            format!("{} exists; not overwritten", path.display()),
-        ));
-    }
+    Ok(slug)
+}
 
-    let mut tables: Vec<TableData> = format.tables.iter().map(TableData::empty).collect();
-    let mut prefilled = Vec::new();
-    let mut notes = Vec::new();
-    if let Some(p) = &prev {
-        let pf = p.format.clone();
-        for carry in &format.carry {
-            let Some((t, _)) = format.table(&carry.table) else {
-                continue;
-            };
-            if let Some(line) = copy_row(
-                (&pf, p),
-                &carry.from_row,
-                (&format, &mut tables[t]),
-                &carry.table,
-                &carry.row,
-            ) {
-                prefilled.push(line);
-            }
-            // Until the author records what was handled, the carried-over applications are
-            // still open at year end, so the report balances (A1) as written.
-            if let Some(line) = copy_row(
-                (&pf, p),
-                &carry.from_row,
-                (&format, &mut tables[t]),
-                &carry.table,
-                &carry.from_row,
-            ) {
-                prefilled.push(line);
-                if let Some((_, def)) = format.table(&carry.table)
-                    && let Some(r) = def.row_by_id(&carry.from_row)
-                {
-                    notes.push((t, r, "预填：等于上年结转，办结后请调整".to_string()));
-                }
-            }
-        }
-        for stock in &format.stock {
-            let Some((t, def)) = format.table(&stock.table) else {
-                continue;
-            };
-            let Some((pt, pdef)) = pf.table(&stock.table) else {
-                continue;
-            };
-            for row_id in &stock.rows {
-                let (Some(r), Some(pr)) = (def.row_by_id(row_id), pdef.row_by_id(row_id)) else {
-                    continue;
-                };
-                let (Some(c), Some(pc)) = (
-                    def.col_by_id(r, &stock.stock),
-                    pdef.col_by_id(pr, &stock.stock),
-                ) else {
-                    continue;
-                };
-                let Some(v) = p
-                    .tables
-                    .get(pt)
-                    .and_then(|d| d.cell(pdef, CellRef { row: pr, col: pc }))
-                    .map(|c| c.value.clone())
-                else {
-                    continue;
-                };
-                prefilled.push(format!(
-                    "「{}」「{}」= 上年的 {v}（请按本年制发、废止调整）",
-                    def.row_label(r),
-                    def.columns_of(r)[c].label
-                ));
-                if let Some(cell) = tables[t].cell_mut(def, CellRef { row: r, col: c }) {
-                    cell.value = v;
-                }
-            }
-        }
-    }
-    // Totals are written out so the author sees the whole form.
+/// The tables with their totals filled in: totals are written out so the
+/// author sees the whole form.
+fn with_totals(
+    opts: &NewOptions,
+    slug: &str,
+    path: &Path,
+    format: &Arc<FormatDef>,
+    tables: Vec<TableData>,
+) -> Vec<TableData> {
     let mut draft = Report {
-        file: std::sync::Arc::new(crate::diag::SourceFile {
+        file: Arc::new(crate::diag::SourceFile {
             rel: String::new(),
-            path: path.clone(),
+            path: path.to_path_buf(),
             text: String::new(),
         }),
         meta: content::Meta {
             organ: String::new(),
             township: opts.township.clone(),
-            slug: slug.clone(),
+            slug: slug.to_string(),
             region: None,
             region_slug: None,
             year: opts.year,
@@ -344,10 +243,15 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
         }
     }
     check::complete(&mut draft);
+    draft.tables
+}
+
+/// The front matter: organ and region as given, else as last year.
+fn header(opts: &NewOptions, prev: Option<&Report>, slug: String) -> write::Header {
     let organ = opts
         .organ
         .clone()
-        .or_else(|| prev.as_ref().map(|p| p.meta.organ.clone()))
+        .or_else(|| prev.map(|p| p.meta.organ.clone()))
         .unwrap_or_else(|| {
             format!(
                 "{}{}人民政府",
@@ -358,8 +262,8 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
     let region = opts
         .region
         .clone()
-        .or_else(|| prev.as_ref().and_then(|p| p.meta.region.clone()));
-    let header = write::Header {
+        .or_else(|| prev.and_then(|p| p.meta.region.clone()));
+    write::Header {
         organ,
         township: opts.township.clone(),
         slug,
@@ -367,9 +271,11 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
         year: opts.year,
         draft: opts.draft,
         ..write::Header::default()
-    };
-    let prose: Vec<String> = PROMPTS.iter().map(|p| p.to_string()).collect();
-    let text = write::report(&header, &format, &draft.tables, &prose, &notes);
+    }
+}
+
+/// Write the new report, creating its year's folder.
+fn save(path: &Path, text: &str) -> Result<(), Diagnostic> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| {
             err(
@@ -378,22 +284,19 @@ pub fn new_report(opts: &NewOptions) -> Result<Created, Diagnostic> {
             )
         })?;
     }
-    fs::write(&path, text).map_err(|e| {
+    fs::write(path, text).map_err(|e| {
         err(
             format!("无法写入 {}：{e}", path.display()),
             format!("cannot write {}: {e}", path.display()),
         )
-    })?;
-    Ok(Created {
-        path,
-        prefilled,
-        from: prev.map(|p| p.file.rel.clone()),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::format::CellRef;
 
     #[test]
     fn init_then_build_works_on_an_empty_folder() {
