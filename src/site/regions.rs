@@ -40,8 +40,6 @@ pub fn fallback_slug(name: &str) -> String {
     format!("region-{h:08x}")
 }
 
-/// Resolve every region's slug. `reports` in file order (the first report
-/// that names a `region_slug` decides when `site.toml` does not).
 /// `大洼县` and `大洼区`: the same name of at least two characters before a
 /// different administrative suffix, the typo a clerk makes (丙区 and 甲区
 /// are simply two regions).
@@ -55,8 +53,24 @@ fn same_stem(a: &str, b: &str) -> bool {
     a != b && x.len() >= 2 && x == y
 }
 
+/// Resolve every region's slug. `reports` in file order (the first report
+/// that names a `region_slug` decides when `site.toml` does not).
 pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let (mut map, first) = from_front_matter(config, reports, &mut diags);
+    from_site_toml(config, &first, &mut map, &mut diags);
+    fallbacks(&first, &mut map, &mut diags);
+    shared_slugs(&map, &first, &mut diags);
+    (RegionSlugs { map }, diags)
+}
+
+/// The slugs written in front matter (`region_slug`), where `site.toml` has
+/// none; and each region's first report, where messages about it point.
+fn from_front_matter<'a>(
+    config: &SiteConfig,
+    reports: &'a [Report],
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, String>, BTreeMap<&'a str, &'a Report>) {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut first: BTreeMap<&str, &Report> = BTreeMap::new();
     for r in reports {
@@ -97,6 +111,16 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
             _ => {}
         }
     }
+    (map, first)
+}
+
+/// The slugs of `site.toml` `[regions]`, for the regions the reports name.
+fn from_site_toml(
+    config: &SiteConfig,
+    first: &BTreeMap<&str, &Report>,
+    map: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (name, slug) in &config.regions {
         if !is_slug(slug) {
             diags.push(Diagnostic::error(
@@ -110,10 +134,19 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
             map.insert(name.clone(), slug.clone());
         }
     }
+}
+
+/// A fallback slug for each region still without one, with a warning: a
+/// typo of a known region (S024), or a region to give a slug (S020).
+fn fallbacks(
+    first: &BTreeMap<&str, &Report>,
+    map: &mut BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Regions with a URL name: a name without one that is a character away
     // from one of them is most likely a typo of it (大洼县 for 大洼区).
     let known: Vec<String> = map.keys().cloned().collect();
-    for (name, r) in &first {
+    for (name, r) in first {
         if !map.contains_key(*name) {
             let slug = fallback_slug(name);
             let typo = known
@@ -155,8 +188,16 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
             map.insert(name.to_string(), slug);
         }
     }
+}
+
+/// Two regions on one slug: one page would overwrite the other (S021).
+fn shared_slugs(
+    map: &BTreeMap<String, String>,
+    first: &BTreeMap<&str, &Report>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut by_slug: BTreeMap<&str, &str> = BTreeMap::new();
-    for (name, slug) in &map {
+    for (name, slug) in map {
         if let Some(other) = by_slug.insert(slug, name) {
             let mut d = Diagnostic::error(
                 "S021",
@@ -175,7 +216,6 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
             diags.push(d);
         }
     }
-    (RegionSlugs { map }, diags)
 }
 
 #[cfg(test)]
