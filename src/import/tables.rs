@@ -158,7 +158,7 @@ fn unknown_row(def: &TableDef, t: &str, figs: &[Val], out: &mut TableRead) {
     }
 }
 
-/// The figures after the label of `row` (which end at `next`) into `out`;
+/// The figures of `row`, whose label ends before token `next`, into `out`;
 /// returns the position after them, where the next label may start.
 fn read_row(
     def: &TableDef,

@@ -127,8 +127,8 @@ pub fn write(d: &Draft) -> (String, Vec<Note>, bool) {
     (text, notes, partial)
 }
 
-/// One of the six sections: its heading, prose and tables, and a TODO where
-/// the page lacks it.
+/// One of the six sections: its heading, prose and tables, and a note where
+/// the page lacks it (with a TODO line when nothing else would stand there).
 fn section(body: &mut Out, d: &Draft, s: usize) {
     let heading = d.format.sections.get(s).map_or("", String::as_str);
     if !body.text.is_empty() && !body.text.ends_with("\n\n") {

@@ -246,7 +246,8 @@ fn with_totals(
     draft.tables
 }
 
-/// The front matter: organ and region as given, else as last year.
+/// The front matter: organ and region as given, else as last year (with no
+/// last year, the organ is the township's people's government).
 fn header(opts: &NewOptions, prev: Option<&Report>, slug: String) -> write::Header {
     let organ = opts
         .organ
