@@ -7,34 +7,26 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Loc, Msg, Severity, SourceFile};
+use crate::diag::{Diagnostic, Loc, Msg, Severity, SourceFile, codes};
 use crate::format::labels;
 
-/// A code a site may configure: the identities (so an archive can republish a
-/// report exactly as it was printed) and every plausibility warning. Parse and
-/// value errors (E…, D…, S…) are not configurable: the figures are unknown.
-pub const CONFIGURABLE: &[(&str, Severity)] = &[
-    ("A1", Severity::Error),
-    ("A2", Severity::Error),
-    ("A3", Severity::Error),
-    ("R1", Severity::Error),
-    ("W1", Severity::Warning),
-    ("W2", Severity::Warning),
-    ("W3", Severity::Warning),
-    ("W4", Severity::Warning),
-    ("W5", Severity::Warning),
-    ("W7", Severity::Warning),
-    ("W9", Severity::Warning),
-    ("W10", Severity::Warning),
-    ("W11", Severity::Warning),
-    ("W12", Severity::Warning),
-    ("W13", Severity::Warning),
-    ("W14", Severity::Warning),
-];
+/// The codes a site may configure (`configurable` in the registry): the
+/// identities (so an archive can republish a report exactly as it was
+/// printed) and every plausibility warning, with their default severity.
+/// Parse and value errors (E…, D…, S…) are not configurable: the figures
+/// are unknown.
+pub fn configurable() -> impl Iterator<Item = (&'static str, Severity)> {
+    codes::CODES
+        .iter()
+        .filter(|c| c.configurable)
+        .map(|c| (c.code, c.severity))
+}
 
 /// The `&'static` form of a configurable code, for codes named in data.
 pub fn known(code: &str) -> Option<&'static str> {
-    CONFIGURABLE.iter().map(|(c, _)| *c).find(|c| *c == code)
+    codes::lookup(code)
+        .filter(|c| c.configurable)
+        .map(|c| c.code)
 }
 
 /// What a site set for one code.
@@ -75,9 +67,9 @@ impl Severities {
                 }
                 (None, _) => {
                     first_key.get_or_insert(code);
-                    let near = labels::nearest(code, CONFIGURABLE.iter().map(|(c, _)| *c))
+                    let near = labels::nearest(code, configurable().map(|(c, _)| c))
                         .filter(|n| *n != code.as_str());
-                    let all: Vec<&str> = CONFIGURABLE.iter().map(|(c, _)| *c).collect();
+                    let all: Vec<&str> = configurable().map(|(c, _)| c).collect();
                     problems_zh.push(match near {
                         Some(n) => format!("“{code}” 不是可设置的检查代码（是否想写 {n}？）"),
                         None => format!(

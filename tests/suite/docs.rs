@@ -58,7 +58,7 @@ fn emitted_codes() -> std::collections::BTreeSet<String> {
     let mut codes = std::collections::BTreeSet::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        for call in ["Diagnostic::error(", "Diagnostic::warning("] {
+        for call in ["Diagnostic::error(", "Diagnostic::warning(", ".note("] {
             for (i, _) in text.match_indices(call) {
                 let rest = text[i + call.len()..].trim_start();
                 if let Some(lit) = rest.strip_prefix('"')
@@ -79,8 +79,9 @@ fn emitted_codes() -> std::collections::BTreeSet<String> {
 
 #[test]
 fn every_emitted_code_is_documented() {
-    let checks =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md")).unwrap();
+    let checks = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md"))
+        .unwrap()
+        + &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/import.md")).unwrap();
     let codes = emitted_codes();
     assert!(codes.len() > 40, "found only {codes:?}");
     let missing: Vec<&String> = codes
@@ -89,6 +90,66 @@ fn every_emitted_code_is_documented() {
         .collect();
     assert!(
         missing.is_empty(),
-        "docs/checks.md does not document {missing:?}"
+        "docs/checks.md and docs/import.md do not document {missing:?}"
     );
+}
+
+/// Codes are not free strings: every code the sources emit is in the
+/// registry (`Diagnostic::new` also asserts it in debug builds).
+#[test]
+fn every_emitted_code_is_registered() {
+    use nianbao::diag::codes;
+    let unregistered: Vec<String> = emitted_codes()
+        .into_iter()
+        .filter(|c| codes::lookup(c).is_none())
+        .collect();
+    assert!(
+        unregistered.is_empty(),
+        "not in diag::codes::CODES: {unregistered:?}"
+    );
+    // Each code once.
+    let mut seen = std::collections::BTreeSet::new();
+    for c in codes::CODES {
+        assert!(seen.insert(c.code), "{} registered twice", c.code);
+    }
+}
+
+/// Every registered code is explained in docs/ under the heading the
+/// registry names: the heading is the code's own (`### W1 …`) or its
+/// section has a table row for it.
+#[test]
+fn every_registered_code_is_documented_under_its_heading() {
+    use nianbao::diag::codes;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for c in codes::CODES {
+        let (file, heading) = c.doc;
+        let text = std::fs::read_to_string(root.join("docs").join(file)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.trim_start_matches('#').trim() == heading && l.starts_with('#'))
+            .unwrap_or_else(|| panic!("{}: no heading {heading:?} in docs/{file}", c.code));
+        let level = lines[start].chars().take_while(|&ch| ch == '#').count();
+        let section: Vec<&str> = lines[start + 1..]
+            .iter()
+            .take_while(|l| {
+                let h = l.chars().take_while(|&ch| ch == '#').count();
+                h == 0 || h > level
+            })
+            .copied()
+            .collect();
+        let own_heading = heading.starts_with(&format!("{} ", c.code));
+        let row = format!("| {} |", c.code);
+        assert!(
+            own_heading || section.iter().any(|l| l.starts_with(&row)),
+            "{}: not documented under {heading:?} in docs/{file}",
+            c.code
+        );
+        assert!(!c.zh.is_empty() && !c.en.is_empty(), "{}: title", c.code);
+        assert!(
+            c.doc_link().starts_with(&format!("docs/{file}#")),
+            "{}",
+            c.doc_link()
+        );
+    }
 }

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+pub mod codes;
+
 /// A report file as read, shared by the report and its diagnostics.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -81,7 +83,8 @@ pub struct Related {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable code: A1–A3, R1, D1–D3, W1–W8, or a parse/structure code (E…).
+    /// Stable code, one of [`codes::CODES`] (identities A…/R1, values D…,
+    /// plausibility W…, files and parsing E…, site S…, output O…, …).
     pub code: &'static str,
     pub file: Option<Arc<SourceFile>>,
     pub loc: Option<Loc>,
@@ -98,6 +101,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: &'static str, message: Msg) -> Diagnostic {
+        // Every code is registered (and so documented): tests run debug builds.
+        debug_assert!(
+            codes::lookup(code).is_some(),
+            "diagnostic code {code} is not in diag::codes::CODES"
+        );
         Diagnostic {
             severity,
             code,
@@ -395,6 +403,9 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, color: bool) -> String {
 struct JsonDiag<'a> {
     severity: Severity,
     code: &'a str,
+    /// The code's short title and where docs/ explains it (the registry).
+    title: Option<&'a str>,
+    doc: Option<String>,
     file: Option<&'a str>,
     line: Option<u32>,
     column: Option<u32>,
@@ -423,6 +434,11 @@ pub fn render_json(diags: &[Diagnostic], lang: Lang) -> String {
         .map(|d| JsonDiag {
             severity: d.severity,
             code: d.code,
+            title: codes::lookup(d.code).map(|c| match lang {
+                Lang::Zh => c.zh,
+                Lang::En => c.en,
+            }),
+            doc: codes::lookup(d.code).map(codes::Code::doc_link),
             file: d.file.as_ref().map(|f| f.rel.as_str()),
             line: d.loc.map(|l| l.line),
             column: d.loc.map(|l| l.col),
