@@ -76,11 +76,12 @@ struct Url {
 
 /// `sitemap.xml` over every HTML page but 404, in path order.
 fn sitemap(theme: &Theme, cfg: &SiteConfig, all: &All) -> Result<OutFile, Diagnostic> {
-    let mut pages: Vec<(String, Option<String>)> = all
+    // In path order; each with its URL as readers see it.
+    let mut pages: Vec<(String, String)> = all
         .html
         .iter()
         .filter(|o| o.is_page() && **o != Output::NotFound)
-        .map(|o| (o.path(), None))
+        .map(|o| (o.path(), o.url()))
         .collect();
     // Report pages carry their publication date.
     let dates: std::collections::HashMap<String, String> = all
@@ -92,9 +93,9 @@ fn sitemap(theme: &Theme, cfg: &SiteConfig, all: &All) -> Result<OutFile, Diagno
     pages.dedup();
     let urls: Vec<Url> = pages
         .into_iter()
-        .map(|(path, _)| Url {
+        .map(|(path, url)| Url {
             lastmod: dates.get(&path).cloned(),
-            loc: abs_url(cfg, path.strip_suffix("index.html").unwrap_or(&path)),
+            loc: abs_url(cfg, &url),
         })
         .collect();
     let mut ctx = Context::new();

@@ -162,7 +162,7 @@ pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
     json!({
         "name": format!("reports-{year}"),
         "title": format!("{year}年度各单位政府信息公开工作年度报告数据"),
-        "description": format!("每行一份报告，每列一个表格单元格（字段名为单元格编号，含义见 data/fields.csv）。报告格式：{}。空单元格：原报告留空（按 0 计入合计），或该行报告的格式没有此项（见 format 列）。", names.join("；")),
+        "description": format!("每行一份报告，每列一个表格单元格（字段名为单元格编号，含义见 {}）。报告格式：{}。空单元格：原报告留空（按 0 计入合计），或该行报告的格式没有此项（见 format 列）。", Output::Fields.path(), names.join("；")),
         "path": Output::YearCsv(year).path(),
         "profile": "tabular-data-resource",
         "format": "csv",
