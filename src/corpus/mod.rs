@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use figures::Figures;
-use rng::Rng;
+pub use rng::Rng;
 
 /// The years of every township, oldest first; 2020 is written in gov-2019.
 pub const YEARS: [u16; 6] = [2020, 2021, 2022, 2023, 2024, 2025];
