@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::Report;
+use crate::content::{Named, Report};
 use crate::diag::{Diagnostic, Loc, Msg};
 use crate::format::{CellRef, TableDef};
 
@@ -18,8 +18,8 @@ use super::severity::known;
 /// What identifies a report besides its file: the URL name, the township
 /// (within its region) and the reporting organ, each with the year. A second
 /// file with any of them the same would be counted twice in every total.
-fn identities(r: &Report) -> [String; 3] {
-    let m = &r.meta;
+fn identities(r: &impl Named) -> [String; 3] {
+    let m = r.meta();
     [
         format!("slug\u{0}{}", m.slug),
         format!(
@@ -32,12 +32,14 @@ fn identities(r: &Report) -> [String; 3] {
 }
 
 /// Two files for the same township (or organ, or URL name) and year: an
-/// error naming both.
-pub fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<(String, u16), &Report> = BTreeMap::new();
+/// error naming both. `reports` in file order (the first file is "the
+/// other one"). This looks across townships: a second file under another
+/// URL name still counts twice in every total.
+pub fn duplicates<R: Named>(reports: &[R]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(String, u16), &R> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {
-        let keys = identities(r).map(|k| (k, r.meta.year));
+        let keys = identities(r).map(|k| (k, r.meta().year));
         match keys.iter().find_map(|k| seen.get(k)) {
             Some(first) => out.push(
                 Diagnostic::error(
@@ -45,18 +47,24 @@ pub fn duplicates(reports: &[Report]) -> Vec<Diagnostic> {
                     Msg::new(
                         format!(
                             "{} {} 年度的报告有两份：{} 和 {}",
-                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
+                            r.meta().township,
+                            r.meta().year,
+                            first.file().rel,
+                            r.file().rel
                         ),
                         format!(
                             "two reports for {} {}: {} and {}",
-                            r.meta.township, r.meta.year, first.file.rel, r.file.rel
+                            r.meta().township,
+                            r.meta().year,
+                            first.file().rel,
+                            r.file().rel
                         ),
                     ),
                 )
-                .at(&r.file, r.meta.loc("year"))
+                .at(r.file(), r.meta().loc("year"))
                 .related(
-                    &first.file,
-                    first.meta.loc("year"),
+                    first.file(),
+                    first.meta().loc("year"),
                     Msg::new("另一份在这里", "the other one is here"),
                 ),
             ),

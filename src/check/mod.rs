@@ -41,8 +41,9 @@ pub fn report(report: &mut Report) -> Vec<Diagnostic> {
     out
 }
 
-/// The checks that need the whole site, then the site's severities applied
-/// to every diagnostic (`diagnostics` holds the per-report ones on entry).
+/// The checks that need more than one report, then the site's severities
+/// applied to every diagnostic (`diagnostics` holds the per-report ones on
+/// entry): [`duplicates`] and [`township`].
 ///
 /// `Err`: `[check]` in `site.toml` is invalid, so nothing can be graded
 /// (the command exits 2).
@@ -53,8 +54,26 @@ pub fn site(
     reports: &[Report],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
+    diagnostics.extend(duplicates(reports));
+    township(root, config, registry, reports, diagnostics)
+}
+
+/// Two files for one report, across the whole site: `reports` in file order.
+pub use cross::duplicates;
+
+/// The checks that look within one township's reports — cross-year
+/// warnings, body kind, tables fitting another format — then the site's
+/// severities applied to every diagnostic. Everything but [`duplicates`]
+/// looks within one township, so a site may be checked township by
+/// township (`site::stream`, the watcher).
+pub fn township(
+    root: &Path,
+    config: &SiteConfig,
+    registry: &Registry,
+    reports: &[Report],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
     let severities = severity::Severities::from_config(&config.check, root)?;
-    diagnostics.extend(cross::duplicates(reports));
     diagnostics.extend(cross::years(reports));
     for r in reports {
         diagnostics.extend(plausible::no_rules(r, config));

@@ -118,6 +118,94 @@ pub fn load(
     }
 }
 
+/// A report's front matter and its file: what the checks and region names
+/// that look across townships read. Both a parsed [`Report`] and the
+/// [`Front`] read before reports are parsed whole have them.
+pub trait Named: Sync {
+    fn meta(&self) -> &Meta;
+    fn file(&self) -> &Arc<SourceFile>;
+}
+
+impl Named for Report {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn file(&self) -> &Arc<SourceFile> {
+        &self.file
+    }
+}
+
+impl Named for Front {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn file(&self) -> &Arc<SourceFile> {
+        &self.file
+    }
+}
+
+impl<T: Named> Named for &T {
+    fn meta(&self) -> &Meta {
+        (**self).meta()
+    }
+    fn file(&self) -> &Arc<SourceFile> {
+        (**self).file()
+    }
+}
+
+/// What is read of a report file before reports are parsed whole: its
+/// front matter, to group files by township and name the regions. The
+/// file's text is cut after the front matter (a region's diagnostics point
+/// there), so holding every file's `Front` costs a few hundred bytes each.
+pub struct Front {
+    pub path: PathBuf,
+    pub meta: Meta,
+    pub file: Arc<SourceFile>,
+}
+
+/// The front matter of the file at `path`, when the file parses into a
+/// report (exactly when [`load`] gives one: readable, decodable, with front
+/// matter naming a known format). Its problems are left to [`load`].
+pub fn front(path: &Path, root: &Path, registry: &Registry, limit: u64) -> Option<Front> {
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let bytes = crate::files::read_report(path, limit).ok()?;
+    let (text, _) = decode(&bytes, &rel).ok()?;
+    let mut diags = Vec::new();
+    let whole = Arc::new(SourceFile {
+        rel,
+        path: path.to_path_buf(),
+        text,
+    });
+    let split = body::split_front_matter(&whole, &mut diags)?;
+    // Only the front matter is kept: the lines before the body.
+    let keep: usize = whole
+        .text
+        .split_inclusive('\n')
+        .take(split.body_start_line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let file = Arc::new(SourceFile {
+        rel: whole.rel.clone(),
+        path: whole.path.clone(),
+        text: whole.text.get(..keep).unwrap_or_default().to_string(),
+    });
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = meta::parse(&file, &split, &stem, registry, &mut diags)?;
+    registry.get(&meta.format)?;
+    Some(Front {
+        path: path.to_path_buf(),
+        meta,
+        file,
+    })
+}
+
 /// Parse a report from bytes (the file need not exist; used by tests and fuzzing).
 pub fn parse(
     rel: &str,

@@ -21,6 +21,10 @@ impl Build {
         for f in self.files.by_path.values().filter(|f| !f.has_report) {
             all.extend(f.diags.iter().cloned());
         }
+        // Duplicates look across townships, in file order as `check` reads.
+        let mut in_file_order: Vec<&crate::content::Report> = site.reports.iter().collect();
+        in_file_order.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        all.extend(check::duplicates(&in_file_order));
         if let Err(d) = check::site(&site.root, &site.config, &site.registry, &[], &mut all) {
             all.push(d);
         }
@@ -32,14 +36,14 @@ impl Build {
         all
     }
 
-    /// Run `check::site` again for the townships a change touched, the way
-    /// `site::load` runs it for the whole site. Every check it makes looks
-    /// within one township (duplicates are per township and year,
-    /// cross-year rules per township, the rest per report), so the others
-    /// keep their results; `diagnostics` is compared with `site::load`'s
-    /// after every edit of the incremental tests, which catches a check
-    /// that starts looking across townships. Reports are kept sorted by
-    /// township, then path, so a township's reports are one slice.
+    /// Run `check::township` again for the townships a change touched, as
+    /// `site::stream` runs it for each: every check it makes looks within
+    /// one township (cross-year rules per township, the rest per report), so
+    /// the others keep their results. Duplicates, which look across
+    /// townships, are found afresh by `diagnostics`. `diagnostics` is
+    /// compared with `site::load`'s after every edit of the incremental
+    /// tests. Reports are kept sorted by township, then path, so a
+    /// township's reports are one slice.
     pub(super) fn refresh_checks(&mut self) {
         let mut old = std::mem::take(&mut self.checked);
         let site = &self.site;
@@ -59,7 +63,8 @@ impl Build {
                     .flat_map(|f| f.diags.iter().cloned())
                     .collect();
                 // An invalid [check] setting is reported once, by `diagnostics`.
-                let _ = check::site(&site.root, &site.config, &site.registry, group, &mut diags);
+                let _ =
+                    check::township(&site.root, &site.config, &site.registry, group, &mut diags);
                 diags
             });
             self.checked.insert(slug, diags);

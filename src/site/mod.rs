@@ -8,11 +8,11 @@ pub mod feeds;
 pub mod index;
 pub mod pages;
 pub mod regions;
+pub mod stream;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use tera::Context;
 
 use crate::check;
@@ -74,31 +74,20 @@ pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
     registry
 }
 
-/// Read, parse and check every report of the site at `root`.
+/// Read, parse and check every report of the site at `root`, and keep
+/// them all (the watcher, the preview and the editor work on them in
+/// memory; `build` and `check` read the site with [`stream::townships`]).
 pub fn load(root: &Path) -> Result<Site, Diagnostic> {
-    let config = SiteConfig::load(root)?;
-    let mut diagnostics = Vec::new();
-    let registry = load_registry(root, &mut diagnostics);
-    let (files, walk_diags) = content::find_reports(root);
-    diagnostics.extend(walk_diags);
-    let loaded: Vec<(Option<Report>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|path| load_report(path, root, &registry, config.report_limit()))
-        .collect();
-    let mut reports = Vec::new();
-    for (r, d) in loaded {
-        diagnostics.extend(d);
-        reports.extend(r);
-    }
-    check::site(root, &config, &registry, &reports, &mut diagnostics)?;
-    diagnostics.extend(regions::resolve(&config, &reports).1);
-    diagnostics.sort_by_key(Diagnostic::sort_key);
+    let read = stream::townships(root, &|_, reports| reports)?;
+    let mut reports: Vec<Report> = read.townships.into_iter().flatten().collect();
+    // File order, as the files were found.
+    reports.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     Ok(Site {
         root: root.to_path_buf(),
-        config,
-        registry,
+        config: read.config,
+        registry: read.registry,
         reports,
-        diagnostics,
+        diagnostics: read.diagnostics,
     })
 }
 

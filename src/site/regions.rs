@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::Report;
+use crate::content::Named;
 use crate::content::meta::is_slug;
 use crate::diag::{Diagnostic, Msg};
 
@@ -55,7 +55,7 @@ fn same_stem(a: &str, b: &str) -> bool {
 
 /// Resolve every region's slug. `reports` in file order (the first report
 /// that names a `region_slug` decides when `site.toml` does not).
-pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Diagnostic>) {
+pub fn resolve<R: Named>(config: &SiteConfig, reports: &[R]) -> (RegionSlugs, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (mut map, first) = from_front_matter(config, reports, &mut diags);
     from_site_toml(config, &first, &mut map, &mut diags);
@@ -66,19 +66,19 @@ pub fn resolve(config: &SiteConfig, reports: &[Report]) -> (RegionSlugs, Vec<Dia
 
 /// The slugs written in front matter (`region_slug`), where `site.toml` has
 /// none; and each region's first report, where messages about it point.
-fn from_front_matter<'a>(
+fn from_front_matter<'a, R: Named>(
     config: &SiteConfig,
-    reports: &'a [Report],
+    reports: &'a [R],
     diags: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, String>, BTreeMap<&'a str, &'a Report>) {
+) -> (BTreeMap<String, String>, BTreeMap<&'a str, &'a R>) {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
-    let mut first: BTreeMap<&str, &Report> = BTreeMap::new();
+    let mut first: BTreeMap<&str, &R> = BTreeMap::new();
     for r in reports {
-        let Some(name) = r.meta.region.as_deref() else {
+        let Some(name) = r.meta().region.as_deref() else {
             continue;
         };
         first.entry(name).or_insert(r);
-        let written = r.meta.region_slug.as_deref();
+        let written = r.meta().region_slug.as_deref();
         let configured = config.regions.get(name).filter(|s| is_slug(s));
         match (configured, written) {
             (Some(c), Some(w)) if c != w => diags.push(
@@ -89,7 +89,7 @@ fn from_front_matter<'a>(
                         format!("region “{name}” has the slug {c} in site.toml but {w} here; site.toml wins"),
                     ),
                 )
-                .at(&r.file, r.meta.loc("region_slug")),
+                .at(r.file(), r.meta().loc("region_slug")),
             ),
             (None, Some(w)) => match map.get(name) {
                 Some(prev) if prev != w => diags.push(
@@ -100,7 +100,7 @@ fn from_front_matter<'a>(
                             format!("region “{name}” was given the slug {prev} by an earlier report, {w} here; {prev} is used"),
                         ),
                     )
-                    .at(&r.file, r.meta.loc("region_slug"))
+                    .at(r.file(), r.meta().loc("region_slug"))
                     .hint(Msg::new(format!("在 site.toml 的 [regions] 中写 \"{name}\" = \"{prev}\" 可统一"), format!("write \"{name}\" = \"{prev}\" under [regions] in site.toml"))),
                 ),
                 Some(_) => {}
@@ -115,9 +115,9 @@ fn from_front_matter<'a>(
 }
 
 /// The slugs of `site.toml` `[regions]`, for the regions the reports name.
-fn from_site_toml(
+fn from_site_toml<R: Named>(
     config: &SiteConfig,
-    first: &BTreeMap<&str, &Report>,
+    first: &BTreeMap<&str, &R>,
     map: &mut BTreeMap<String, String>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -138,8 +138,8 @@ fn from_site_toml(
 
 /// A fallback slug for each region still without one, with a warning: a
 /// typo of a known region (S024), or a region to give a slug (S020).
-fn fallbacks(
-    first: &BTreeMap<&str, &Report>,
+fn fallbacks<R: Named>(
+    first: &BTreeMap<&str, &R>,
     map: &mut BTreeMap<String, String>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -162,7 +162,7 @@ fn fallbacks(
                             format!("region “{name}” is not a known region; did you mean “{k}”?"),
                         ),
                     )
-                    .at(&r.file, r.meta.loc("region"))
+                    .at(r.file(), r.meta().loc("region"))
                     .hint(Msg::new(
                         format!("改为 region: {k}；若「{name}」确是另一个地区，在 site.toml 的 [regions] 中给它网址名"),
                         format!("write region: {k}; if “{name}” is another region, give it a slug under [regions] in site.toml"),
@@ -179,7 +179,7 @@ fn fallbacks(
                         format!("region “{name}” has no slug; using {slug} for now"),
                     ),
                 )
-                .at(&r.file, r.meta.loc("region"))
+                .at(r.file(), r.meta().loc("region"))
                 .hint(Msg::new(
                     format!("在 site.toml 的 [regions] 中写 \"{name}\" = \"拼音网址名\"，或在 front matter 中写 region_slug"),
                     format!("write \"{name}\" = \"pinyin-slug\" under [regions] in site.toml, or region_slug in the front matter"),
@@ -191,9 +191,9 @@ fn fallbacks(
 }
 
 /// Two regions on one slug: one page would overwrite the other (S021).
-fn shared_slugs(
+fn shared_slugs<R: Named>(
     map: &BTreeMap<String, String>,
-    first: &BTreeMap<&str, &Report>,
+    first: &BTreeMap<&str, &R>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut by_slug: BTreeMap<&str, &str> = BTreeMap::new();
@@ -211,7 +211,7 @@ fn shared_slugs(
                 ),
             );
             if let Some(r) = first.get(name.as_str()) {
-                d = d.at(&r.file, r.meta.loc("region"));
+                d = d.at(r.file(), r.meta().loc("region"));
             }
             diags.push(d);
         }
@@ -221,6 +221,7 @@ fn shared_slugs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::Report;
 
     fn report(slug: &str, region: &str, region_slug: Option<&str>) -> Report {
         let reg = crate::format::Registry::builtin();

@@ -180,6 +180,7 @@ fn watch_diagnostics_equal_check_after_every_edit() {
     let dup = root.join("content/2021/xinan-copy.md");
     let xinan = root.join("content/2021/xinan.md");
     let pingan = root.join("content/2021/pingan.md");
+    let other_slug = root.join("content/2021/pingan-copy.md");
     let next_year = SAMPLE.replace("year: 2021", "year: 2022");
     let steps: Vec<(&Path, Option<String>)> = vec![
         // Next year of 平安镇: cross-year rules against 2021.
@@ -196,6 +197,13 @@ fn watch_diagnostics_equal_check_after_every_edit() {
                 1,
             )),
         ),
+        // 平安镇 2021 again under another URL name: a duplicate across
+        // townships (the same township name and organ), then gone.
+        (
+            &other_slug,
+            Some(SAMPLE.replace("slug: pingan", "slug: pingan2")),
+        ),
+        (&other_slug, None),
         // A second 新安镇 2021 report: a duplicate within one township.
         (&dup, Some(std::fs::read_to_string(&xinan).unwrap())),
         (&dup, None),

@@ -12,7 +12,8 @@ impl Rng {
         self.0.next_u64()
     }
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        *self.0.pick(xs)
+        let picked: &&str = self.0.pick(xs);
+        picked
     }
     fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
