@@ -298,6 +298,149 @@ pub fn absolute(p: &Path) -> PathBuf {
     }
 }
 
+/// The build options and event scope for `opts`, with the root and output
+/// made absolute and checked before anything is watched.
+fn locate(opts: &WatchOptions) -> Result<(BuildOptions, Scope), Diagnostic> {
+    let root = absolute(&opts.build.root);
+    // A missing or wrong --root is said as `build` says it (S001), not
+    // as the file watcher's "No path was found".
+    crate::config::SiteConfig::load(&root)?;
+    let out = absolute(&opts.build.out_dir());
+    let out = crate::output::check_out_dir(&root, &out)?;
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        out: Some(out.clone()),
+        drafts: opts.build.drafts,
+        base_url: opts.build.base_url.clone(),
+    };
+    let out_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let scope = Scope {
+        root,
+        out,
+        out_sibling_prefix: format!(".{out_name}.nianbao-"),
+    };
+    Ok((build_opts, scope))
+}
+
+/// Add one message from the debouncer to `wanted`; true if it is the stop.
+fn take_in(m: Msg2, scope: &Scope, debug: bool, wanted: &mut Wanted) -> bool {
+    match m {
+        Msg2::Stop => return true,
+        Msg2::Fs(Ok(events)) => {
+            for ev in events {
+                // Reading a file (our own builds read them all) is no change;
+                // closing it after writing is.
+                if matches!(ev.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write))
+                {
+                    continue;
+                }
+                if debug {
+                    eprintln!("[watch] {:?} {:?}", ev.kind, ev.paths);
+                }
+                if ev.need_rescan() {
+                    wanted.full = true;
+                }
+                for p in &ev.paths {
+                    scope.classify(p, wanted);
+                }
+            }
+        }
+        Msg2::Fs(Err(errors)) => {
+            for e in errors {
+                eprintln!("监视出错 / watch error: {e}");
+            }
+        }
+    }
+    false
+}
+
+/// The file-system watch: the debouncer and the folders it watches.
+struct Watches {
+    guard: Guard,
+    dirs: Vec<PathBuf>,
+}
+
+impl Watches {
+    /// Watch the site root (for site.toml) and each watched folder in it,
+    /// sending every debounced batch of events to `tx`.
+    fn start(tx: Sender<Msg2>, poll: bool, scope: &Scope) -> Result<Watches, Diagnostic> {
+        let (root, out) = (&scope.root, &scope.out);
+        let handler = move |res: DebounceEventResult| {
+            let _ = tx.send(Msg2::Fs(res));
+        };
+        let watch_error = |e: notify::Error| {
+            Diagnostic::error(
+                "V002",
+                Msg::new(
+                    format!("无法监视 {}：{e}", root.display()),
+                    format!("cannot watch {}: {e}", root.display()),
+                ),
+            )
+        };
+        // Symlinks are not followed: a link loop under content/ would make
+        // the watcher walk forever (files::walk reports the loop once).
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut guard = if poll {
+            let config = config
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
+            Guard::Poll(
+                new_debouncer_opt::<_, PollWatcher, NoCache>(
+                    POLL_DEBOUNCE,
+                    None,
+                    handler,
+                    NoCache,
+                    config,
+                )
+                .map_err(watch_error)?,
+            )
+        } else {
+            Guard::Native(
+                new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                    DEBOUNCE,
+                    Some(Duration::from_millis(5)),
+                    handler,
+                    RecommendedCache::new(),
+                    config,
+                )
+                .map_err(watch_error)?,
+            )
+        };
+        guard
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(watch_error)?;
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for d in WATCHED_DIRS {
+            let p = root.join(d);
+            if p.is_dir() && !out.starts_with(&p) {
+                guard
+                    .watch(&p, RecursiveMode::Recursive)
+                    .map_err(watch_error)?;
+                dirs.push(p);
+            }
+        }
+        Ok(Watches { guard, dirs })
+    }
+
+    /// Watched folders created at the root since the start: watch them too,
+    /// unless they hold the output. A folder that cannot be watched is
+    /// skipped; the next event naming it tries again.
+    fn add(&mut self, new_dirs: Vec<PathBuf>, out: &Path) {
+        for d in new_dirs {
+            if d.is_dir()
+                && !self.dirs.contains(&d)
+                && !out.starts_with(&d)
+                && self.guard.watch(&d, RecursiveMode::Recursive).is_ok()
+            {
+                self.dirs.push(d);
+            }
+        }
+    }
+}
+
 impl Watcher {
     pub fn new() -> Watcher {
         let (tx, rx) = mpsc::channel();
@@ -326,84 +469,9 @@ impl Watcher {
         opts: &WatchOptions,
         mut on_build: impl FnMut(&Outcome),
     ) -> Result<(), Diagnostic> {
-        let root = absolute(&opts.build.root);
-        // A missing or wrong --root is said as `build` says it (S001), not
-        // as the file watcher's "No path was found".
-        crate::config::SiteConfig::load(&root)?;
-        let out = absolute(&opts.build.out_dir());
-        let out = crate::output::check_out_dir(&root, &out)?;
-        let build_opts = BuildOptions {
-            root: root.clone(),
-            out: Some(out.clone()),
-            drafts: opts.build.drafts,
-            base_url: opts.build.base_url.clone(),
-        };
-        let out_name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let scope = Scope {
-            root: root.clone(),
-            out: out.clone(),
-            out_sibling_prefix: format!(".{out_name}.nianbao-"),
-        };
-
-        let tx = self.tx.clone();
-        let handler = move |res: DebounceEventResult| {
-            let _ = tx.send(Msg2::Fs(res));
-        };
-        let watch_error = |e: notify::Error| {
-            Diagnostic::error(
-                "V002",
-                Msg::new(
-                    format!("无法监视 {}：{e}", root.display()),
-                    format!("cannot watch {}: {e}", root.display()),
-                ),
-            )
-        };
-        // Symlinks are not followed: a link loop under content/ would make
-        // the watcher walk forever (files::walk reports the loop once).
-        let config = notify::Config::default().with_follow_symlinks(false);
-        let mut guard = if opts.poll {
-            let config = config
-                .with_poll_interval(POLL_INTERVAL)
-                .with_compare_contents(true);
-            Guard::Poll(
-                new_debouncer_opt::<_, PollWatcher, NoCache>(
-                    POLL_DEBOUNCE,
-                    None,
-                    handler,
-                    NoCache,
-                    config,
-                )
-                .map_err(watch_error)?,
-            )
-        } else {
-            Guard::Native(
-                new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-                    DEBOUNCE,
-                    Some(Duration::from_millis(5)),
-                    handler,
-                    RecommendedCache::new(),
-                    config,
-                )
-                .map_err(watch_error)?,
-            )
-        };
+        let (build_opts, scope) = locate(opts)?;
         // Watch before the first build, so that no save is lost in between.
-        guard
-            .watch(&root, RecursiveMode::NonRecursive)
-            .map_err(watch_error)?;
-        let mut watched: Vec<PathBuf> = Vec::new();
-        for d in WATCHED_DIRS {
-            let p = root.join(d);
-            if p.is_dir() && !out.starts_with(&p) {
-                guard
-                    .watch(&p, RecursiveMode::Recursive)
-                    .map_err(watch_error)?;
-                watched.push(p);
-            }
-        }
+        let mut watches = Watches::start(self.tx.clone(), opts.poll, &scope)?;
 
         // NIANBAO_WATCH_DEBUG=1 prints every file-system event taken in.
         let debug = std::env::var_os("NIANBAO_WATCH_DEBUG").is_some();
@@ -422,53 +490,8 @@ impl Watcher {
             &mut on_build,
         );
 
-        while let Ok(first) = self.rx.recv() {
-            let mut wanted = Wanted::default();
-            let mut stop = false;
-            let mut take = |m: Msg2, wanted: &mut Wanted| match m {
-                Msg2::Stop => stop = true,
-                Msg2::Fs(Ok(events)) => {
-                    for ev in events {
-                        // Reading a file (our own builds read them all) is no change;
-                        // closing it after writing is.
-                        if matches!(ev.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write))
-                        {
-                            continue;
-                        }
-                        if debug {
-                            eprintln!("[watch] {:?} {:?}", ev.kind, ev.paths);
-                        }
-                        if ev.need_rescan() {
-                            wanted.full = true;
-                        }
-                        for p in &ev.paths {
-                            scope.classify(p, wanted);
-                        }
-                    }
-                }
-                Msg2::Fs(Err(errors)) => {
-                    for e in errors {
-                        eprintln!("监视出错 / watch error: {e}");
-                    }
-                }
-            };
-            take(first, &mut wanted);
-            // Take in whatever else arrived meanwhile: one rebuild for all.
-            while let Ok(m) = self.rx.try_recv() {
-                take(m, &mut wanted);
-            }
-            if stop {
-                break;
-            }
-            for d in std::mem::take(&mut wanted.new_dirs) {
-                if d.is_dir()
-                    && !watched.contains(&d)
-                    && !out.starts_with(&d)
-                    && guard.watch(&d, RecursiveMode::Recursive).is_ok()
-                {
-                    watched.push(d);
-                }
-            }
+        while let Some(mut wanted) = self.next_batch(&scope, debug) {
+            watches.add(std::mem::take(&mut wanted.new_dirs), &scope.out);
             if !wanted.any() {
                 continue;
             }
@@ -481,8 +504,21 @@ impl Watcher {
                 &mut on_build,
             );
         }
-        drop(guard);
+        drop(watches);
         Ok(())
+    }
+
+    /// What the next batch of events asks for: the first to arrive and
+    /// whatever else arrived meanwhile, so that one rebuild serves them all.
+    /// `None` once stopped.
+    fn next_batch(&self, scope: &Scope, debug: bool) -> Option<Wanted> {
+        let first = self.rx.recv().ok()?;
+        let mut wanted = Wanted::default();
+        let mut stop = take_in(first, scope, debug, &mut wanted);
+        while let Ok(m) = self.rx.try_recv() {
+            stop |= take_in(m, scope, debug, &mut wanted);
+        }
+        (!stop).then_some(wanted)
     }
 
     fn rebuild(
