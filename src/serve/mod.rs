@@ -18,19 +18,17 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
 mod editor;
+mod files;
 mod guard;
 mod inject;
 mod limits;
+mod reload;
 
+pub use files::safe_segments;
 pub use guard::{host_allowed, origin_allowed};
 
 use crate::BuildOptions;
@@ -151,20 +149,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
         std::env::temp_dir().join(format!("nianbao-serve-{}", std::process::id()))
     });
     let out = crate::output::check_out_dir(&opts.build.root, &out)?;
-    let addr = SocketAddr::new(opts.bind, opts.port);
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
-        serve_error(Msg::new(
-            format!("无法在 {addr} 上监听：{e}（换一个端口：--port）"),
-            format!("cannot listen on {addr}: {e} (try another --port)"),
-        ))
-    })?;
-    listener.set_nonblocking(true).map_err(|e| {
-        serve_error(Msg::new(
-            format!("监听设置失败：{e}"),
-            format!("listener setup failed: {e}"),
-        ))
-    })?;
-    let addr = listener.local_addr().unwrap_or(addr);
+    let (listener, addr) = listen(SocketAddr::new(opts.bind, opts.port))?;
 
     let (reload, _) = watch::channel(0u64);
     let (shutdown, _) = watch::channel(false);
@@ -173,7 +158,7 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     )));
     let shared = Arc::new(Shared {
         out: out.clone(),
-        editor: editor.clone(),
+        editor,
         idle: opts.idle,
         status: Mutex::new(Status::default()),
         reload,
@@ -190,15 +175,72 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
                 format!("cannot start the server: {e}"),
             ))
         })?;
+    let (watcher, stop) = start_watching(&opts, &out, &shared)?;
+    let app = router(&shared, addr.port());
+    // Installed before `start` returns (and the URL is printed), so a
+    // SIGTERM or SIGHUP from then on always ends the preview cleanly.
+    let signals = if opts.ctrl_c {
+        let _in_runtime = runtime.enter();
+        Some(Signals::install())
+    } else {
+        None
+    };
+    let server = spawn_server(runtime, listener, app, shared.clone(), signals)?;
 
-    // The watcher: first build, then one rebuild per save.
-    let editor_w = editor.clone();
-    let watcher = Watcher::new().on_site(move |site| editor_w.update(site));
+    Ok(Running {
+        addr,
+        out,
+        temp_out,
+        shared,
+        stop,
+        watcher: Some(watcher),
+        server: Some(server),
+    })
+}
+
+/// A non-blocking listener on `addr`, and the address it got (port 0 picks one).
+fn listen(addr: SocketAddr) -> Result<(std::net::TcpListener, SocketAddr), Diagnostic> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        serve_error(Msg::new(
+            format!("无法在 {addr} 上监听：{e}（换一个端口：--port）"),
+            format!("cannot listen on {addr}: {e} (try another --port)"),
+        ))
+    })?;
+    listener.set_nonblocking(true).map_err(|e| {
+        serve_error(Msg::new(
+            format!("监听设置失败：{e}"),
+            format!("listener setup failed: {e}"),
+        ))
+    })?;
+    let addr = listener.local_addr().unwrap_or(addr);
+    Ok((listener, addr))
+}
+
+impl Shared {
+    /// A build is done, good or failed: the next generation, and the overlay
+    /// text while it failed. `None` if the status lock was poisoned.
+    fn record(&self, outcome: &Outcome, lang: Lang) -> Option<u64> {
+        let mut st = self.status.lock().ok()?;
+        st.generation += 1;
+        st.failure = (!outcome.is_ok()).then(|| diag::render_html(outcome.diagnostics(), lang));
+        Some(st.generation)
+    }
+}
+
+/// The watcher thread: the first build, then one rebuild per save, each
+/// recorded in `shared` and announced to the open pages.
+fn start_watching(
+    opts: &ServeOptions,
+    out: &Path,
+    shared: &Arc<Shared>,
+) -> Result<(JoinHandle<()>, StopHandle), Diagnostic> {
+    let editor = shared.editor.clone();
+    let watcher = Watcher::new().on_site(move |site| editor.update(site));
     let stop = watcher.stop_handle();
     let wopts = WatchOptions {
         build: BuildOptions {
             root: opts.build.root.clone(),
-            out: Some(out.clone()),
+            out: Some(out.to_path_buf()),
             drafts: opts.build.drafts,
             base_url: opts.build.base_url.clone(),
         },
@@ -216,14 +258,8 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
                     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
                     eprint!("{}", crate::watch::describe(outcome, lang, color));
                 }
-                let generation = {
-                    let Ok(mut st) = shared_w.status.lock() else {
-                        return;
-                    };
-                    st.generation += 1;
-                    st.failure =
-                        (!outcome.is_ok()).then(|| diag::render_html(outcome.diagnostics(), lang));
-                    st.generation
+                let Some(generation) = shared_w.record(outcome, lang) else {
+                    return;
                 };
                 shared_w.reload.send_replace(generation);
                 let _ = first.send(Ok(()));
@@ -241,20 +277,24 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
     // Serve only once the first build is done (good or not), so the URL
     // printed next works at once.
     match first_rx.recv() {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => Ok((watcher, stop)),
         Ok(Err(d)) => {
             let _ = watcher.join();
-            return Err(d);
+            Err(d)
         }
         Err(_) => {
             let _ = watcher.join();
-            return Err(serve_error(Msg::new(
+            Err(serve_error(Msg::new(
                 "监视意外停止",
                 "watching stopped unexpectedly",
-            )));
+            )))
         }
     }
+}
 
+/// Live reload, the editor and the output folder's files, all behind the
+/// Host and Origin checks.
+fn router(shared: &Arc<Shared>, port: u16) -> Router {
     let edit_routes = Router::new()
         .route(
             "/__nianbao/edit/{year}/{slug}/",
@@ -263,58 +303,49 @@ pub fn start(opts: ServeOptions) -> Result<Running, Diagnostic> {
         .route("/__nianbao/edit/{year}/{slug}/check", post(editor::check))
         .route("/__nianbao/new", post(editor::new_report))
         .route("/__nianbao/{asset}", get(editor::asset))
-        .with_state(editor.clone());
-    let app = Router::new()
-        .route(LIVERELOAD_PATH, get(livereload))
-        .fallback(get(file))
+        .with_state(shared.editor.clone());
+    Router::new()
+        .route(LIVERELOAD_PATH, get(reload::livereload))
+        .fallback(get(files::file))
         .with_state(shared.clone())
         .merge(edit_routes)
         .layer(axum::middleware::from_fn_with_state(
-            guard::Port(addr.port()),
+            guard::Port(port),
             guard::check,
-        ));
-    let shared_s = shared.clone();
-    let ctrl_c = opts.ctrl_c;
-    let idle = opts.idle;
-    // Installed before `start` returns (and the URL is printed), so a
-    // SIGTERM or SIGHUP from then on always ends the preview cleanly.
-    let signals = if ctrl_c {
-        let _in_runtime = runtime.enter();
-        Some(Signals::install())
-    } else {
-        None
-    };
-    let server = std::thread::Builder::new()
+        ))
+}
+
+/// The server thread: serves `app` until a signal (when `signals` is set) or
+/// [`Running::stop`] asks for shutdown.
+fn spawn_server(
+    runtime: tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    app: Router,
+    shared: Arc<Shared>,
+    signals: Option<Signals>,
+) -> Result<JoinHandle<()>, Diagnostic> {
+    let idle = shared.idle;
+    std::thread::Builder::new()
         .name("nianbao-serve".into())
         .spawn(move || {
             runtime.block_on(async move {
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
                 let listener = limits::Limited::new(listener, idle);
-                let mut down = shared_s.shutdown.subscribe();
+                let mut down = shared.shutdown.subscribe();
                 let signal = async move {
                     tokio::select! {
                         _ = async { match signals { Some(s) => s.wait().await, None => std::future::pending::<()>().await } } => {}
-                        _ = shut_down(&mut down) => {}
+                        _ = reload::shut_down(&mut down) => {}
                     }
                     // Tell live-reload sockets to close, or shutdown would wait for them.
-                    shared_s.shutdown.send_replace(true);
+                    shared.shutdown.send_replace(true);
                 };
                 if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(signal).await {
                     eprintln!("服务出错 / server error: {e}");
                 }
             });
         })
-        .map_err(|e| serve_error(Msg::new(format!("无法启动服务：{e}"), format!("cannot start the server: {e}"))))?;
-
-    Ok(Running {
-        addr,
-        out,
-        temp_out,
-        shared,
-        stop,
-        watcher: Some(watcher),
-        server: Some(server),
-    })
+        .map_err(|e| serve_error(Msg::new(format!("无法启动服务：{e}"), format!("cannot start the server: {e}"))))
 }
 
 /// Ctrl-C, SIGTERM (a service manager, `kill`) or SIGHUP (the terminal
@@ -374,298 +405,9 @@ impl Signals {
     }
 }
 
-/// Resolves once shutdown is asked for (holding no lock across awaits).
-async fn shut_down(rx: &mut watch::Receiver<bool>) {
-    loop {
-        let done = *rx.borrow_and_update();
-        if done || rx.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct ReloadQuery {
-    #[serde(default)]
-    generation: Option<u64>,
-}
-
-async fn livereload(
-    ws: WebSocketUpgrade,
-    Query(q): Query<ReloadQuery>,
-    State(shared): State<Arc<Shared>>,
-) -> Response {
-    ws.on_upgrade(move |socket| reload_loop(socket, q.generation, shared))
-}
-
-async fn reload_loop(mut socket: WebSocket, seen: Option<u64>, shared: Arc<Shared>) {
-    let mut rx = shared.reload.subscribe();
-    let mut down = shared.shutdown.subscribe();
-    // A build finished between serving the page and opening the socket.
-    let current = *rx.borrow_and_update();
-    if seen.is_some_and(|g| g != current)
-        && socket.send(Message::Text("reload".into())).await.is_err()
-    {
-        return;
-    }
-    // A ping now and then keeps the idle timeout (limits::IDLE) from
-    // closing a page that is simply open.
-    let every = shared.idle / 2;
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    loop {
-        tokio::select! {
-            _ = ping.tick() => {
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    return;
-                }
-            }
-            changed = rx.changed() => {
-                if changed.is_err() || socket.send(Message::Text("reload".into())).await.is_err() {
-                    return;
-                }
-            }
-            msg = socket.recv() => {
-                if !matches!(msg, Some(Ok(_))) {
-                    return;
-                }
-            }
-            _ = shut_down(&mut down) => {
-                let _ = socket.send(Message::Close(None)).await;
-                return;
-            }
-        }
-    }
-}
-
-/// Decode `%xx` escapes; `None` for malformed escapes or non-UTF-8 results.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// Segments joined back into a URL path, each percent-encoded where needed.
-fn encoded_path(segs: &[String]) -> String {
-    let mut out = String::new();
-    for (i, s) in segs.iter().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        for b in s.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
-/// The URL path's segments, or `None` when it tries to leave the site.
-pub fn safe_segments(url_path: &str) -> Option<Vec<String>> {
-    let decoded = percent_decode(url_path)?;
-    if decoded.contains('\\') || decoded.contains('\0') {
-        return None;
-    }
-    let mut segs = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" => {}
-            "." | ".." => return None,
-            s if s.contains(':') => return None,
-            s => segs.push(s.to_string()),
-        }
-    }
-    Some(segs)
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("html" | "htm") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        Some("pdf") => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
-fn plain(status: StatusCode, text: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.to_string(),
-    )
-        .into_response()
-}
-
-async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
-    let raw = req.uri().path().to_string();
-    let Some(segs) = safe_segments(&raw) else {
-        return plain(
-            StatusCode::FORBIDDEN,
-            "403 拒绝访问：路径超出站点目录 / forbidden: path outside the site",
-        );
-    };
-    let mut path = shared.out.clone();
-    for s in &segs {
-        path.push(s);
-    }
-    let dir_like = raw.ends_with('/');
-    if path.is_dir() {
-        if !dir_like {
-            // Pages link relatively: a folder must be addressed with its
-            // slash. Built from the segments, so `//2021` gives `/2021/`,
-            // never the protocol-relative `//2021/` (another host).
-            let location = format!("/{}/", encoded_path(&segs));
-            let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
-            if let Ok(v) = HeaderValue::from_str(&location) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            return r;
-        }
-        path.push("index.html");
-    }
-    let (status, path) = match resolve_inside(&shared.out, &path) {
-        Resolved::Inside(p) => (StatusCode::OK, p),
-        Resolved::Outside => {
-            return plain(
-                StatusCode::FORBIDDEN,
-                "403 拒绝访问：路径超出站点目录 / forbidden: path outside the site",
-            );
-        }
-        Resolved::Missing => (StatusCode::NOT_FOUND, shared.out.join("404.html")),
-    };
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(_) if status == StatusCode::NOT_FOUND => "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>404</title><body><p>404 找不到页面 / not found</p></body></html>".as_bytes().to_vec(),
-        Err(_) => return plain(StatusCode::NOT_FOUND, "404"),
-    };
-    let ty = if status == StatusCode::NOT_FOUND {
-        "text/html; charset=utf-8"
-    } else {
-        content_type(&path)
-    };
-    let body = if ty.starts_with("text/html") {
-        let bytes = editor_links(&shared, &segs, bytes);
-        match shared.status.lock() {
-            Ok(st) => inject::inject(bytes, &st),
-            Err(_) => bytes,
-        }
-    } else {
-        bytes
-    };
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, ty),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// The editor's links on a report page and on the home page.
-fn editor_links(shared: &Shared, segs: &[String], html: Vec<u8>) -> Vec<u8> {
-    let page: Vec<&str> = segs
-        .iter()
-        .map(String::as_str)
-        .filter(|s| *s != "index.html")
-        .collect();
-    match page.as_slice() {
-        [] => {
-            let entries = shared.editor.entries();
-            inject::after_main(html, &inject::home_panel(&entries, shared.editor.token()))
-        }
-        [year, slug] => {
-            let hit = shared
-                .editor
-                .entries()
-                .into_iter()
-                .find(|e| e.year.to_string() == *year && e.slug == *slug);
-            match hit {
-                Some(e) => inject::after_main(html, &inject::edit_link(&e)),
-                None => html,
-            }
-        }
-        _ => html,
-    }
-}
-
-enum Resolved {
-    Inside(PathBuf),
-    Outside,
-    Missing,
-}
-
-/// The real path of `path`, if it is a file inside `root` once symbolic
-/// links are followed.
-fn resolve_inside(root: &Path, path: &Path) -> Resolved {
-    let Ok(real_root) = std::fs::canonicalize(root) else {
-        return Resolved::Missing;
-    };
-    match std::fs::canonicalize(path) {
-        Ok(real) if !real.starts_with(&real_root) => Resolved::Outside,
-        Ok(real) if real.is_file() => Resolved::Inside(real),
-        _ => Resolved::Missing,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_that_leave_the_site_are_refused() {
-        assert_eq!(
-            safe_segments("/2021/pingan/index.html"),
-            Some(vec!["2021".into(), "pingan".into(), "index.html".into()])
-        );
-        assert_eq!(safe_segments("/"), Some(vec![]));
-        assert_eq!(safe_segments("/%E5%B9%B3/"), Some(vec!["平".into()]));
-        for bad in [
-            "/../etc/passwd",
-            "/a/../../b",
-            "/%2e%2e/x",
-            "/%2E%2E/x",
-            "/a/%2e%2e%2fb",
-            "/..%5c..%5cx",
-            "/a/./b",
-            "/%00",
-            "/%zz",
-            "/C:/x",
-        ] {
-            assert_eq!(safe_segments(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn the_overlay_escapes_diagnostics() {
