@@ -77,26 +77,27 @@ impl Outcome {
     }
 }
 
-enum Msg2 {
+/// What reaches the watcher's loop: a batch of file-system events, or a stop.
+enum Event {
     Fs(DebounceEventResult),
     Stop,
 }
 
 /// Stops a running [`Watcher::run`] from another thread.
 #[derive(Clone)]
-pub struct StopHandle(Sender<Msg2>);
+pub struct StopHandle(Sender<Event>);
 
 impl StopHandle {
     pub fn stop(&self) {
-        let _ = self.0.send(Msg2::Stop);
+        let _ = self.0.send(Event::Stop);
     }
 }
 
 /// The watch loop. Create it, take a [`StopHandle`] if another thread must
 /// stop it, then [`run`](Watcher::run) it.
 pub struct Watcher {
-    tx: Sender<Msg2>,
-    rx: Receiver<Msg2>,
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
     /// Hears the site as loaded after every change, before the outcome is
     /// announced (the preview's editor keeps its list of reports from it).
     on_site: Option<SiteHook>,
@@ -241,10 +242,10 @@ fn locate(opts: &WatchOptions) -> Result<(BuildOptions, Scope), Diagnostic> {
 }
 
 /// Add one message from the debouncer to `wanted`; true if it is the stop.
-fn take_in(m: Msg2, scope: &Scope, debug: bool, wanted: &mut Wanted) -> bool {
+fn take_in(m: Event, scope: &Scope, debug: bool, wanted: &mut Wanted) -> bool {
     match m {
-        Msg2::Stop => return true,
-        Msg2::Fs(Ok(events)) => {
+        Event::Stop => return true,
+        Event::Fs(Ok(events)) => {
             for ev in events {
                 // Reading a file (our own builds read them all) is no change;
                 // closing it after writing is.
@@ -263,7 +264,7 @@ fn take_in(m: Msg2, scope: &Scope, debug: bool, wanted: &mut Wanted) -> bool {
                 }
             }
         }
-        Msg2::Fs(Err(errors)) => {
+        Event::Fs(Err(errors)) => {
             for e in errors {
                 eprintln!("监视出错 / watch error: {e}");
             }
@@ -281,10 +282,10 @@ struct Watches {
 impl Watches {
     /// Watch the site root (for site.toml) and each watched folder in it,
     /// sending every debounced batch of events to `tx`.
-    fn start(tx: Sender<Msg2>, poll: bool, scope: &Scope) -> Result<Watches, Diagnostic> {
+    fn start(tx: Sender<Event>, poll: bool, scope: &Scope) -> Result<Watches, Diagnostic> {
         let (root, out) = (&scope.root, &scope.out);
         let handler = move |res: DebounceEventResult| {
-            let _ = tx.send(Msg2::Fs(res));
+            let _ = tx.send(Event::Fs(res));
         };
         let watch_error = |e: notify::Error| {
             Diagnostic::error(

@@ -92,3 +92,121 @@ fn no_module_depends_on_one_that_depends_on_it() {
         }
     }
 }
+
+/// Lines of `line` that open (`+`) and close (`-`) blocks, with string and
+/// character literals and line comments left out.
+fn brace_balance(line: &str) -> i32 {
+    let line = line.split("//").next().unwrap_or("");
+    let mut depth = 0;
+    let mut chars = line.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        match (in_str, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_str = false,
+            (true, _) => {}
+            (false, '"') => in_str = true,
+            // A character literal such as '{' (not a lifetime: those have no closing quote soon).
+            (false, '\'') => {
+                let rest: String = chars.clone().take(3).collect();
+                if rest.chars().nth(1) == Some('\'') {
+                    chars.next();
+                    chars.next();
+                } else if rest.starts_with('\\') && rest.chars().nth(2) == Some('\'') {
+                    chars.next();
+                    chars.next();
+                    chars.next();
+                }
+            }
+            (false, '{') => depth += 1,
+            (false, '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// Functions longer than `max` lines in `text` (before its unit tests):
+/// (name, first line, length).
+fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text
+        .split("#[cfg(test)]")
+        .next()
+        .unwrap_or("")
+        .lines()
+        .collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let t = t.strip_prefix("pub ").unwrap_or(t);
+        let t = t.strip_prefix("pub(crate) ").unwrap_or(t);
+        let t = t.strip_prefix("pub(super) ").unwrap_or(t);
+        let t = t.strip_prefix("const ").unwrap_or(t);
+        let t = t.strip_prefix("async ").unwrap_or(t);
+        let Some(sig) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = sig
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (mut depth, mut opened) = (0, false);
+        for (j, body) in lines[i..].iter().enumerate() {
+            if !opened && body.trim_end().ends_with(';') && !body.contains('{') {
+                break; // a declaration without a body
+            }
+            let b = brace_balance(body);
+            opened |= body.contains('{');
+            depth += b;
+            if opened && depth <= 0 {
+                if j + 1 > max {
+                    out.push((name.clone(), i + 1, j + 1));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Functions fit on a screen and files stay readable: no function over
+/// ~100 lines, no file over 600 lines before its unit tests (issue 19).
+#[test]
+fn functions_fit_on_a_screen_and_files_stay_small() {
+    let mut fs = Vec::new();
+    files(&manifest().join("src"), &mut fs);
+    assert!(fs.len() > 50);
+    let mut long = Vec::new();
+    let mut big = Vec::new();
+    for f in fs {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let rel = f.strip_prefix(manifest()).unwrap().display().to_string();
+        for (name, line, len) in long_functions(&text, 100) {
+            long.push(format!("{rel}:{line} {name} ({len} lines)"));
+        }
+        let lines = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .count();
+        if lines > 600 {
+            big.push(format!("{rel} ({lines} lines)"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over 100 lines:\n{}",
+        long.join("\n")
+    );
+    assert!(big.is_empty(), "files over 600 lines:\n{}", big.join("\n"));
+}
+
+#[test]
+fn the_length_counter_counts() {
+    let text = "fn a() {\n    let s = \"}}}\";\n    let c = '{';\n}\nfn b() -> X;\n";
+    assert_eq!(long_functions(text, 3), vec![("a".to_string(), 1, 4)]);
+    assert!(long_functions(text, 4).is_empty());
+}
