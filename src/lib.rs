@@ -42,6 +42,7 @@ pub mod site;
 pub mod watch;
 pub mod yaml;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use diag::Diagnostic;
@@ -83,31 +84,81 @@ pub struct BuildReport {
 
 /// Check and build the site. On any error nothing is written and the
 /// diagnostics (all of them, not only the first) are returned.
+///
+/// The site is read township by township ([`site::stream`]): each
+/// township's reports are parsed, checked and rendered into the staging
+/// folder, and only what the site-wide files need of them is kept, so
+/// memory does not grow with the archive's prose and tables. A site with
+/// errors is rendered too, and the staging folder then dropped.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let out = opts.out_dir();
     let out = output::check_out_dir(&opts.root, &out).map_err(|d| vec![d])?;
     let mut clock = Timings::start();
-    let mut site = site::load(&opts.root).map_err(|d| vec![d])?;
+    let mut config = site::SiteConfig::load(&opts.root).map_err(|d| vec![d])?;
     if let Some(url) = &opts.base_url {
-        site.config.base_url = with_slash(url);
+        config.base_url = with_slash(url);
     }
-    site.diagnostics.extend(site.config.base_url_warning());
-    grade_for_publishing(&mut site, opts.drafts);
-    clock.lap("read+check");
-    if site.has_errors() {
-        return Err(site.diagnostics);
-    }
-    let mut theme = render::Theme::load(&opts.root, &site.config.theme).map_err(|d| vec![d])?;
-    theme.minify &= site.config.minify;
-    // Files go into the staged folder as they are rendered, so a large site
-    // is never held in memory whole; any error drops the staging folder.
+    let mut scan = site::stream::scan(&opts.root, config).map_err(|d| vec![d])?;
+    clock.lap("front matter");
+    let mut theme = match render::Theme::load(&opts.root, &scan.config.theme) {
+        Ok(t) => t,
+        // The site's own errors first, as `check` would give them.
+        Err(d) => return Err(checked(&mut scan, opts.drafts).err().unwrap_or(vec![d])),
+    };
+    theme.minify &= scan.config.minify;
+    // Files go into the staged folder as they are rendered; any error drops it.
     let stager = output::Stager::begin(&out, &|_| false).map_err(|d| vec![d])?;
-    // The search index is built on a thread of its own while the pages
-    // render (it needs the reports, not the pages).
+    let renderer = site::Renderer::new(
+        site::backend::Cx {
+            config: &scan.config,
+            registry: &scan.registry,
+            regions: &scan.regions,
+            theme: &theme,
+            pages: site::PageCtx::new(&scan.config, scan.years(opts.drafts)),
+            select: site::Select::ALL,
+            labels: scan.registry.summary_labels(),
+        },
+        &stager,
+    );
+    let search = cfg!(feature = "search") && scan.config.search.enabled;
+    let (townships, diags) = scan.townships(&|reports| {
+        let included: Vec<&content::Report> = reports
+            .iter()
+            .filter(|r| opts.drafts || !r.meta.draft)
+            .collect();
+        Township {
+            entries: renderer.reports(&included, false),
+            records: search_records(&included, search),
+            drafts: reports
+                .iter()
+                .filter(|r| r.meta.draft)
+                .map(|r| r.file.rel.clone())
+                .collect(),
+        }
+    });
+    clock.lap("read+check+render reports");
+    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
+    diagnostics.extend(diags);
+    diagnostics.extend(scan.config.base_url_warning());
+    let draft_files: HashSet<String> = townships.iter().flat_map(|t| t.drafts.clone()).collect();
+    grade_for_publishing(&mut diagnostics, &draft_files, opts.drafts);
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    let mut entries = Vec::new();
+    let mut records = Vec::new();
+    for t in townships {
+        entries.extend(t.entries?);
+        records.extend(t.records);
+    }
+    let reports = entries.len();
     let rendered = std::thread::scope(|scope| {
-        let search = search_thread(scope, &site, opts.drafts);
-        let rendered = site::render_into(&site, &theme, opts.drafts, site::Select::ALL, &stager);
-        clock.lap("render+minify+stage");
+        // The search index is built on a thread of its own while the
+        // site-wide files render.
+        let search = search_thread(scope, records);
+        let rendered = renderer.finish(entries);
+        clock.lap("render site-wide files");
         let files = search.join();
         clock.lap("search index");
         for f in files? {
@@ -118,12 +169,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
     let stats = stager.finish(false).map_err(|d| vec![d])?;
     clock.lap("swap");
     clock.report();
-    let reports = site
-        .reports
-        .iter()
-        .filter(|r| opts.drafts || !r.meta.draft)
-        .count();
-    let mut diagnostics = site.diagnostics;
     diagnostics.append(&mut theme.warnings);
     Ok(BuildReport {
         reports,
@@ -131,6 +176,58 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         stats,
         diagnostics,
     })
+}
+
+/// What `build` keeps of one township once its reports are rendered.
+struct Township {
+    entries: Result<Vec<site::backend::Entry>, Vec<Diagnostic>>,
+    records: Vec<SearchRecord>,
+    /// Its draft files (`rel` paths).
+    drafts: Vec<String>,
+}
+
+/// The diagnostics of `scan`'s site, read whole; `Err` when there are errors.
+fn checked(
+    scan: &mut site::stream::Scan,
+    drafts: bool,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let (draft_lists, diags) = scan.townships(&|reports| {
+        reports
+            .iter()
+            .filter(|r| r.meta.draft)
+            .map(|r| r.file.rel.clone())
+            .collect::<Vec<_>>()
+    });
+    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
+    diagnostics.extend(diags);
+    diagnostics.extend(scan.config.base_url_warning());
+    let draft_files: HashSet<String> = draft_lists.into_iter().flatten().collect();
+    grade_for_publishing(&mut diagnostics, &draft_files, drafts);
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        Err(diagnostics)
+    } else {
+        Ok(diagnostics)
+    }
+}
+
+#[cfg(feature = "search")]
+type SearchRecord = search::Record;
+#[cfg(not(feature = "search"))]
+type SearchRecord = ();
+
+#[cfg(feature = "search")]
+fn search_records(reports: &[&content::Report], on: bool) -> Vec<SearchRecord> {
+    if on {
+        reports.iter().map(|r| search::Record::of(r)).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(not(feature = "search"))]
+fn search_records(_: &[&content::Report], _: bool) -> Vec<SearchRecord> {
+    Vec::new()
 }
 
 /// Build the search index on a thread while the pages render; `join`
@@ -154,29 +251,24 @@ impl SearchJob<'_> {
     }
 }
 
+/// `records` empty: search is off. They are indexed in URL order, so the
+/// index is the same whichever township was read first.
 #[cfg(feature = "search")]
 fn search_thread<'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
-    site: &'scope site::Site,
-    drafts: bool,
+    mut records: Vec<SearchRecord>,
 ) -> SearchJob<'scope> {
-    if !site.config.search.enabled {
+    if records.is_empty() {
         return SearchJob(None);
     }
-    let records: Vec<search::Record> = site
-        .reports
-        .iter()
-        .filter(|r| drafts || !r.meta.draft)
-        .map(search::Record::of)
-        .collect();
+    records.sort_by(|a, b| a.url.cmp(&b.url));
     SearchJob(Some(scope.spawn(move || search::index(records))))
 }
 
 #[cfg(not(feature = "search"))]
 fn search_thread<'scope>(
     _: &'scope std::thread::Scope<'scope, '_>,
-    _: &'scope site::Site,
-    _: bool,
+    _: Vec<SearchRecord>,
 ) -> SearchJob<'scope> {
     SearchJob(None)
 }
@@ -214,13 +306,24 @@ impl Timings {
 }
 
 /// Run every check; write nothing. A draft's errors are warnings here as in
-/// `build` (a draft is not published).
+/// `build` (a draft is not published). Reads the site township by township,
+/// keeping no report.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
-    site::load(root).map(|mut s| {
-        s.diagnostics.extend(s.config.base_url_warning());
-        demote_drafts(&mut s);
-        s.diagnostics
-    })
+    let mut scan = site::stream::scan(root, site::SiteConfig::load(root)?)?;
+    let (draft_lists, diags) = scan.townships(&|reports| {
+        reports
+            .iter()
+            .filter(|r| r.meta.draft)
+            .map(|r| r.file.rel.clone())
+            .collect::<Vec<_>>()
+    });
+    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
+    diagnostics.extend(diags);
+    diagnostics.extend(scan.config.base_url_warning());
+    let draft_files: HashSet<String> = draft_lists.into_iter().flatten().collect();
+    demote_drafts(&mut diagnostics, &draft_files);
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+    Ok(diagnostics)
 }
 
 /// A base URL ends with `/` (pages are joined onto it).
@@ -236,43 +339,32 @@ fn with_slash(url: &str) -> String {
 /// that will be published are errors (W16), and a draft that is not
 /// published cannot stop the build (its errors become warnings; its prompts
 /// are expected and not repeated).
-fn grade_for_publishing(site: &mut site::Site, drafts: bool) {
+fn grade_for_publishing(diags: &mut Vec<Diagnostic>, draft_files: &HashSet<String>, drafts: bool) {
     if !drafts {
-        demote_drafts(site);
+        demote_drafts(diags, draft_files);
     }
-    let draft_files = draft_files(site);
-    for d in &mut site.diagnostics {
-        let in_draft = d
-            .file
+    let in_draft = |d: &Diagnostic| {
+        d.file
             .as_ref()
-            .is_some_and(|f| draft_files.contains(&f.rel));
-        if d.code == "W16" && !in_draft {
+            .is_some_and(|f| draft_files.contains(&f.rel))
+    };
+    for d in diags.iter_mut() {
+        if d.code == "W16" && !in_draft(d) {
             d.severity = diag::Severity::Error;
         }
     }
     if !drafts {
-        site.diagnostics.retain(|d| {
-            !(d.code == "W16"
-                && d.file
-                    .as_ref()
-                    .is_some_and(|f| draft_files.contains(&f.rel)))
-        });
+        diags.retain(|d| !(d.code == "W16" && in_draft(d)));
     }
 }
 
-fn draft_files(site: &site::Site) -> std::collections::HashSet<String> {
-    site.reports
-        .iter()
-        .filter(|r| r.meta.draft)
-        .map(|r| r.file.rel.clone())
-        .collect()
-}
-
 /// Errors found in drafts become warnings.
-fn demote_drafts(site: &mut site::Site) {
-    let drafts = draft_files(site);
-    for d in &mut site.diagnostics {
-        if d.file.as_ref().is_some_and(|f| drafts.contains(&f.rel)) {
+fn demote_drafts(diags: &mut [Diagnostic], draft_files: &HashSet<String>) {
+    for d in diags {
+        if d.file
+            .as_ref()
+            .is_some_and(|f| draft_files.contains(&f.rel))
+        {
             d.severity = diag::Severity::Warning;
         }
     }

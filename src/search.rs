@@ -50,7 +50,14 @@ pub struct Record {
 impl Record {
     pub fn of(r: &crate::content::Report) -> Record {
         Record {
-            url: format!("/{}/{}/", r.meta.year, r.meta.slug),
+            url: format!(
+                "/{}",
+                crate::layout::Output::Report {
+                    year: r.meta.year,
+                    slug: &r.meta.slug,
+                }
+                .url()
+            ),
             title: r.meta.title.clone(),
             organ: r.meta.organ.clone(),
             township: r.meta.township.clone(),

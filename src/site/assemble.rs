@@ -14,7 +14,7 @@ use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::render::Theme;
 
-use super::backend::{All, Backend, Cx, Job, Put, Select, Statics};
+use super::backend::{All, Backend, Cx, Entry, Figures, Job, Put, Select, Statics};
 use super::data::OpenData;
 use super::feeds::Feeds;
 use super::pages::HtmlPages;
@@ -75,9 +75,9 @@ pub fn render_some(
     Ok(out)
 }
 
-/// Render the files of the site that `select` picks into `sink`. On any
-/// error every diagnostic is returned; what the sink got by then is
-/// incomplete.
+/// Render the files of the site that `select` picks into `sink`, from the
+/// reports in memory (the watcher's). On any error every diagnostic is
+/// returned; what the sink got by then is incomplete.
 pub fn render_into(
     site: &Site,
     theme: &Theme,
@@ -91,86 +91,136 @@ pub fn render_into(
         .filter(|r| drafts || !r.meta.draft)
         .collect();
     let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
-    let cx = Cx {
-        site,
-        theme,
-        pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
-        select,
-        labels: site.registry.summary_labels(),
-    };
-    let html_pages = HtmlPages;
-    let open_data = OpenData::new(reports.iter().copied());
-    let backends: [&dyn Backend; 4] = [&html_pages, &open_data, &Feeds, &Statics];
-    let count = Counter::default();
-    let put = |f: OutFile| count.put(sink, f);
-    // A failed write (a full disk, say) stops the rest: one message, not
-    // one per file.
-    let stop = |errors: Vec<Diagnostic>| count.write_error().into_iter().chain(errors).collect();
-
-    let (mut entries, errors) = report_pass(&cx, &reports, &backends, &count, &put);
-    if !errors.is_empty() || count.failed() {
-        return Err(stop(errors));
-    }
-    entries.sort_by(|a, b| (a.1.year, &a.1.slug).cmp(&(b.1.year, &b.1.slug)));
-    let summaries: Vec<&Summary> = entries.iter().map(|(_, s)| s).collect();
-    let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
-    for b in backends {
-        html.extend(b.pages(&cx, &summaries));
-    }
-    let all = All {
-        entries: &entries,
-        summaries: &summaries,
-        html: &html,
-    };
-    let mut jobs: Vec<Job> = backends.iter().flat_map(|b| b.jobs(&cx, &all)).collect();
-    // Stable: jobs of one size keep their order.
-    jobs.sort_by_key(|j| j.size);
-    let errors = run_jobs(&jobs, &count, &put);
-    if !errors.is_empty() || count.failed() {
-        return Err(stop(errors));
-    }
-    match count.write_error() {
-        Some(d) => Err(vec![d]),
-        None => Ok(count.into_inner()),
-    }
+    // Region slugs were checked (and their problems reported) by `load`.
+    let (regions, _) = regions::resolve(&site.config, &site.reports);
+    let renderer = Renderer::new(
+        Cx {
+            config: &site.config,
+            registry: &site.registry,
+            regions: &regions,
+            theme,
+            pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
+            select,
+            labels: site.registry.summary_labels(),
+        },
+        sink,
+    );
+    let entries = renderer.reports(&reports, true)?;
+    renderer.finish(entries)
 }
 
-/// The one pass over whole reports: each backend's files of every selected
-/// report (written as they are made), and the summary of every report.
-fn report_pass<'a>(
-    cx: &Cx,
-    reports: &[&'a Report],
-    backends: &[&dyn Backend],
-    count: &Counter,
-    put: &Put,
-) -> (Vec<(&'a Report, Summary)>, Vec<Diagnostic>) {
-    // Region slugs were checked (and their problems reported) by `load`.
-    let (regions, _) = regions::resolve(&cx.site.config, &cx.site.reports);
-    let passes: Vec<(Summary, Vec<Diagnostic>)> = reports
-        .par_iter()
-        .map(|r| {
-            let summary = Summary::of(r, &regions, &cx.labels);
-            let mut errors = Vec::new();
-            if (cx.select.report)(r) {
-                for b in backends {
-                    if count.failed() {
-                        break;
-                    }
-                    if let Err(d) = b.report(cx, r, &summary, put) {
-                        errors.push(d);
-                    }
+/// Renders a site through the backends: each report's files as the reports
+/// come ([`Renderer::reports`], township by township when the site is read
+/// that way), then the files made from all of them ([`Renderer::finish`]).
+pub struct Renderer<'a> {
+    cx: Cx<'a>,
+    open_data: OpenData,
+    count: Counter,
+    sink: &'a dyn Sink,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(cx: Cx<'a>, sink: &'a dyn Sink) -> Renderer<'a> {
+        Renderer {
+            open_data: OpenData::new(cx.registry),
+            cx,
+            count: Counter::default(),
+            sink,
+        }
+    }
+
+    fn backends(&self) -> [&dyn Backend; 4] {
+        [&HtmlPages, &self.open_data, &Feeds, &Statics]
+    }
+
+    /// Every backend's files of the `reports` [`Select::report`] picks
+    /// (written as they are made), and what the site-wide files keep of
+    /// every report. `parallel`: over the reports (else one by one, when
+    /// townships are already rendered side by side).
+    pub fn reports(
+        &self,
+        reports: &[&Report],
+        parallel: bool,
+    ) -> Result<Vec<Entry>, Vec<Diagnostic>> {
+        let one = |r: &&Report| self.report(r);
+        let passes: Vec<(Entry, Vec<Diagnostic>)> = if parallel {
+            reports.par_iter().map(one).collect()
+        } else {
+            reports.iter().map(one).collect()
+        };
+        let mut errors = Vec::new();
+        let mut entries = Vec::with_capacity(passes.len());
+        for (entry, e) in passes {
+            errors.extend(e);
+            entries.push(entry);
+        }
+        if !errors.is_empty() || self.count.failed() {
+            return Err(self.stop(errors));
+        }
+        Ok(entries)
+    }
+
+    fn report(&self, r: &Report) -> (Entry, Vec<Diagnostic>) {
+        let cx = &self.cx;
+        let summary = Summary::of(r, cx.regions, &cx.labels);
+        let mut errors = Vec::new();
+        if (cx.select.report)(r) {
+            let put = |f: OutFile| self.count.put(self.sink, f);
+            for b in self.backends() {
+                if self.count.failed() {
+                    break;
+                }
+                if let Err(d) = b.report(cx, r, &summary, &put) {
+                    errors.push(d);
                 }
             }
-            (summary, errors)
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut entries = Vec::with_capacity(passes.len());
-    for (r, (summary, e)) in reports.iter().zip(passes) {
-        errors.extend(e);
-        entries.push((*r, summary));
+        }
+        let entry = Entry {
+            summary,
+            format: r.format.clone(),
+            figures: Figures::of(r),
+        };
+        (entry, errors)
     }
-    (entries, errors)
+
+    /// The files made from all reports' `entries`: index pages, open data,
+    /// feeds, static files.
+    pub fn finish(self, mut entries: Vec<Entry>) -> Result<Rendered, Vec<Diagnostic>> {
+        let cx = &self.cx;
+        entries.sort_by(|a, b| {
+            (a.summary.year, &a.summary.slug).cmp(&(b.summary.year, &b.summary.slug))
+        });
+        let summaries: Vec<&Summary> = entries.iter().map(|e| &e.summary).collect();
+        let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
+        for b in self.backends() {
+            html.extend(b.pages(cx, &summaries));
+        }
+        let all = All {
+            entries: &entries,
+            summaries: &summaries,
+            html: &html,
+        };
+        let backends = self.backends();
+        let mut jobs: Vec<Job> = backends.iter().flat_map(|b| b.jobs(cx, &all)).collect();
+        // Stable: jobs of one size keep their order.
+        jobs.sort_by_key(|j| j.size);
+        let put = |f: OutFile| self.count.put(self.sink, f);
+        let errors = run_jobs(&jobs, &self.count, &put);
+        if !errors.is_empty() || self.count.failed() {
+            return Err(self.stop(errors));
+        }
+        drop(jobs);
+        match self.count.write_error() {
+            Some(d) => Err(vec![d]),
+            None => Ok(self.count.into_inner()),
+        }
+    }
+
+    /// A failed write (a full disk, say) stops the rest: one message, not
+    /// one per file.
+    fn stop(&self, errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.count.write_error().into_iter().chain(errors).collect()
+    }
 }
 
 /// Run `jobs` on every thread, each taking the next from one queue (rayon's

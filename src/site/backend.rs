@@ -14,8 +14,13 @@ use crate::diag::Diagnostic;
 use crate::layout::Output;
 use crate::render::Theme;
 
+use std::sync::Arc;
+
+use crate::format::{FormatDef, Registry};
+
+use super::regions::RegionSlugs;
 use super::summary::Summary;
-use super::{OutFile, PageCtx, Site};
+use super::{OutFile, PageCtx, SiteConfig};
 
 /// Where a backend's files go, from any thread.
 pub type Put<'a> = dyn Fn(OutFile) + Sync + 'a;
@@ -55,7 +60,10 @@ impl Select<'static> {
 
 /// What every backend sees of the build.
 pub struct Cx<'a> {
-    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub registry: &'a Registry,
+    /// Every region's URL name.
+    pub regions: &'a RegionSlugs,
     pub theme: &'a Theme,
     pub pages: PageCtx<'a>,
     pub select: Select<'a>,
@@ -63,22 +71,67 @@ pub struct Cx<'a> {
     pub labels: Vec<String>,
 }
 
-/// The reports of the build with their summaries, sorted by year and slug,
-/// and every HTML page the site has (rendered this time or not).
+/// The reports of the build as the site-wide files need them (their
+/// summaries and figures, not the reports: those are gone by then), sorted
+/// by year and slug, and every HTML page the site has (rendered this time
+/// or not).
 pub struct All<'a> {
-    pub entries: &'a [(&'a Report, Summary)],
+    pub entries: &'a [Entry],
     pub summaries: &'a [&'a Summary],
     pub html: &'a [Output<'a>],
 }
 
 impl<'a> All<'a> {
-    /// The reports of one year, with their summaries.
-    pub fn year(&self, year: u16) -> Vec<(&'a Report, &'a Summary)> {
+    /// The reports of one year.
+    pub fn year(&self, year: u16) -> Vec<&'a Entry> {
         self.entries
             .iter()
-            .filter(|(_, s)| s.year == year)
-            .map(|(r, s)| (*r, s))
+            .filter(|e| e.summary.year == year)
             .collect()
+    }
+}
+
+/// What the site-wide files keep of one report: its summary, its format
+/// and its figures as the year CSV prints them (a few hundred bytes where
+/// the parsed report is tens of kilobytes).
+#[derive(Debug)]
+pub struct Entry {
+    pub summary: Summary,
+    pub format: Arc<FormatDef>,
+    pub figures: Figures,
+}
+
+/// A report's cells as CSV texts, in its format's cell order
+/// (`data::cells` over each table), packed into one string.
+#[derive(Debug, Default)]
+pub struct Figures {
+    text: String,
+    ends: Box<[u32]>,
+}
+
+impl Figures {
+    pub fn of(r: &Report) -> Figures {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for t in super::data::figure_texts(r) {
+            text.push_str(&t);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        text.shrink_to_fit();
+        Figures {
+            text,
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The `i`th cell's text (empty when blank or absent).
+    pub fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        } as usize;
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.text.get(start..end).unwrap_or("")
     }
 }
 

@@ -28,7 +28,7 @@ pub struct Feeds;
 
 impl Backend for Feeds {
     fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
-        let cfg = &cx.site.config;
+        let cfg = &cx.config;
         let theme = cx.theme;
         let mut jobs = Vec::new();
         if (cx.select.file)(&Output::Sitemap) {

@@ -22,7 +22,7 @@ use crate::format::{FormatDef, Registry};
 use crate::layout::{self, Output};
 
 pub use crate::config::SiteConfig;
-pub use assemble::{Rendered, Sink, render, render_into, render_some};
+pub use assemble::{Rendered, Renderer, Sink, render, render_into, render_some};
 pub use backend::Select;
 
 /// Everything read from a site folder, checked.
@@ -76,18 +76,22 @@ pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
 
 /// Read, parse and check every report of the site at `root`, and keep
 /// them all (the watcher, the preview and the editor work on them in
-/// memory; `build` and `check` read the site with [`stream::townships`]).
+/// memory; `build` and `check` read the site with [`stream::scan`]).
 pub fn load(root: &Path) -> Result<Site, Diagnostic> {
-    let read = stream::townships(root, &|_, reports| reports)?;
-    let mut reports: Vec<Report> = read.townships.into_iter().flatten().collect();
+    let mut scan = stream::scan(root, SiteConfig::load(root)?)?;
+    let (townships, diags) = scan.townships(&|reports| reports);
+    let mut reports: Vec<Report> = townships.into_iter().flatten().collect();
     // File order, as the files were found.
     reports.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
+    diagnostics.extend(diags);
+    diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(Site {
         root: root.to_path_buf(),
-        config: read.config,
-        registry: read.registry,
+        config: scan.config,
+        registry: scan.registry,
         reports,
-        diagnostics: read.diagnostics,
+        diagnostics,
     })
 }
 

@@ -49,7 +49,7 @@ impl Backend for HtmlPages {
 
 /// Whether the site has a search page (`[search] enabled`, in a build with search).
 fn search_page(cx: &Cx) -> bool {
-    cfg!(feature = "search") && cx.site.config.search.enabled
+    cfg!(feature = "search") && cx.config.search.enabled
 }
 
 /// Render one index page, unless its variables say it is as last time.

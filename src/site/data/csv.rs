@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::content::{Origin, Report};
-use crate::format::{CellRef, FormatDef};
+
+use super::super::backend::Entry;
+use crate::format::FormatDef;
 use crate::layout::Output;
 
-use super::super::summary::Summary;
 use super::super::{OutFile, SiteConfig};
 use super::*;
 
@@ -22,7 +23,7 @@ pub(super) fn csv_text(c: &crate::content::Cell) -> String {
 /// A report's figures as CSV texts, in its format's cell order. Made when
 /// its year file is written and dropped with the row: a million small
 /// strings held for the whole build cost tens of MiB on a large site.
-pub(super) fn figure_texts(r: &Report) -> Vec<String> {
+pub fn figure_texts(r: &Report) -> Vec<String> {
     let mut texts = Vec::new();
     for (def, data) in r.format.tables.iter().zip(&r.tables) {
         texts.extend(cells(def).map(|at| data.cell(def, at).map(csv_text).unwrap_or_default()));
@@ -88,12 +89,12 @@ pub struct YearColumns<'a> {
     pub ids: Vec<(String, Vec<&'a str>)>,
 }
 
-pub fn year_columns<'a>(rows: &[(&'a Report, &Summary)]) -> YearColumns<'a> {
+pub fn year_columns<'a>(rows: &[&'a Entry]) -> YearColumns<'a> {
     let mut count: BTreeMap<&str, (usize, &FormatDef)> = BTreeMap::new();
-    for (r, _) in rows {
+    for e in rows {
         count
-            .entry(r.format.id.as_str())
-            .or_insert((0, &r.format))
+            .entry(e.format.id.as_str())
+            .or_insert((0, &e.format))
             .0 += 1;
     }
     let mut formats: Vec<(usize, &FormatDef)> = count.into_values().collect();
@@ -120,7 +121,7 @@ pub fn year_columns<'a>(rows: &[(&'a Report, &Summary)]) -> YearColumns<'a> {
 }
 
 /// `/data/<year>.csv`. `rows` sorted by slug.
-pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> OutFile {
+pub fn year_csv(year: u16, rows: &[&Entry], cfg: &SiteConfig) -> OutFile {
     let cols = year_columns(rows);
     let mut out = String::from("\u{FEFF}");
     csv_line(
@@ -129,17 +130,18 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
             .map(|(id, _, _)| id.to_string())
             .chain(cols.ids.iter().map(|(id, _)| id.clone())),
     );
-    // Per format: for each column of the file, where that cell is in the
-    // format's tables (None: the format lacks it).
-    let index: BTreeMap<&str, Vec<Option<(usize, CellRef)>>> = cols
+    // Per format: for each column of the file, which of the format's cells
+    // it is, in `Figures` order (None: the format lacks it).
+    let index: BTreeMap<&str, Vec<Option<usize>>> = cols
         .formats
         .iter()
         .map(|f| {
-            let pos: HashMap<String, (usize, CellRef)> = f
+            let pos: HashMap<String, usize> = f
                 .tables
                 .iter()
+                .flat_map(|def| cells(def).map(move |at| def.cell_id(at)))
                 .enumerate()
-                .flat_map(|(t, def)| cells(def).map(move |at| (def.cell_id(at), (t, at))))
+                .map(|(i, id)| (id, i))
                 .collect();
             let by_col = cols
                 .ids
@@ -149,8 +151,8 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
             (f.id.as_str(), by_col)
         })
         .collect();
-    let mut text = String::new();
-    for (r, s) in rows {
+    for e in rows {
+        let s = &e.summary;
         let lead = [
             s.year.to_string(),
             csv_text_field(&s.township),
@@ -167,23 +169,13 @@ pub fn year_csv(year: u16, rows: &[(&Report, &Summary)], cfg: &SiteConfig) -> Ou
             }
             push_csv_field(&mut out, f);
         }
-        let own = index.get(r.format.id.as_str());
+        let own = index.get(e.format.id.as_str());
         for c in 0..cols.ids.len() {
-            text.clear();
-            let cell = own
+            let text = own
                 .and_then(|m| m.get(c).copied().flatten())
-                .and_then(|(t, at)| {
-                    let def = r.format.tables.get(t)?;
-                    r.tables.get(t)?.cell(def, at)
-                });
-            if let Some(cell) = cell
-                && !matches!(cell.origin, Origin::Blank(_))
-            {
-                use std::fmt::Write;
-                let _ = write!(text, "{}", cell.value);
-            }
+                .map_or("", |i| e.figures.get(i));
             out.push(',');
-            push_csv_field(&mut out, &text);
+            push_csv_field(&mut out, text);
         }
         out.push_str("\r\n");
     }

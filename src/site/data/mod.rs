@@ -37,7 +37,8 @@ use super::{OutFile, SiteConfig};
 use catalog::Piece;
 pub use catalog::{Catalog, CellInfo, TableCells, catalogs};
 pub use csv::{
-    YearColumns, csv_field, csv_text_field, fields_csv, figures_hash, year_columns, year_csv,
+    YearColumns, csv_field, csv_text_field, fields_csv, figure_texts, figures_hash, year_columns,
+    year_csv,
 };
 pub use package::{datapackage, reports_json, year_resource};
 use report_json::inert;
@@ -111,9 +112,15 @@ pub struct OpenData {
 }
 
 impl OpenData {
-    pub fn new<'a>(reports: impl Iterator<Item = &'a Report>) -> OpenData {
+    /// With the catalogs of every format the site knows, made once.
+    pub fn new(registry: &crate::format::Registry) -> OpenData {
         OpenData {
-            catalogs: catalogs(reports),
+            catalogs: registry
+                .ids()
+                .into_iter()
+                .filter_map(|id| registry.get(id))
+                .map(|f| (f.id.clone(), Catalog::of(f)))
+                .collect(),
         }
     }
 }
@@ -128,22 +135,17 @@ impl Backend for OpenData {
                 &own
             }
         };
-        put(report_json(r, s, &cx.site.config, cat));
+        put(report_json(r, s, cx.config, cat));
         Ok(())
     }
 
     fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
         let want = cx.select.file;
-        let cfg = &cx.site.config;
+        let cfg = &cx.config;
         let mut jobs = Vec::new();
         if want(&Output::ReportList) {
             jobs.push(Job::new(Size::Data, move |put| {
-                put(reports_json(
-                    all.summaries,
-                    cfg,
-                    &cx.site.registry,
-                    &cx.labels,
-                ));
+                put(reports_json(all.summaries, cfg, cx.registry, &cx.labels));
                 Ok(())
             }));
         }
@@ -176,9 +178,9 @@ impl Backend for OpenData {
 /// The formats the reports use, by id.
 fn formats_used<'a>(all: &All<'a>) -> Vec<&'a FormatDef> {
     let mut formats: Vec<&FormatDef> = Vec::new();
-    for (r, _) in all.entries {
-        if !formats.iter().any(|f| f.id == r.format.id) {
-            formats.push(&r.format);
+    for e in all.entries {
+        if !formats.iter().any(|f| f.id == e.format.id) {
+            formats.push(&e.format);
         }
     }
     formats.sort_by(|a, b| a.id.cmp(&b.id));
@@ -205,7 +207,7 @@ fn package(cx: &Cx, all: &All) -> OutFile {
         .or_else(|| years.last().map(|y| format!("{y}-12-31")));
     datapackage(
         resources,
-        &cx.site.config,
+        cx.config,
         created.map(|d| format!("{d}T00:00:00Z")),
     )
 }

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use crate::content::Report;
 use crate::format::FormatDef;
 use crate::layout::Output;
 
+use super::super::backend::Entry;
 use super::super::summary::Summary;
 use super::super::{OutFile, SiteConfig};
 use super::*;
@@ -124,7 +124,7 @@ pub(super) fn field_meta(formats: &[&FormatDef]) -> HashMap<String, (String, &'s
 }
 
 /// One resource of `datapackage.json`: the year file's schema.
-pub fn year_resource(year: u16, rows: &[(&Report, &Summary)]) -> Json {
+pub fn year_resource(year: u16, rows: &[&Entry]) -> Json {
     let cols = year_columns(rows);
     let mixed = cols.formats.len() > 1;
     let mut fields: Vec<Json> = LEAD
