@@ -278,6 +278,20 @@ struct Timings {
     enabled: bool,
     last: std::time::Instant,
     laps: Vec<(&'static str, f64)>,
+    /// Peak resident memory after each stage (Linux; 0 elsewhere).
+    peaks: Vec<(&'static str, u64)>,
+}
+
+/// The process's peak resident memory so far, in MiB (`VmHWM`).
+fn peak_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 impl Timings {
@@ -286,12 +300,16 @@ impl Timings {
             enabled: std::env::var_os("NIANBAO_TIMINGS").is_some(),
             last: std::time::Instant::now(),
             laps: Vec::new(),
+            peaks: Vec::new(),
         }
     }
     fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
         self.laps.push((name, (now - self.last).as_secs_f64()));
         self.last = now;
+        if self.enabled {
+            self.peaks.push((name, peak_mib()));
+        }
     }
     fn report(&self) {
         if self.enabled {
@@ -301,6 +319,12 @@ impl Timings {
                 .map(|(n, s)| format!("{n} {s:.3}s"))
                 .collect();
             eprintln!("timings: {}", parts.join(", "));
+            let peaks: Vec<String> = self
+                .peaks
+                .iter()
+                .map(|(n, m)| format!("{n} {m} MiB"))
+                .collect();
+            eprintln!("peak memory after: {}", peaks.join(", "));
         }
     }
 }

@@ -14,6 +14,76 @@ use super::super::summary::Summary;
 use super::super::{OutFile, SiteConfig};
 use super::*;
 
+// Typed, not built as `json!` trees: the watcher writes this file after
+// every save that changes a summary, and a 5,000-entry tree of maps cost
+// more than the rest of such a rebuild. Fields in name order, as before.
+#[derive(Serialize)]
+struct Listed<'a> {
+    data: String,
+    format: &'a str,
+    index_no: Option<&'a str>,
+    organ: &'a str,
+    published: Option<String>,
+    region: Option<&'a str>,
+    region_slug: Option<&'a str>,
+    slug: &'a str,
+    summary: BTreeMap<&'a str, Option<i64>>,
+    title: &'a str,
+    township: &'a str,
+    url: String,
+    year: u16,
+}
+
+/// A summary column: its label, and per format the year-CSV columns whose
+/// sum it is (so a reader can recompute it from the CSVs).
+#[derive(Serialize)]
+struct Column<'a> {
+    columns: BTreeMap<String, Vec<String>>,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    reports: Reports<'a>,
+    summary_columns: Vec<Column<'a>>,
+    title: &'a str,
+}
+
+/// The list of reports, each entry made as it is written: a province's
+/// 50,000 entries held at once cost more than the file.
+struct Reports<'a> {
+    summaries: &'a [&'a Summary],
+    cfg: &'a SiteConfig,
+    labels: &'a [String],
+}
+
+impl Serialize for Reports<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.summaries.iter().map(|s| {
+            Listed {
+                data: abs_url(self.cfg, &s.json_url()),
+                format: &s.format,
+                index_no: s.index_no.as_deref(),
+                organ: &s.organ,
+                published: s.published.map(|d| d.to_string()),
+                region: s.region.as_deref(),
+                region_slug: s.region_slug.as_deref(),
+                slug: &s.slug,
+                summary: self
+                    .labels
+                    .iter()
+                    .zip(&s.figures)
+                    .map(|(label, v)| (label.as_str(), v.map(|n| n as i64)))
+                    .collect(),
+                title: &s.title,
+                township: &s.township,
+                url: abs_url(self.cfg, &s.url()),
+                year: s.year,
+            }
+        }))
+    }
+}
+
 /// `/data/reports.json`: every report with its summary figures.
 pub fn reports_json(
     summaries: &[&Summary],
@@ -21,60 +91,6 @@ pub fn reports_json(
     registry: &crate::format::Registry,
     labels: &[String],
 ) -> OutFile {
-    // Typed, not built as `json!` trees: the watcher writes this file after
-    // every save that changes a summary, and a 5,000-entry tree of maps cost
-    // more than the rest of such a rebuild. Fields in name order, as before.
-    #[derive(Serialize)]
-    struct Listed<'a> {
-        data: String,
-        format: &'a str,
-        index_no: Option<&'a str>,
-        organ: &'a str,
-        published: Option<String>,
-        region: Option<&'a str>,
-        region_slug: Option<&'a str>,
-        slug: &'a str,
-        summary: BTreeMap<&'a str, Option<i64>>,
-        title: &'a str,
-        township: &'a str,
-        url: String,
-        year: u16,
-    }
-    /// A summary column: its label, and per format the year-CSV columns
-    /// whose sum it is (so a reader can recompute it from the CSVs).
-    #[derive(Serialize)]
-    struct Column<'a> {
-        columns: BTreeMap<String, Vec<String>>,
-        label: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Listing<'a> {
-        reports: Vec<Listed<'a>>,
-        summary_columns: Vec<Column<'a>>,
-        title: &'a str,
-    }
-    let reports = summaries
-        .iter()
-        .map(|s| Listed {
-            data: abs_url(cfg, &s.json_url()),
-            format: &s.format,
-            index_no: s.index_no.as_deref(),
-            organ: &s.organ,
-            published: s.published.map(|d| d.to_string()),
-            region: s.region.as_deref(),
-            region_slug: s.region_slug.as_deref(),
-            slug: &s.slug,
-            summary: labels
-                .iter()
-                .zip(&s.figures)
-                .map(|(label, v)| (label.as_str(), v.map(|n| n as i64)))
-                .collect(),
-            title: &s.title,
-            township: &s.township,
-            url: abs_url(cfg, &s.url()),
-            year: s.year,
-        })
-        .collect();
     let mut used: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
     used.sort_unstable();
     used.dedup();
@@ -92,13 +108,19 @@ pub fn reports_json(
             label,
         })
         .collect();
+    let listing = Listing {
+        reports: Reports {
+            summaries,
+            cfg,
+            labels,
+        },
+        summary_columns,
+        title: &cfg.title,
+    };
     OutFile {
         path: Output::ReportList.path(),
-        bytes: pretty(&Listing {
-            reports,
-            summary_columns,
-            title: &cfg.title,
-        }),
+        // About 850 bytes an entry: written once, not grown by doubling.
+        bytes: pretty_sized(&listing, summaries.len() * 900 + 4096),
     }
 }
 
