@@ -127,7 +127,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
             .filter(|r| opts.drafts || !r.meta.draft)
             .collect();
         Township {
-            entries: renderer.reports(&included, false),
+            // The reports are dropped after this township: pack their figures.
+            entries: renderer.reports(&included, false, &|r| {
+                site::backend::FigureSource::Packed(site::backend::Figures::of(r))
+            }),
             records: search_records(&included, search),
             drafts: reports
                 .iter()
@@ -180,7 +183,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 
 /// What `build` keeps of one township once its reports are rendered.
 struct Township {
-    entries: Result<Vec<site::backend::Entry>, Vec<Diagnostic>>,
+    entries: Result<Vec<site::backend::Entry<'static>>, Vec<Diagnostic>>,
     records: Vec<SearchRecord>,
     /// Its draft files (`rel` paths).
     drafts: Vec<String>,

@@ -31,11 +31,34 @@ fn identities(r: &impl Named) -> [String; 3] {
     ]
 }
 
+/// Whether two of `reports` are one report ([`duplicates`] would say
+/// something): a quick pass over borrowed keys, in any order, for the
+/// watcher, which asks after every save.
+pub fn has_duplicates<R: Named>(reports: &[R]) -> bool {
+    let mut seen: std::collections::HashSet<(u8, &str, &str, u16)> =
+        std::collections::HashSet::with_capacity(reports.len() * 3);
+    reports.iter().any(|r| {
+        let m = r.meta();
+        let region = m.region.as_deref().unwrap_or("");
+        let keys = [
+            (0, m.slug.as_str(), "", m.year),
+            (1, region, m.township.as_str(), m.year),
+            (2, m.organ.as_str(), "", m.year),
+        ];
+        // A report whose own keys coincide (slug equal to organ…) is one
+        // report: the kinds keep them apart.
+        !keys.into_iter().all(|k| seen.insert(k))
+    })
+}
+
 /// Two files for the same township (or organ, or URL name) and year: an
 /// error naming both. `reports` in file order (the first file is "the
 /// other one"). This looks across townships: a second file under another
 /// URL name still counts twice in every total.
 pub fn duplicates<R: Named>(reports: &[R]) -> Vec<Diagnostic> {
+    if !has_duplicates(reports) {
+        return Vec::new();
+    }
     let mut seen: BTreeMap<(String, u16), &R> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {

@@ -21,10 +21,13 @@ impl Build {
         for f in self.files.by_path.values().filter(|f| !f.has_report) {
             all.extend(f.diags.iter().cloned());
         }
-        // Duplicates look across townships, in file order as `check` reads.
-        let mut in_file_order: Vec<&crate::content::Report> = site.reports.iter().collect();
-        in_file_order.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-        all.extend(check::duplicates(&in_file_order));
+        // Duplicates look across townships, in file order as `check` reads
+        // (sorting is the cost: only when there are any).
+        if check::has_duplicates(&site.reports) {
+            let mut in_file_order: Vec<&crate::content::Report> = site.reports.iter().collect();
+            in_file_order.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+            all.extend(check::duplicates(&in_file_order));
+        }
         if let Err(d) = check::site(&site.root, &site.config, &site.registry, &[], &mut all) {
             all.push(d);
         }

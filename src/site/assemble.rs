@@ -14,7 +14,7 @@ use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::render::Theme;
 
-use super::backend::{All, Backend, Cx, Entry, Figures, Job, Put, Select, Statics};
+use super::backend::{All, Backend, Cx, Entry, FigureSource, Job, Put, Select, Statics};
 use super::data::OpenData;
 use super::feeds::Feeds;
 use super::pages::HtmlPages;
@@ -105,7 +105,8 @@ pub fn render_into(
         },
         sink,
     );
-    let entries = renderer.reports(&reports, true)?;
+    // The reports stay in memory: the year CSVs read them.
+    let entries = renderer.reports(&reports, true, &FigureSource::Report)?;
     renderer.finish(entries)
 }
 
@@ -136,14 +137,16 @@ impl<'a> Renderer<'a> {
     /// Every backend's files of the `reports` [`Select::report`] picks
     /// (written as they are made), and what the site-wide files keep of
     /// every report. `parallel`: over the reports (else one by one, when
-    /// townships are already rendered side by side).
-    pub fn reports(
+    /// townships are already rendered side by side). `figures`: where the
+    /// site-wide files will read a report's figures from.
+    pub fn reports<'r, 'e>(
         &self,
-        reports: &[&Report],
+        reports: &[&'r Report],
         parallel: bool,
-    ) -> Result<Vec<Entry>, Vec<Diagnostic>> {
-        let one = |r: &&Report| self.report(r);
-        let passes: Vec<(Entry, Vec<Diagnostic>)> = if parallel {
+        figures: &(dyn Fn(&'r Report) -> FigureSource<'e> + Sync),
+    ) -> Result<Vec<Entry<'e>>, Vec<Diagnostic>> {
+        let one = |r: &&'r Report| self.report(r, figures);
+        let passes: Vec<(Entry<'e>, Vec<Diagnostic>)> = if parallel {
             reports.par_iter().map(one).collect()
         } else {
             reports.iter().map(one).collect()
@@ -160,7 +163,11 @@ impl<'a> Renderer<'a> {
         Ok(entries)
     }
 
-    fn report(&self, r: &Report) -> (Entry, Vec<Diagnostic>) {
+    fn report<'r, 'e>(
+        &self,
+        r: &'r Report,
+        figures: &(dyn Fn(&'r Report) -> FigureSource<'e> + Sync),
+    ) -> (Entry<'e>, Vec<Diagnostic>) {
         let cx = &self.cx;
         let summary = Summary::of(r, cx.regions, &cx.labels);
         let mut errors = Vec::new();
@@ -178,7 +185,7 @@ impl<'a> Renderer<'a> {
         let entry = Entry {
             summary,
             format: r.format.clone(),
-            figures: Figures::of(r),
+            figures: figures(r),
         };
         (entry, errors)
     }

@@ -76,14 +76,14 @@ pub struct Cx<'a> {
 /// by year and slug, and every HTML page the site has (rendered this time
 /// or not).
 pub struct All<'a> {
-    pub entries: &'a [Entry],
+    pub entries: &'a [Entry<'a>],
     pub summaries: &'a [&'a Summary],
     pub html: &'a [Output<'a>],
 }
 
 impl<'a> All<'a> {
     /// The reports of one year.
-    pub fn year(&self, year: u16) -> Vec<&'a Entry> {
+    pub fn year(&self, year: u16) -> Vec<&'a Entry<'a>> {
         self.entries
             .iter()
             .filter(|e| e.summary.year == year)
@@ -95,10 +95,34 @@ impl<'a> All<'a> {
 /// and its figures as the year CSV prints them (a few hundred bytes where
 /// the parsed report is tens of kilobytes).
 #[derive(Debug)]
-pub struct Entry {
+pub struct Entry<'r> {
     pub summary: Summary,
     pub format: Arc<FormatDef>,
-    pub figures: Figures,
+    pub figures: FigureSource<'r>,
+}
+
+/// Where a report's figures are read from when its year CSV is written:
+/// packed when the report is dropped after rendering (`build`), or the
+/// report itself while it stays in memory (the watcher, which writes a
+/// year's CSV only when one of its figures changed: packing every report's
+/// figures after every save would cost more than the save).
+#[derive(Debug)]
+pub enum FigureSource<'r> {
+    Packed(Figures),
+    Report(&'r Report),
+}
+
+impl Entry<'_> {
+    /// Call `f` with a lookup of the report's figures by position.
+    pub fn with_figures<T>(&self, f: impl for<'s> FnOnce(&dyn Fn(usize) -> &'s str) -> T) -> T {
+        match &self.figures {
+            FigureSource::Packed(p) => f(&|i| p.get(i)),
+            FigureSource::Report(r) => {
+                let texts = super::data::figure_texts(r);
+                f(&|i| texts.get(i).map_or("", String::as_str))
+            }
+        }
+    }
 }
 
 /// A report's cells as CSV texts, in its format's cell order

@@ -170,13 +170,15 @@ pub fn year_csv(year: u16, rows: &[&Entry], cfg: &SiteConfig) -> OutFile {
             push_csv_field(&mut out, f);
         }
         let own = index.get(e.format.id.as_str());
-        for c in 0..cols.ids.len() {
-            let text = own
-                .and_then(|m| m.get(c).copied().flatten())
-                .map_or("", |i| e.figures.get(i));
-            out.push(',');
-            push_csv_field(&mut out, text);
-        }
+        e.with_figures(|figure| {
+            for c in 0..cols.ids.len() {
+                let text = own
+                    .and_then(|m| m.get(c).copied().flatten())
+                    .map_or("", figure);
+                out.push(',');
+                push_csv_field(&mut out, text);
+            }
+        });
         out.push_str("\r\n");
     }
     OutFile {
