@@ -111,7 +111,7 @@ pub fn update_in_place(
 pub fn remove_previous(out: &Path) {
     let old = sibling(out, "old");
     if old.exists() {
-        let _ = fs::remove_dir_all(&old);
+        let _ = swap::remove_folder(&old);
     }
 }
 
@@ -164,11 +164,15 @@ impl<'a> Stager<'a> {
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| io_error("清理临时目录", &staging, &e))?;
         }
-        fs::create_dir_all(&staging).map_err(|e| io_error("创建临时目录", &staging, &e))?;
-        // The marker first: debris of a build killed from here on is
-        // recognisable, and the published folder says who may replace it.
-        let marker = staging.join(MARKER);
+        // The marker first, in a folder of its own kind renamed to the
+        // staging folder once it holds it: debris of a build killed at any
+        // point is recognisable (an unmarked `prep` folder is nianbao's and
+        // empty), and the published folder says who may replace it.
+        let prep = sibling(out, "prep");
+        fs::create_dir(&prep).map_err(|e| io_error("创建临时目录", &prep, &e))?;
+        let marker = prep.join(MARKER);
         fs::write(&marker, guard::MARKER_TEXT).map_err(|e| io_error("写入", &marker, &e))?;
+        fs::rename(&prep, &staging).map_err(|e| io_error("创建临时目录", &staging, &e))?;
         Ok(Stager {
             debris_removed,
             out: out.to_path_buf(),
@@ -233,7 +237,7 @@ impl<'a> Stager<'a> {
 impl Drop for Stager<'_> {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = swap::remove_folder(&self.staging);
         }
     }
 }
@@ -250,11 +254,11 @@ fn swap(out: &Path, staging: &Path, keep_previous: bool) -> Result<(), Diagnosti
         // The watcher removes it after telling the author (remove_previous).
         let old = sibling(out, "old");
         if previous != old {
-            let _ = fs::remove_dir_all(&old);
+            let _ = swap::remove_folder(&old);
             fs::rename(&previous, &old).map_err(|e| io_error("移开旧的输出目录", &previous, &e))?;
         }
     } else {
-        let _ = fs::remove_dir_all(&previous);
+        let _ = swap::remove_folder(&previous);
     }
     Ok(())
 }

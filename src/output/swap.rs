@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::guard::MARKER;
 
 /// The kinds of folder a build makes beside the output.
-const KINDS: [&str; 2] = ["staging", "old"];
+const KINDS: [&str; 3] = ["staging", "old", "prep"];
 
 /// `.<out>.nianbao-<kind>-<pid>`: beside the output, so that renames stay on
 /// one file system; hidden, so that a web server does not list it.
@@ -43,7 +43,7 @@ pub fn exchange(out: &Path, staging: &Path) -> io::Result<PathBuf> {
     }
     let old = sibling(out, "old");
     if old.exists() {
-        fs::remove_dir_all(&old)?;
+        remove_folder(&old)?;
     }
     fs::rename(out, &old)?;
     if let Err(e) = fs::rename(staging, out) {
@@ -90,11 +90,46 @@ pub fn remove_debris(out: &Path) -> usize {
         }
         let path = e.path();
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && path.join(MARKER).is_file() && fs::remove_dir_all(&path).is_ok() {
+        let marked = path.join(MARKER).is_file();
+        // A `prep` folder is made empty and only ever holds the marker: a
+        // build killed before writing it leaves it empty (`remove_dir` takes
+        // only an empty folder).
+        let gone = is_dir
+            && ((marked && remove_marked(&path).is_ok())
+                || (kind == "prep" && fs::remove_dir(&path).is_ok()));
+        if gone {
             removed += 1;
         }
     }
     removed
+}
+
+/// Remove a folder nianbao made: its marker last when it has one (see
+/// [`remove_marked`]).
+pub fn remove_folder(path: &Path) -> io::Result<()> {
+    if path.join(MARKER).is_file() {
+        remove_marked(path)
+    } else {
+        fs::remove_dir_all(path)
+    }
+}
+
+/// Remove a marked folder, its marker last: a build killed while removing
+/// it leaves it still marked, for the next build to finish.
+fn remove_marked(path: &Path) -> io::Result<()> {
+    for e in fs::read_dir(path)?.flatten() {
+        if e.file_name() == MARKER {
+            continue;
+        }
+        let p = e.path();
+        if e.file_type()?.is_dir() {
+            fs::remove_dir_all(&p)?;
+        } else {
+            fs::remove_file(&p)?;
+        }
+    }
+    fs::remove_file(path.join(MARKER))?;
+    fs::remove_dir(path)
 }
 
 /// Whether process `pid` exists (it may be another user's: then it exists).
