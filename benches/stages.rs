@@ -49,7 +49,7 @@ fn main() {
     let theme = Theme::load(root, &cfg.theme).unwrap();
     let pc = PageCtx::new(&cfg, vec![2021]);
     let catalog = data::Catalog::of(&report.format);
-    let labels = nianbao::format::Registry::builtin().summary_labels();
+    let labels = nianbao::site::summary::Columns::of(&nianbao::format::Registry::builtin());
     let summary = Summary::of(&report, &RegionSlugs::default(), &labels);
     let rounds = 2000;
     let rows = [

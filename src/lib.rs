@@ -116,7 +116,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
             theme: &theme,
             pages: site::PageCtx::new(&scan.config, scan.years(opts.drafts)),
             select: site::Select::ALL,
-            labels: scan.registry.summary_labels(),
+            columns: site::summary::Columns::of(&scan.registry),
         },
         &stager,
     );

@@ -9,7 +9,7 @@ use crate::content::Report;
 use crate::layout::{Key, Output};
 use crate::site;
 use crate::site::regions::RegionSlugs;
-use crate::site::summary::Summary;
+use crate::site::summary::{Columns, Summary};
 
 /// What the pages built from all reports show of one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,8 @@ pub struct Shown {
 }
 
 impl Shown {
-    pub fn of(r: &Report, regions: &RegionSlugs, labels: &[String]) -> Shown {
-        let summary = Summary::of(r, regions, labels);
+    pub fn of(r: &Report, regions: &RegionSlugs, columns: &Columns) -> Shown {
+        let summary = Summary::of(r, regions, columns);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         site::data::figures_hash(r).hash(&mut h);
         let s = &summary;

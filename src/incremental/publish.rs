@@ -13,6 +13,7 @@ use crate::diag::Diagnostic;
 use crate::layout::Output;
 use crate::output;
 use crate::site::regions::RegionSlugs;
+use crate::site::summary::Columns;
 use crate::site::{self, OutFile};
 
 use super::plan::{Changed, Plan, Shown};
@@ -122,7 +123,7 @@ impl Build {
             .into_iter()
             .rev()
             .collect();
-        let labels = self.site.registry.summary_labels();
+        let columns = Columns::of(&self.site.registry);
         let (slugs, _) = site::regions::resolve(&self.site.config, &self.site.reports);
         // Region URL names: one report's `region_slug` names its region for
         // every report in it, so when a name changes, pages of townships
@@ -145,7 +146,7 @@ impl Build {
                 let r = included
                     .iter()
                     .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
-                Some((p.clone(), Shown::of(r, &slugs, &labels)))
+                Some((p.clone(), Shown::of(r, &slugs, &columns)))
             })
             .collect();
         let plan = if full {
@@ -340,14 +341,14 @@ impl Build {
         slugs: RegionSlugs,
     ) {
         if full {
-            let labels = self.site.registry.summary_labels();
+            let columns = Columns::of(&self.site.registry);
             let drafts = self.opts.drafts;
             self.shown.by_file = self
                 .site
                 .reports
                 .iter()
                 .filter(|r| drafts || !r.meta.draft)
-                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs, &labels)))
+                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs, &columns)))
                 .collect();
         } else {
             for p in &self.dirty.paths {

@@ -18,7 +18,7 @@ use super::backend::{All, Backend, Cx, Entry, FigureSource, Job, Put, Select, St
 use super::data::OpenData;
 use super::feeds::Feeds;
 use super::pages::HtmlPages;
-use super::summary::Summary;
+use super::summary::{Columns, Summary};
 use super::{OutFile, PageCtx, Site, regions};
 use crate::layout::Output;
 
@@ -101,7 +101,7 @@ pub fn render_into(
             theme,
             pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
             select,
-            labels: site.registry.summary_labels(),
+            columns: Columns::of(&site.registry),
         },
         sink,
     );
@@ -169,7 +169,7 @@ impl<'a> Renderer<'a> {
         figures: &(dyn Fn(&'r Report) -> FigureSource<'e> + Sync),
     ) -> (Entry<'e>, Vec<Diagnostic>) {
         let cx = &self.cx;
-        let summary = Summary::of(r, cx.regions, &cx.labels);
+        let summary = Summary::of(r, cx.regions, &cx.columns);
         let mut errors = Vec::new();
         if (cx.select.report)(r) {
             let put = |f: OutFile| self.count.put(self.sink, f);

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::format::{FormatDef, Registry};
 
 use super::regions::RegionSlugs;
-use super::summary::Summary;
+use super::summary::{Columns, Summary};
 use super::{OutFile, PageCtx, SiteConfig};
 
 /// Where a backend's files go, from any thread.
@@ -67,8 +67,8 @@ pub struct Cx<'a> {
     pub theme: &'a Theme,
     pub pages: PageCtx<'a>,
     pub select: Select<'a>,
-    /// The site's summary columns (`Registry::summary_labels`).
-    pub labels: Vec<String>,
+    /// The site's summary columns, resolved per format.
+    pub columns: Columns,
 }
 
 /// The reports of the build as the site-wide files need them (their

@@ -31,7 +31,7 @@ impl Backend for HtmlPages {
     }
 
     fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
-        index::pages(all.summaries, search_page(cx), &cx.labels)
+        index::pages(all.summaries, search_page(cx), &cx.columns.labels)
             .into_iter()
             .filter(|p| (cx.select.file)(&p.output))
             .map(|p| {

@@ -2,8 +2,11 @@
 //! built from: computed once per report (in parallel), so that a year, a
 //! township or a region page never walks whole reports again.
 
+use std::collections::HashMap;
+
 use crate::content::Report;
 use crate::content::meta::Date;
+use crate::format::{CellRef, FormatDef, Registry};
 use crate::layout::Output;
 
 use super::regions::RegionSlugs;
@@ -31,9 +34,9 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of `r`, with a figure for each of the site's summary
-    /// columns `labels`.
-    pub fn of(r: &Report, regions: &RegionSlugs, labels: &[String]) -> Summary {
-        let series = r.format.series.as_ref();
+    /// `columns`.
+    pub fn of(r: &Report, regions: &RegionSlugs, columns: &Columns) -> Summary {
+        let (figures, received, handled) = columns.figures(r);
         let region_slug = r
             .meta
             .region
@@ -52,12 +55,9 @@ impl Summary {
             index_no: r.meta.index_no.clone(),
             format: r.format.id.clone(),
             format_name: r.format.name.clone(),
-            figures: labels
-                .iter()
-                .map(|l| summary_value(r, r.format.summary_column(l)?))
-                .collect(),
-            received: series.and_then(|s| summary_value(r, &s.received)),
-            handled: series.and_then(|s| summary_value(r, &s.handled)),
+            figures,
+            received,
+            handled,
         }
     }
 
@@ -79,6 +79,92 @@ impl Summary {
             slug: &self.slug,
         }
         .path()
+    }
+}
+
+/// The cells of one summary figure: per table index, its cells; `None`
+/// when the format lacks one of them (the figure is then “—”).
+type Cells = Option<Vec<(usize, CellRef)>>;
+
+/// The site's summary columns (`Registry::summary_labels`), and for every
+/// format the cells each sums, resolved once: a save in watch mode makes
+/// every report's summary again, and looking cell ids up by name for each
+/// was the largest part of it.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    pub labels: Vec<String>,
+    by_format: HashMap<String, Resolved>,
+}
+
+#[derive(Debug, Clone)]
+struct Resolved {
+    figures: Vec<Cells>,
+    received: Cells,
+    handled: Cells,
+}
+
+fn resolve(format: &FormatDef, ids: Option<&[String]>) -> Cells {
+    let mut out = Vec::new();
+    for id in ids? {
+        let (t, cells) = format.summary_cells(id)?;
+        out.extend(cells.into_iter().map(|c| (t, c)));
+    }
+    Some(out)
+}
+
+impl Columns {
+    pub fn of(registry: &Registry) -> Columns {
+        let labels = registry.summary_labels();
+        let by_format = registry
+            .ids()
+            .into_iter()
+            .filter_map(|id| registry.get(id))
+            .map(|f| {
+                let series = f.series.as_ref();
+                let resolved = Resolved {
+                    figures: labels
+                        .iter()
+                        .map(|l| resolve(f, f.summary_column(l)))
+                        .collect(),
+                    received: resolve(f, series.map(|s| s.received.as_slice())),
+                    handled: resolve(f, series.map(|s| s.handled.as_slice())),
+                };
+                (f.id.clone(), resolved)
+            })
+            .collect();
+        Columns { labels, by_format }
+    }
+
+    /// A report's figure for each column, and its received and handled.
+    fn figures(&self, r: &Report) -> (Vec<Option<i128>>, Option<i128>, Option<i128>) {
+        let sum = |cells: &Cells| {
+            let mut total = 0;
+            for &(t, c) in cells.as_ref()? {
+                let (def, data) = (r.format.tables.get(t)?, r.tables.get(t)?);
+                total += data.int(def, c);
+            }
+            Some(total)
+        };
+        match self.by_format.get(&r.format.id) {
+            Some(f) => (
+                f.figures.iter().map(sum).collect(),
+                sum(&f.received),
+                sum(&f.handled),
+            ),
+            // A format the registry does not know (not in a loaded site):
+            // looked up by name.
+            None => {
+                let series = r.format.series.as_ref();
+                (
+                    self.labels
+                        .iter()
+                        .map(|l| summary_value(r, r.format.summary_column(l)?))
+                        .collect(),
+                    series.and_then(|s| summary_value(r, &s.received)),
+                    series.and_then(|s| summary_value(r, &s.handled)),
+                )
+            }
+        }
     }
 }
 

@@ -156,7 +156,12 @@ impl Backend for OpenData {
         let mut jobs = Vec::new();
         if want(&Output::ReportList) {
             jobs.push(Job::new(Size::Data, move |put| {
-                put(reports_json(all.summaries, cfg, cx.registry, &cx.labels));
+                put(reports_json(
+                    all.summaries,
+                    cfg,
+                    cx.registry,
+                    &cx.columns.labels,
+                ));
                 Ok(())
             }));
         }
