@@ -189,11 +189,9 @@ struct Township {
     drafts: Vec<String>,
 }
 
-/// The diagnostics of `scan`'s site, read whole; `Err` when there are errors.
-fn checked(
-    scan: &mut site::stream::Scan,
-    drafts: bool,
-) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+/// The diagnostics of `scan`'s site, read whole (keeping no report), with
+/// its draft files; not yet graded for drafts.
+fn scan_diagnostics(scan: &mut site::stream::Scan) -> (Vec<Diagnostic>, HashSet<String>) {
     let (draft_lists, diags) = scan.townships(&|reports| {
         reports
             .iter()
@@ -204,7 +202,16 @@ fn checked(
     let mut diagnostics = std::mem::take(&mut scan.diagnostics);
     diagnostics.extend(diags);
     diagnostics.extend(scan.config.base_url_warning());
-    let draft_files: HashSet<String> = draft_lists.into_iter().flatten().collect();
+    (diagnostics, draft_lists.into_iter().flatten().collect())
+}
+
+/// The diagnostics of `scan`'s site as `build` grades them; `Err` when
+/// there are errors.
+fn checked(
+    scan: &mut site::stream::Scan,
+    drafts: bool,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let (mut diagnostics, draft_files) = scan_diagnostics(scan);
     grade_for_publishing(&mut diagnostics, &draft_files, drafts);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -337,17 +344,7 @@ impl Timings {
 /// keeping no report.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
     let mut scan = site::stream::scan(root, site::SiteConfig::load(root)?)?;
-    let (draft_lists, diags) = scan.townships(&|reports| {
-        reports
-            .iter()
-            .filter(|r| r.meta.draft)
-            .map(|r| r.file.rel.clone())
-            .collect::<Vec<_>>()
-    });
-    let mut diagnostics = std::mem::take(&mut scan.diagnostics);
-    diagnostics.extend(diags);
-    diagnostics.extend(scan.config.base_url_warning());
-    let draft_files: HashSet<String> = draft_lists.into_iter().flatten().collect();
+    let (mut diagnostics, draft_files) = scan_diagnostics(&mut scan);
     demote_drafts(&mut diagnostics, &draft_files);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(diagnostics)
