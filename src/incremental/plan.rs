@@ -134,6 +134,12 @@ impl Plan {
         self.full || out.depends_on().iter().any(|k| self.keys.contains(k))
     }
 
+    /// Whether only reports' own files are rendered (no file made from all
+    /// reports changes: a prose save).
+    pub fn reports_only(&self) -> bool {
+        !self.full && self.keys.iter().all(|k| matches!(k, Key::Township(_)))
+    }
+
     /// Whether the site has the same files as last time (no report came,
     /// went or moved), so every file not rendered keeps its bytes.
     pub fn same_files(&self) -> bool {
@@ -208,7 +214,7 @@ mod tests {
         assert!(!p.wants(&Output::Township("pingan")));
         assert!(!p.wants(&Output::Year(2021)) && !p.wants(&Output::YearCsv(2021)));
         assert!(!p.wants(&Output::Home) && !p.wants(&Output::Sitemap));
-        assert!(p.same_files());
+        assert!(p.same_files() && p.reports_only());
     }
 
     #[test]
@@ -216,6 +222,7 @@ mod tests {
         let p = plan(&shown(2021, "pingan", 5, 2), &shown(2021, "pingan", 5, 1));
         assert!(p.wants(&Output::YearCsv(2021)) && !p.wants(&Output::YearCsv(2022)));
         assert!(!p.wants(&Output::Year(2021)) && !p.wants(&Output::Home));
+        assert!(!p.reports_only());
     }
 
     #[test]

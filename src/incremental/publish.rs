@@ -170,11 +170,16 @@ impl Build {
             })
         };
         let (files, kept, vars) = self.render_planned(&plan)?;
-        let unselected = included
-            .iter()
-            .filter(|r| !plan.wants(&report_output(r)))
-            .flat_map(|r| report_files(r))
-            .collect();
+        // Only a publish with other files than last time lists the rest.
+        let unselected = if plan.same_files() {
+            Vec::new()
+        } else {
+            included
+                .iter()
+                .filter(|r| !plan.wants(&report_output(r)))
+                .flat_map(|r| report_files(r))
+                .collect()
+        };
         Ok(Fresh {
             plan,
             files,
@@ -226,6 +231,7 @@ impl Build {
             report: &report,
             file: &file,
             page: &page,
+            site_wide: !plan.reports_only(),
         };
         let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
         let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());

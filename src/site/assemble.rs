@@ -105,6 +105,12 @@ pub fn render_into(
         },
         sink,
     );
+    if !select.site_wide {
+        // Only these reports' own files: no summaries of the others.
+        let picked: Vec<&Report> = reports.into_iter().filter(|r| (select.report)(r)).collect();
+        renderer.reports(&picked, true, &FigureSource::Report)?;
+        return renderer.done();
+    }
     // The reports stay in memory: the year CSVs read them.
     let entries = renderer.reports(&reports, true, &FigureSource::Report)?;
     renderer.finish(entries)
@@ -217,6 +223,14 @@ impl<'a> Renderer<'a> {
             return Err(self.stop(errors));
         }
         drop(jobs);
+        match self.count.write_error() {
+            Some(d) => Err(vec![d]),
+            None => Ok(self.count.into_inner()),
+        }
+    }
+
+    /// What was rendered, without the site-wide files.
+    pub fn done(self) -> Result<Rendered, Vec<Diagnostic>> {
         match self.count.write_error() {
             Some(d) => Err(vec![d]),
             None => Ok(self.count.into_inner()),

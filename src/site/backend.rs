@@ -37,6 +37,10 @@ pub struct Select<'a> {
     /// An index page `file` asked for, whose template variables hash to
     /// this: render it? (No: the watcher has its bytes for these variables.)
     pub page: &'a (dyn Fn(&Output, u64) -> bool + Sync),
+    /// Whether any file made from all reports may be wanted. `false`: the
+    /// caller knows none is (a watcher's save that changed only prose), so
+    /// the summaries of reports not rendered are not even made.
+    pub site_wide: bool,
 }
 
 fn every_report(_: &Report) -> bool {
@@ -55,6 +59,7 @@ impl Select<'static> {
         report: &every_report,
         file: &every_file,
         page: &every_page,
+        site_wide: true,
     };
 }
 
