@@ -55,6 +55,11 @@ impl Cleaned {
 pub fn clean(lines: &[&str]) -> Cleaned {
     let mut out = Cleaned::default();
     for (i, line) in lines.iter().enumerate() {
+        if let Some(text) = typed_plainly(line) {
+            out.lines.push(text.to_string());
+            out.inserted.push(Vec::new());
+            continue;
+        }
         let (mut text, mut inserted, full) = punctuation(line);
         if !full.is_empty() {
             let col = line
@@ -112,6 +117,23 @@ pub fn clean(lines: &[&str]) -> Cleaned {
     }
     group_with_figures(&mut out);
     out
+}
+
+/// `line` when it has nothing for [`clean`] to read differently: no tab,
+/// none of the full-width characters [`punctuation`] reads as ASCII, and no
+/// blank list item. Nearly every line of a table; checking this takes one
+/// pass over the bytes instead of a copy of the line per step.
+fn typed_plainly(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    // Every character `punctuation` replaces is U+3000–U+3011 (E3 80 xx) or
+    // U+FF0C–U+FF3D (EF BC xx) in UTF-8.
+    let wide = bytes
+        .windows(2)
+        .any(|w| matches!(w, [0xE3, 0x80] | [0xEF, 0xBC]));
+    if wide || bytes.contains(&b'\t') || !blank_items(line).is_empty() {
+        return None;
+    }
+    Some(line)
 }
 
 fn out_col(inserted: &[u32], col: u32) -> u32 {
@@ -206,6 +228,9 @@ fn blank_items(text: &str) -> Vec<(usize, u32)> {
     };
     let inner = &text[open + 1..close];
     if inner.trim().is_empty() {
+        return Vec::new();
+    }
+    if !inner.split(',').any(|item| item.trim().is_empty()) {
         return Vec::new();
     }
     let base = text[..open + 1].chars().count() as u32;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::labels::{normalize, strip_numbering};
+use super::labels::{normalize, normalized, strip_numbering};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,9 +188,9 @@ impl TableDef {
     /// Rows matching an authored key. `within`: the group whose mapping the key
     /// was written in (only its children match), or `None` at the top level.
     pub fn match_row(&self, key: &str, within: Option<usize>) -> Vec<usize> {
-        let n = normalize(key);
+        let n = normalized(key);
         let mut hits: Vec<usize> = Vec::new();
-        for k in [n.as_str(), strip_numbering(&n)] {
+        for k in [&*n, strip_numbering(&n)] {
             if let Some(rows) = self.keys.get(k) {
                 for &r in rows {
                     let ok = match within {
@@ -221,7 +221,7 @@ impl TableDef {
     }
     /// Column of `row` matching an authored key.
     pub fn match_col(&self, row: usize, key: &str) -> Option<usize> {
-        let n = normalize(key);
+        let n = normalized(key);
         self.columns_of(row)
             .iter()
             .position(|c| column_keys(c).any(|k| k == n))

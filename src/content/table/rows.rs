@@ -11,11 +11,11 @@ use crate::yaml::{Kind, Node};
 /// for `（二）部分公开`): read by its words, with a warning giving the official
 /// label, since a wrong number usually means a row was skipped or moved.
 fn numbering(ctx: &mut Ctx, row: usize, key: &str, at: Loc) {
-    let n = labels::normalize(key);
-    let rest = labels::strip_numbering(&n);
     let Some(official) = ctx.def.row_def(row).number.as_deref() else {
         return;
     };
+    let n = labels::normalized(key);
+    let rest = labels::strip_numbering(&n);
     let written = &n[..n.len() - rest.len()];
     if written.is_empty() || written == labels::normalize(official) {
         return;
@@ -259,7 +259,6 @@ fn list_row(ctx: &mut Ctx, row: usize, v: &Node, items: &[Node]) {
 fn wrong_length(ctx: &Ctx, row: usize, items: &[Node]) -> Option<Msg> {
     let cols = ctx.def.columns_of(row);
     let required = cols.iter().filter(|c| !c.computed).count();
-    let label = ctx.def.row_path(row);
     // Writing a row without its 总计 is allowed; a row one number
     // short whose last number is the sum of the others, in a table
     // written with totals, is a number missed, not a total left out.
@@ -267,6 +266,11 @@ fn wrong_length(ctx: &Ctx, row: usize, items: &[Node]) -> Option<Msg> {
         && required < cols.len()
         && items.len() == required
         && looks_like_total(items);
+    if (items.len() == cols.len() || items.len() == required) && !short {
+        return None;
+    }
+    // Only a row in error has its label made.
+    let label = ctx.def.row_path(row);
     if short {
         return Some(Msg::new(
             format!(
@@ -280,9 +284,6 @@ fn wrong_length(ctx: &Ctx, row: usize, items: &[Node]) -> Option<Msg> {
                 cols.len()
             ),
         ));
-    }
-    if items.len() == cols.len() || items.len() == required {
-        return None;
     }
     let names: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();
     let expected = if required == cols.len() {

@@ -169,8 +169,8 @@ fn is_minus(c: char) -> bool {
 }
 
 pub(super) fn parse_value(text: &str, kind: ValueKind) -> Result<Value, Problem> {
-    let folded = labels::normalize(text);
-    let s = folded.as_str();
+    let folded = labels::normalized(text);
+    let s = &*folded;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     // Largest count we accept: far above any real report, far below overflow in sums.
     const MAX: u64 = 1_000_000_000_000;
