@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use super::labels::{normalize, normalized, strip_numbering};
@@ -25,7 +26,7 @@ pub struct TableDef {
     #[serde(skip)]
     pub ncells: usize,
     #[serde(skip)]
-    keys: HashMap<String, Vec<usize>>,
+    keys: FxHashMap<String, Vec<usize>>,
 }
 
 /// How the grid of a table is drawn. The spans follow from the row and column
@@ -359,7 +360,7 @@ impl TableDef {
         }
         self.rows = rows;
         self.ncells = cell;
-        let mut keys: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut keys: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for r in 0..self.rows.len() {
             for k in row_keys(self.row_def(r)) {
                 let v = keys.entry(k).or_default();

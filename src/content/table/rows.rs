@@ -62,8 +62,12 @@ pub(super) fn totals_written(def: &TableDef, entries: &[(Node, Node)]) -> bool {
                  within: Option<usize>,
                  f: &mut dyn FnMut(usize, usize)| {
         for (k, v) in entries {
-            let Some(key) = k.as_key() else { continue };
-            if let ([row], Kind::Seq(items)) = (def.match_row(key, within).as_slice(), &v.kind) {
+            // The row is looked up only for a list: most values are maps or
+            // single figures, and matching a key is the costly part.
+            let (Some(key), Kind::Seq(items)) = (k.as_key(), &v.kind) else {
+                continue;
+            };
+            if let [row] = def.match_row(key, within).as_slice() {
                 f(*row, items.len());
             }
         }
