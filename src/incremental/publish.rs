@@ -25,7 +25,7 @@ pub(super) struct Published {
     /// The years in the navigation: when they change every page changes.
     years: Vec<u16>,
     /// Final (minified) bytes by output path: every file of the site.
-    pages: HashMap<String, Vec<u8>>,
+    pages: Pages,
     /// Whether `pages` were minified (site.toml can change that).
     minify: bool,
     /// Hash of each index page's template variables.
@@ -56,11 +56,15 @@ struct RenderAll;
 /// Every file of the site after this render, and the paths that are gone.
 struct Merged {
     /// The files not rendered this time, with their last bytes.
-    pages: HashMap<String, Vec<u8>>,
+    pages: Pages,
     removed: Vec<String>,
     /// Fresh files whose bytes are what was published already.
     same: HashSet<String>,
 }
+
+/// The published files by output path. A save looks up every report's
+/// files in it (some 100,000 at 50,000 reports): FxHash, not SipHash.
+type Pages = rustc_hash::FxHashMap<String, Vec<u8>>;
 
 fn report_files(r: &Report) -> [String; 2] {
     let (year, slug) = (r.meta.year, r.meta.slug.as_str());
@@ -98,7 +102,7 @@ impl Build {
                 fresh = self.render(true)?;
                 self.merge(&mut fresh).unwrap_or_else(|RenderAll| Merged {
                     // A full render reuses nothing, so it cannot miss a file.
-                    pages: HashMap::new(),
+                    pages: Pages::default(),
                     removed: Vec::new(),
                     same: HashSet::new(),
                 })
@@ -400,7 +404,7 @@ fn merge_with(last: &mut Published, fresh: &Fresh) -> Result<Merged, RenderAll> 
             same,
         });
     }
-    let mut pages = HashMap::with_capacity(last.pages.len());
+    let mut pages = Pages::with_capacity_and_hasher(last.pages.len(), Default::default());
     for path in fresh.kept.iter().chain(&fresh.unselected) {
         match last.pages.remove(path) {
             Some(bytes) => {
