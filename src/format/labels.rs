@@ -127,7 +127,15 @@ mod tests {
             normalize("危及三安全一稳定")
         );
         assert_eq!(normalize("ＡＢＣ　１"), "abc1");
-        for s in ["不予公开", "（三） 不予公开", "危及“三安全一稳定”", "ＡＢＣ　１", "Ab", "12", "a b"] {
+        for s in [
+            "不予公开",
+            "（三） 不予公开",
+            "危及“三安全一稳定”",
+            "ＡＢＣ　１",
+            "Ab",
+            "12",
+            "a b",
+        ] {
             assert_eq!(normalized(s), normalize(s), "{s}");
             let borrowed = matches!(normalized(s), std::borrow::Cow::Borrowed(_));
             assert_eq!(borrowed, normalize(s) == s, "{s}");

@@ -336,7 +336,11 @@ trait Shared: Serialize {
 }
 
 fn map(fields: Vec<(&'static str, Value)>) -> Value {
-    Value::from(fields.into_iter().collect::<BTreeMap<&'static str, Value>>())
+    Value::from(
+        fields
+            .into_iter()
+            .collect::<BTreeMap<&'static str, Value>>(),
+    )
 }
 
 impl Shared for SummaryTable<'_> {
@@ -353,7 +357,10 @@ impl Shared for SummaryTable<'_> {
                         let text = Value::from(f.text.as_str());
                         map(vec![("text", text), ("missing", Value::from(f.missing))])
                     };
-                    shared.entry((&f.text, f.missing)).or_insert_with(made).clone()
+                    shared
+                        .entry((&f.text, f.missing))
+                        .or_insert_with(made)
+                        .clone()
                 })
                 .collect();
             rows.push(map(vec![

@@ -58,20 +58,19 @@ fn looks_like_total(items: &[Node]) -> bool {
 /// (总计 included) rather than one fewer.
 pub(super) fn totals_written(def: &TableDef, entries: &[(Node, Node)]) -> bool {
     let (mut with, mut without) = (0, 0);
-    let visit = |entries: &[(Node, Node)],
-                 within: Option<usize>,
-                 f: &mut dyn FnMut(usize, usize)| {
-        for (k, v) in entries {
-            // The row is looked up only for a list: most values are maps or
-            // single figures, and matching a key is the costly part.
-            let (Some(key), Kind::Seq(items)) = (k.as_key(), &v.kind) else {
-                continue;
-            };
-            if let [row] = def.match_row(key, within).as_slice() {
-                f(*row, items.len());
+    let visit =
+        |entries: &[(Node, Node)], within: Option<usize>, f: &mut dyn FnMut(usize, usize)| {
+            for (k, v) in entries {
+                // The row is looked up only for a list: most values are maps or
+                // single figures, and matching a key is the costly part.
+                let (Some(key), Kind::Seq(items)) = (k.as_key(), &v.kind) else {
+                    continue;
+                };
+                if let [row] = def.match_row(key, within).as_slice() {
+                    f(*row, items.len());
+                }
             }
-        }
-    };
+        };
     let mut count = |row: usize, n: usize| {
         let cols = def.columns_of(row);
         let required = cols.iter().filter(|c| !c.computed).count();
