@@ -201,20 +201,19 @@ impl Build {
         self.add_reports(added);
     }
 
-    /// Add reports keeping all sorted by township, then path:
-    /// `refresh_checks` takes a township's reports as one slice. A save
-    /// adds a few, inserted in place by binary search, so it no longer
-    /// sorts every report (50,000 `Path` comparisons); a full read sorts once.
+    /// Add reports keeping all sorted by township, then path
+    /// ([`report_order`]): `refresh_checks` takes a township's reports as
+    /// one slice. A save adds a few, inserted in place by binary search
+    /// rather than sorting all 50,000 again; a full read sorts once.
     fn add_reports(&mut self, added: Vec<Report>) {
         let reports = &mut self.site.reports;
         if added.len() > 64 {
             reports.extend(added);
-            reports.sort_by(|a, b| (&a.meta.slug, &a.file.path).cmp(&(&b.meta.slug, &b.file.path)));
+            reports.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
             return;
         }
         for r in added {
-            let at = reports
-                .partition_point(|x| (&x.meta.slug, &x.file.path) < (&r.meta.slug, &r.file.path));
+            let at = reports.partition_point(|x| report_order(x) < report_order(&r));
             reports.insert(at, r);
         }
     }
@@ -236,4 +235,9 @@ impl Build {
         }
         self.dirty.paths.insert(path.to_path_buf());
     }
+}
+
+/// The order the reports are kept in: by township, then path.
+fn report_order(r: &Report) -> (&str, &std::path::Path) {
+    (&r.meta.slug, &r.file.path)
 }

@@ -73,9 +73,9 @@ fn from_front_matter<'a, R: Named>(
 ) -> (BTreeMap<String, String>, BTreeMap<&'a str, &'a R>) {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut first: BTreeMap<&str, &R> = BTreeMap::new();
-    // Reports come township by township, so a region's run in a row: its
-    // first report is looked up once per run, not once per report (the
-    // watcher resolves regions on every save).
+    // Reports come township by township, so a region's reports come in
+    // runs: its first report is looked up once per run, not once per
+    // report (the watcher resolves regions on every save).
     let mut previous: Option<&str> = None;
     for r in reports {
         let Some(name) = r.meta().region.as_deref() else {
