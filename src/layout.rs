@@ -8,6 +8,7 @@
 //! meaning back out of path strings. A new page type is one variant here
 //! (its path and its keys) plus its template.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// One file of the published site.
@@ -51,18 +52,20 @@ pub enum Output<'a> {
 
 /// What an output is made from. A change to a key re-renders exactly the
 /// outputs that name it (a change to the theme, `site.toml` or a format
-/// re-renders everything).
+/// re-renders everything). Names are borrowed when an output asks for its
+/// key (the watcher asks for every report's on each save) and owned in a
+/// plan: `Cow` hashes and compares as the text either way.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Key {
+pub enum Key<'a> {
     /// Anything in a report of this township (by slug): prose, tables,
     /// front matter. A report's page shows its township's other years.
-    Township(String),
+    Township(Cow<'a, str>),
     /// The summary records of a township's reports (its index page).
-    TownshipSummary(String),
+    TownshipSummary(Cow<'a, str>),
     /// The summary records of one year's reports.
     YearSummary(u16),
     /// The summary records of a region's reports (by region URL name).
-    RegionSummary(String),
+    RegionSummary(Cow<'a, str>),
     /// Any report's summary record: the pages that list every report.
     Summaries,
     /// The cell figures of one year's reports (its CSV rows).
@@ -76,7 +79,7 @@ pub enum Key {
 /// Where the search bundle's files go (written by the search index).
 pub const SEARCH_BUNDLE: &str = "pagefind";
 
-impl Output<'_> {
+impl<'a> Output<'a> {
     /// The file's path relative to the output folder.
     pub fn path(&self) -> String {
         let mut p = String::new();
@@ -126,25 +129,25 @@ impl Output<'_> {
         )
     }
 
-    /// What the output is made from (see [`Key`]).
-    pub fn depends_on(&self) -> Vec<Key> {
+    /// What the output is made from (see [`Key`]): one key each.
+    pub fn depends_on(&self) -> Key<'a> {
         match *self {
             Output::Report { slug, .. } | Output::ReportJson { slug, .. } => {
-                vec![Key::Township(slug.to_string())]
+                Key::Township(Cow::Borrowed(slug))
             }
-            Output::Year(year) => vec![Key::YearSummary(year)],
-            Output::Township(slug) => vec![Key::TownshipSummary(slug.to_string())],
-            Output::Region(slug) => vec![Key::RegionSummary(slug.to_string())],
+            Output::Year(year) => Key::YearSummary(year),
+            Output::Township(slug) => Key::TownshipSummary(Cow::Borrowed(slug)),
+            Output::Region(slug) => Key::RegionSummary(Cow::Borrowed(slug)),
             Output::Home
             | Output::Search
             | Output::NotFound
             | Output::ReportList
-            | Output::Atom => vec![Key::Summaries],
-            Output::YearCsv(year) => vec![Key::YearFigures(year)],
+            | Output::Atom => Key::Summaries,
+            Output::YearCsv(year) => Key::YearFigures(year),
             Output::Fields | Output::DataPackage | Output::Sitemap | Output::Robots => {
-                vec![Key::Placement]
+                Key::Placement
             }
-            Output::Static(_) => vec![Key::Theme],
+            Output::Static(_) => Key::Theme,
         }
     }
 }

@@ -75,7 +75,7 @@ pub struct Changed<'a> {
 pub struct Plan {
     /// Everything (the first build, a reload, new navigation).
     pub full: bool,
-    keys: HashSet<Key>,
+    keys: HashSet<Key<'static>>,
 }
 
 impl Plan {
@@ -89,9 +89,14 @@ impl Plan {
     /// What `changed` re-renders.
     pub fn of(changed: &Changed) -> Plan {
         let pairs = &changed.shown;
-        let mut keys: HashSet<Key> = HashSet::new();
+        let mut keys: HashSet<Key<'static>> = HashSet::new();
         // A report's pages show its township's other years: all of them.
-        keys.extend(changed.townships.iter().map(|s| Key::Township(s.clone())));
+        keys.extend(
+            changed
+                .townships
+                .iter()
+                .map(|s| Key::Township(s.clone().into())),
+        );
         // The years whose CSV has a changed, new or removed row.
         keys.extend(
             pairs
@@ -109,7 +114,7 @@ impl Plan {
                 changed
                     .townships
                     .iter()
-                    .map(|s| Key::TownshipSummary(s.clone())),
+                    .map(|s| Key::TownshipSummary(s.clone().into())),
             );
             keys.extend(changed.years.iter().map(|&y| Key::YearSummary(y)));
             // A region page sums its townships: rendered when a changed
@@ -118,7 +123,7 @@ impl Plan {
                 changed
                     .region_slugs
                     .iter()
-                    .map(|s| Key::RegionSummary(s.clone())),
+                    .map(|s| Key::RegionSummary(s.clone().into())),
             );
         }
         // A report came, went or moved (year, township, region, date,
@@ -131,7 +136,10 @@ impl Plan {
 
     /// Render `out` this time?
     pub fn wants(&self, out: &Output) -> bool {
-        self.full || out.depends_on().iter().any(|k| self.keys.contains(k))
+        // The plan's owned keys, seen as keys of `out`'s lifetime (a set
+        // is covariant), so the lookup borrows the output's names.
+        let keys: &HashSet<Key<'_>> = &self.keys;
+        self.full || keys.contains(&out.depends_on())
     }
 
     /// Whether only reports' own files are rendered (no file made from all
