@@ -85,10 +85,14 @@ fn from_front_matter<'a, R: Named>(
             first.entry(name).or_insert(r);
             previous = Some(name);
         }
-        let written = r.meta().region_slug.as_deref();
+        // Most reports write no URL name: nothing to compare, and no
+        // lookup in site.toml's table for each of them.
+        let Some(w) = r.meta().region_slug.as_deref() else {
+            continue;
+        };
         let configured = config.regions.get(name).filter(|s| is_slug(s));
-        match (configured, written) {
-            (Some(c), Some(w)) if c != w => diags.push(
+        match configured {
+            Some(c) if c != w => diags.push(
                 Diagnostic::warning(
                     "S022",
                     Msg::new(
@@ -98,7 +102,7 @@ fn from_front_matter<'a, R: Named>(
                 )
                 .at(r.file(), r.meta().loc("region_slug")),
             ),
-            (None, Some(w)) => match map.get(name) {
+            None => match map.get(name) {
                 Some(prev) if prev != w => diags.push(
                     Diagnostic::warning(
                         "S022",
