@@ -59,7 +59,7 @@ pub fn site(
 }
 
 /// Two files for one report, across the whole site: `reports` in file order.
-pub use cross::{duplicates, has_duplicates};
+pub use cross::{collides, duplicates, has_duplicates};
 
 /// The checks that look within one township's reports — cross-year
 /// warnings, body kind, tables fitting another format — then the site's

@@ -83,6 +83,8 @@ pub struct Build {
     checked: BTreeMap<String, Vec<Diagnostic>>,
     /// Render every file next time.
     full: bool,
+    /// Whether two reports were one report (E050) at the last check.
+    duplicates: bool,
     /// Changes not yet published (a failed build keeps them for the next).
     pending: Changes,
     last: Option<publish::Published>,
@@ -142,6 +144,7 @@ impl Build {
             dirty: tracking::Dirty::default(),
             checked: BTreeMap::new(),
             full: true,
+            duplicates: true,
             pending: Changes::default(),
             last: None,
             published_dir: None,
