@@ -129,7 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
         Township {
             // The reports are dropped after this township: pack their figures.
             entries: renderer.reports(&included, false, &|r| {
-                site::backend::FigureSource::Packed(site::backend::Figures::of(r))
+                site::backend::FigureSource::Packed(site::backend::Figures::of_report(r))
             }),
             records: search_records(&included, search),
             drafts: reports

@@ -12,7 +12,7 @@ pub mod table;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Loc, Msg, SourceFile};
 use crate::format::{FormatDef, Registry};
@@ -34,6 +34,46 @@ pub struct Report {
     pub table_order: Vec<usize>,
     /// `##` headings as written, for the structure checks.
     pub headings: Vec<(String, Loc)>,
+    /// Its cells as its row of the year CSV prints them, made on first use
+    /// and kept as long as the report: the watcher keeps every report and
+    /// writes a year's CSV from all of them after each save that changes
+    /// one of its figures. (The tables are complete before anything is
+    /// rendered, so the texts cannot go stale.)
+    pub csv_texts: OnceLock<PackedTexts>,
+}
+
+/// Texts packed into one string with their end offsets: a report's cells
+/// as a few hundred bytes, where one `String` each would be thousands.
+#[derive(Debug, Default)]
+pub struct PackedTexts {
+    text: String,
+    ends: Box<[u32]>,
+}
+
+impl PackedTexts {
+    pub fn of(texts: impl IntoIterator<Item = impl AsRef<str>>) -> PackedTexts {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for t in texts {
+            text.push_str(t.as_ref());
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        text.shrink_to_fit();
+        PackedTexts {
+            text,
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The `i`th text (empty when there is none).
+    pub fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        } as usize;
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        self.text.get(start..end).unwrap_or("")
+    }
 }
 
 impl Report {
@@ -257,6 +297,7 @@ pub fn parse(
         markdown: parsed.markdown,
         table_order: parsed.table_order,
         headings: parsed.headings,
+        csv_texts: OnceLock::new(),
     };
     (Some(report), diags)
 }

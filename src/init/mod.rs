@@ -234,6 +234,7 @@ fn with_totals(
         markdown: String::new(),
         table_order: Vec::new(),
         headings: Vec::new(),
+        csv_texts: Default::default(),
     };
     for t in draft.tables.iter_mut() {
         for c in t.cells.iter_mut() {

@@ -123,8 +123,8 @@ impl Entry<'_> {
         match &self.figures {
             FigureSource::Packed(p) => f(&|i| p.get(i)),
             FigureSource::Report(r) => {
-                let texts = super::data::figure_texts(r);
-                f(&|i| texts.get(i).map_or("", String::as_str))
+                let p = r.csv_texts.get_or_init(|| Figures::of_report(r));
+                f(&|i| p.get(i))
             }
         }
     }
@@ -132,35 +132,11 @@ impl Entry<'_> {
 
 /// A report's cells as CSV texts, in its format's cell order
 /// (`data::cells` over each table), packed into one string.
-#[derive(Debug, Default)]
-pub struct Figures {
-    text: String,
-    ends: Box<[u32]>,
-}
+pub use crate::content::PackedTexts as Figures;
 
 impl Figures {
-    pub fn of(r: &Report) -> Figures {
-        let mut text = String::new();
-        let mut ends = Vec::new();
-        for t in super::data::figure_texts(r) {
-            text.push_str(&t);
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        }
-        text.shrink_to_fit();
-        Figures {
-            text,
-            ends: ends.into_boxed_slice(),
-        }
-    }
-
-    /// The `i`th cell's text (empty when blank or absent).
-    pub fn get(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            Some(p) => self.ends.get(p).copied().unwrap_or(0),
-            None => 0,
-        } as usize;
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        self.text.get(start..end).unwrap_or("")
+    pub fn of_report(r: &Report) -> Figures {
+        Figures::of(super::data::figure_texts(r))
     }
 }
 
