@@ -314,6 +314,10 @@ mod tests {
             "x: true\ny: False\nz: null\nw: yes\nv: -8\nu: 12.50\nt: 0x10\n",
             "a: []\nb: 危及“三安全一稳定”\n",
             "# only a comment\na: 1\n",
+            // Columns after wide and 4-byte characters, counted once per line.
+            "键名: [甲, 乙乙, 🙂x]\n甲乙: 丙 # 注释\n",
+            "🙂: 1\n組:\n  子项目: [1,  22 , 333]\n  空:\n",
+            "a: [x🙂, y]\nb: 乙 :c\n",
         ] {
             assert!(agree(text), "the fast path should take:\n{text}");
         }

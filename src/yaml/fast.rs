@@ -1,4 +1,8 @@
 //! The plain subset of YAML that reports use, read line by line.
+//!
+//! Columns are in characters: each line's are counted once, left to right,
+//! by a [`Cols`] cursor (keys are mostly Chinese, so a byte offset is not a
+//! column), and the indicator checks look at bytes, not at `&str` patterns.
 
 use super::{Kind, Node, Pos};
 
@@ -8,8 +12,34 @@ struct Line<'a> {
     text: &'a str,
 }
 
-fn col(line: &Line, byte: usize) -> u32 {
-    (line.indent + line.text[..byte].chars().count() + 1) as u32
+/// The character column of byte offsets along one line, asked in
+/// increasing order: each character is counted once however many nodes
+/// the line holds. An offset before the last one asked is counted afresh.
+struct Cols<'a> {
+    line: &'a Line<'a>,
+    byte: usize,
+    col: u32,
+}
+
+impl<'a> Cols<'a> {
+    fn new(line: &'a Line<'a>) -> Cols<'a> {
+        Cols {
+            line,
+            byte: 0,
+            col: line.indent as u32 + 1,
+        }
+    }
+
+    /// 1-based column of byte `byte` of the line's text.
+    fn at(&mut self, byte: usize) -> u32 {
+        if byte < self.byte {
+            *self = Cols::new(self.line);
+        }
+        let between = self.line.text.get(self.byte..byte).unwrap_or_default();
+        self.col += between.chars().count() as u32;
+        self.byte = byte;
+        self.col
+    }
 }
 
 pub fn parse(text: &str) -> Option<Node> {
@@ -22,7 +52,7 @@ pub fn parse(text: &str) -> Option<Node> {
             }
             continue;
         }
-        if raw.contains('\t') || raw.contains('\r') {
+        if raw.bytes().any(|b| b == b'\t' || b == b'\r') {
             return None;
         }
         lines.push(Line {
@@ -51,6 +81,8 @@ fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
             return None;
         }
         let (key, colon, rest) = split_key(line.text)?;
+        let mut cols = Cols::new(line);
+        let key_col = cols.at(0);
         let key_node = Node {
             kind: Kind::Scalar {
                 text: key.to_string(),
@@ -58,9 +90,9 @@ fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
             },
             pos: Pos {
                 line: line.no,
-                col: col(line, 0),
+                col: key_col,
             },
-            len: key.chars().count().max(1) as u32,
+            len: (cols.at(key.len()) - key_col).max(1),
         };
         let rest_start = line.text.len() - rest.len();
         let value_text = strip_comment(rest);
@@ -77,7 +109,7 @@ fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
                         kind: Kind::Null,
                         pos: Pos {
                             line: line.no,
-                            col: col(line, colon),
+                            col: cols.at(colon),
                         },
                         len: 1,
                     };
@@ -85,7 +117,7 @@ fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
                 }
             }
         } else {
-            value = scalar_or_seq(line, rest_start, value_text)?;
+            value = scalar_or_seq(&mut cols, rest_start, value_text)?;
             i += 1;
             if lines.get(i).is_some_and(|n| n.indent > indent) {
                 return None; // a continuation line: leave it to the full parser
@@ -117,19 +149,31 @@ fn split_key(text: &str) -> Option<(&str, usize, &str)> {
     let key = text[..colon].trim_end();
     if key.is_empty()
         || !plain_start(key)
-        || key.contains(" #")
-        || key.contains(['[', ']', '{', '}', ','])
+        || has_pair(key, b" #")
+        || key
+            .bytes()
+            .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b','))
     {
         return None;
     }
     Some((key, colon, text[colon + 1..].trim_start_matches(' ')))
 }
 
+/// Whether the two bytes `pair` (ASCII) follow one another in `s`.
+fn has_pair(s: &str, pair: &[u8; 2]) -> bool {
+    find_pair(s, pair).is_some()
+}
+
+/// The byte offset of the first `pair` (two ASCII bytes) in `s`.
+fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == pair)
+}
+
 fn strip_comment(rest: &str) -> &str {
     if rest.starts_with('#') {
         return "";
     }
-    match rest.find(" #") {
+    match find_pair(rest, b" #") {
         Some(i) => rest[..i].trim_end(),
         None => rest.trim_end(),
     }
@@ -141,18 +185,38 @@ fn plain_start(s: &str) -> bool {
     match chars.next() {
         None => false,
         Some('-' | '?' | ':') => chars.next().is_some_and(|c| c != ' '),
-        Some(c) => !"[]{},#&*!|>'\"%@`".contains(c),
+        Some(c) => !matches!(
+            c,
+            '[' | ']'
+                | '{'
+                | '}'
+                | ','
+                | '#'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        ),
     }
 }
 
-fn scalar(line: &Line, byte: usize, text: &str) -> Option<Node> {
-    if !plain_start(text) || text.contains(": ") || text.ends_with(':') {
+/// A plain scalar at byte `byte` of the line.
+fn scalar(cols: &mut Cols, byte: usize, text: &str) -> Option<Node> {
+    if !plain_start(text) || has_pair(text, b": ") || text.ends_with(':') {
         return None;
     }
+    let col = cols.at(byte);
     let pos = Pos {
-        line: line.no,
-        col: col(line, byte),
+        line: cols.line.no,
+        col,
     };
+    let chars = cols.at(byte + text.len()) - col;
     let kind = match text {
         "~" | "null" | "Null" | "NULL" => Kind::Null,
         "true" | "True" | "TRUE" => Kind::Bool(true),
@@ -163,32 +227,43 @@ fn scalar(line: &Line, byte: usize, text: &str) -> Option<Node> {
         },
     };
     let len = if matches!(kind, Kind::Null | Kind::Bool(_)) {
-        text.chars().count() as u32
+        chars
     } else {
-        text.chars().count().max(1) as u32
+        chars.max(1)
     };
     Some(Node { kind, pos, len })
 }
 
-fn scalar_or_seq(line: &Line, start: usize, text: &str) -> Option<Node> {
+/// `s` without its leading and trailing ASCII spaces, and how many led.
+fn trim_spaces(s: &str) -> (usize, &str) {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c != b' ').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b' ').map_or(start, |e| e + 1);
+    (start, s.get(start..end).unwrap_or_default())
+}
+
+fn scalar_or_seq(cols: &mut Cols, start: usize, text: &str) -> Option<Node> {
     let Some(inner) = text.strip_prefix('[') else {
-        return scalar(line, start, text);
+        return scalar(cols, start, text);
     };
     let inner = inner.strip_suffix(']')?;
     let pos = Pos {
-        line: line.no,
-        col: col(line, start),
+        line: cols.line.no,
+        col: cols.at(start),
     };
     let mut items = Vec::new();
     if !inner.trim().is_empty() {
         let mut offset = start + 1;
         for part in inner.split(',') {
-            let lead = part.len() - part.trim_start_matches(' ').len();
-            let item = part.trim_matches(' ');
-            if item.is_empty() || item.contains(['[', ']', '{', '}', '#']) {
+            let (lead, item) = trim_spaces(part);
+            if item.is_empty()
+                || item
+                    .bytes()
+                    .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b'#'))
+            {
                 return None;
             }
-            items.push(scalar(line, offset + lead, item)?);
+            items.push(scalar(cols, offset + lead, item)?);
             offset += part.len() + 1;
         }
     }
