@@ -7,6 +7,8 @@
 //! (E029, D3), the line then repaired so that the rest of the table is still
 //! read and checked.
 
+use std::borrow::Cow;
+
 /// One problem found on a line of the block (0-based line, 1-based column
 /// in characters of the line as written).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,15 +35,16 @@ pub enum FindingKind {
 
 /// The block's lines made readable, and what was found.
 #[derive(Debug, Default)]
-pub struct Cleaned {
-    pub lines: Vec<String>,
+pub struct Cleaned<'a> {
+    /// Lines typed plainly (nearly all) are borrowed as they are.
+    pub lines: Vec<Cow<'a, str>>,
     /// Per line: columns (1-based, in the cleaned line) where a character
     /// was inserted, so positions can be mapped back to the file.
     pub inserted: Vec<Vec<u32>>,
     pub findings: Vec<Finding>,
 }
 
-impl Cleaned {
+impl Cleaned<'_> {
     /// The column in the line as written for column `col` of cleaned line `line`.
     pub fn original_col(&self, line: usize, col: u32) -> u32 {
         let before = self
@@ -52,11 +55,11 @@ impl Cleaned {
     }
 }
 
-pub fn clean(lines: &[&str]) -> Cleaned {
+pub fn clean<'a>(lines: &[&'a str]) -> Cleaned<'a> {
     let mut out = Cleaned::default();
-    for (i, line) in lines.iter().enumerate() {
+    for (i, &line) in lines.iter().enumerate() {
         if let Some(text) = typed_plainly(line) {
-            out.lines.push(text.to_string());
+            out.lines.push(Cow::Borrowed(text));
             out.inserted.push(Vec::new());
             continue;
         }
@@ -112,7 +115,7 @@ pub fn clean(lines: &[&str]) -> Cleaned {
         let (text, more) = fill_blanks(&text);
         inserted.extend(more);
         inserted.sort_unstable();
-        out.lines.push(text);
+        out.lines.push(Cow::Owned(text));
         out.inserted.push(inserted);
     }
     group_with_figures(&mut out);
@@ -130,7 +133,7 @@ fn typed_plainly(line: &str) -> Option<&str> {
     let wide = bytes
         .windows(2)
         .any(|w| matches!(w, [0xE3, 0x80] | [0xEF, 0xBC]));
-    if wide || bytes.contains(&b'\t') || !blank_items(line).is_empty() {
+    if wide || bytes.contains(&b'\t') || has_blank_item(line) {
         return None;
     }
     Some(line)
@@ -219,6 +222,25 @@ fn label_of(text: &str) -> String {
 
 /// Empty items of the flow list on the line: (1-based item, column of the
 /// comma or bracket after the gap, in the cleaned line).
+/// Whether [`blank_items`] finds any, without listing them: one pass over
+/// the bytes when the list is ASCII (as typed plainly), where the
+/// whitespace `str::trim` drops is `\t`…`\r` and the space.
+fn has_blank_item(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let Some(open) = bytes.iter().position(|&b| b == b'[') else {
+        return false;
+    };
+    let Some(close) = bytes.iter().rposition(|&b| b == b']').filter(|&c| c > open) else {
+        return false;
+    };
+    let inner = &bytes[open + 1..close];
+    if !inner.is_ascii() {
+        return !blank_items(text).is_empty();
+    }
+    let blank = |item: &[u8]| item.iter().all(|&b| matches!(b, b'\t'..=b'\r' | b' '));
+    !blank(inner) && inner.split(|&b| b == b',').any(blank)
+}
+
 fn blank_items(text: &str) -> Vec<(usize, u32)> {
     let Some(open) = text.find('[') else {
         return Vec::new();
@@ -273,8 +295,8 @@ fn group_with_figures(out: &mut Cleaned) {
         !t.is_empty() && !t.starts_with('#')
     };
     for i in 0..out.lines.len() {
-        let line = out.lines[i].clone();
-        if !content(&line) {
+        let line: &str = &out.lines[i];
+        if !content(line) {
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
@@ -285,15 +307,16 @@ fn group_with_figures(out: &mut Cleaned) {
             continue;
         }
         let next = out.lines[i + 1..].iter().find(|l| content(l));
-        if next.is_some_and(|n| indent(n) > indent(&line)) {
+        if next.is_some_and(|n| indent(n) > indent(line)) {
             let label = key.trim().to_string();
             let col = key.chars().count() as u32 + 2;
+            let heading = format!("{key}:");
             out.findings.push(Finding {
                 line: i,
                 col: out_col(&out.inserted[i], col),
                 kind: FindingKind::GroupWithFigures { label },
             });
-            out.lines[i] = format!("{key}:");
+            out.lines[i] = Cow::Owned(heading);
         }
     }
     out.findings.sort_by_key(|f| (f.line, f.col));
@@ -311,6 +334,28 @@ mod tests {
         assert_eq!(c.findings[0].col, 5);
         // The `3` is column 8 in the cleaned line, column 7 as written.
         assert_eq!(c.original_col(0, 8), 7);
+    }
+
+    #[test]
+    fn the_quick_blank_check_agrees_with_blank_items() {
+        for t in [
+            "a: [1, , 2]",
+            "a: [1, 2]",
+            "a: []",
+            "a: [ ]",
+            "a: [,]",
+            "a: [1,\t,2]",
+            "a: [1,\x0b,2]",
+            "a: [1,\u{3000},2]",
+            "a: [1,\u{a0},2]",
+            "a: [甲, ,2]",
+            "a: ]1, [",
+            "a: [1, 2]] ,]",
+            "a: [[1], ]",
+            "无",
+        ] {
+            assert_eq!(has_blank_item(t), !blank_items(t).is_empty(), "{t:?}");
+        }
     }
 
     #[test]

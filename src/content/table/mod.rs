@@ -124,7 +124,7 @@ struct Ctx<'a> {
     /// Spaces stripped from each YAML line (fence indentation), by YAML line.
     stripped: Vec<u32>,
     /// The block as read (full-width punctuation folded …), to map columns back.
-    cleaned: keyboard::Cleaned,
+    cleaned: keyboard::Cleaned<'a>,
     /// Whether most rows of the block were written with their 总计 column:
     /// then a row one number short is missing a number, not its total.
     totals_written: bool,
@@ -234,7 +234,7 @@ fn malformed(ctx: &mut Ctx, e: &yaml::Error) {
         len: 1,
     };
     let line = ctx.cleaned.lines.get(line_no.saturating_sub(1) as usize);
-    let cause = yaml_cause(line.map(String::as_str).unwrap_or(""));
+    let cause = yaml_cause(line.map(|l| &**l).unwrap_or(""));
     ctx.err(
         "E020",
         loc,
