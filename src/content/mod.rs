@@ -138,6 +138,21 @@ pub fn decode(bytes: &[u8], file_for_errors: &str) -> Result<(String, Option<Msg
     }
 }
 
+/// [`decode`] of bytes read from a file, kept as they are — no copy — when
+/// they are UTF-8 with nothing to change: no BOM, no CR, no NUL (nearly
+/// every report).
+pub fn decode_owned(bytes: Vec<u8>, file_for_errors: &str) -> Result<(String, Option<Msg>), Msg> {
+    let plain =
+        !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&0) && !bytes.contains(&b'\r');
+    if !plain {
+        return decode(&bytes, file_for_errors);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => decode(e.as_bytes(), file_for_errors),
+    }
+}
+
 /// Read and parse one report file. `None` when the file cannot be a report at
 /// all (unreadable, no usable front matter); the diagnostics say why.
 /// `limit`: the most bytes a report may have (`max_report_mb` in site.toml).
@@ -153,7 +168,10 @@ pub fn load(
         .to_string_lossy()
         .replace('\\', "/");
     match crate::files::read_report(path, limit) {
-        Ok(bytes) => parse(&rel, path, &bytes, registry),
+        Ok(bytes) => {
+            let decoded = decode_owned(bytes, &rel);
+            parse_decoded(&rel, path, decoded, registry)
+        }
         Err(d) => (None, vec![d]),
     }
 }
@@ -213,7 +231,7 @@ pub fn front(path: &Path, root: &Path, registry: &Registry, limit: u64) -> Optio
         .to_string_lossy()
         .replace('\\', "/");
     let bytes = crate::files::read_report(path, limit).ok()?;
-    let (text, _) = decode(&bytes, &rel).ok()?;
+    let (text, _) = decode_owned(bytes, &rel).ok()?;
     let mut diags = Vec::new();
     let whole = Arc::new(SourceFile {
         rel,
@@ -253,8 +271,18 @@ pub fn parse(
     bytes: &[u8],
     registry: &Registry,
 ) -> (Option<Report>, Vec<Diagnostic>) {
+    parse_decoded(rel, path, decode(bytes, rel), registry)
+}
+
+/// [`parse`] of a file's text as [`decode`] (or [`decode_owned`]) gave it.
+fn parse_decoded(
+    rel: &str,
+    path: &Path,
+    decoded: Result<(String, Option<Msg>), Msg>,
+    registry: &Registry,
+) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let (text, note) = match decode(bytes, rel) {
+    let (text, note) = match decoded {
         Ok(t) => t,
         Err(msg) => {
             let file = Arc::new(SourceFile {
