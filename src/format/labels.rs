@@ -22,6 +22,11 @@ pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// What [`normalize`] makes of one character (`None`: dropped).
 fn fold(c: char) -> Option<char> {
+    // Row labels are mostly CJK ideographs, which nothing below changes:
+    // answered before the whitespace table is looked up.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(c);
+    }
     let c = match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -72,7 +77,11 @@ pub fn strip_numbering(normalized: &str) -> &str {
 }
 
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
 }
 
 /// Levenshtein distance over characters, for "did you mean".
@@ -114,6 +123,19 @@ pub fn nearest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ideographs_are_kept_as_they_are() {
+        // What fold's shortcut for U+4E00–U+9FFF skips: no ideograph is
+        // folded to another character, dropped, or lowercased.
+        let folded = ['\u{3000}', '【', '〔', '】', '〕', '。', '、'];
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(!folded.contains(&c) && !('\u{FF01}'..='\u{FF5E}').contains(&c));
+            assert!(!c.is_whitespace() && !is_quote(c) && c.to_ascii_lowercase() == c);
+        }
+        assert!("一二三四五六七八九十".chars().all(is_numeral));
+        assert!(!is_numeral('零') && !is_numeral('百'));
+    }
 
     #[test]
     fn width_spaces_and_quotes_fold() {
