@@ -44,7 +44,7 @@ pub struct Report {
 
 /// Texts packed into one string with their end offsets: a report's cells
 /// as a few hundred bytes, where one `String` each would be thousands.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Hash)]
 pub struct PackedTexts {
     text: String,
     ends: Box<[u32]>,

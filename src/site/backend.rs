@@ -123,7 +123,7 @@ impl Entry<'_> {
         match &self.figures {
             FigureSource::Packed(p) => f(&|i| p.get(i)),
             FigureSource::Report(r) => {
-                let p = r.csv_texts.get_or_init(|| Figures::of_report(r));
+                let p = Figures::kept_by(r);
                 f(&|i| p.get(i))
             }
         }
@@ -137,6 +137,11 @@ pub use crate::content::PackedTexts as Figures;
 impl Figures {
     pub fn of_report(r: &Report) -> Figures {
         Figures::of(super::data::figure_texts(r))
+    }
+
+    /// The report's own, made on first use ([`Report::csv_texts`]).
+    pub fn kept_by(r: &Report) -> &Figures {
+        r.csv_texts.get_or_init(|| Figures::of_report(r))
     }
 }
 

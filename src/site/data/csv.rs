@@ -32,11 +32,12 @@ pub fn figure_texts(r: &Report) -> Vec<String> {
 }
 
 /// A hash of a report's figures as its row of the year CSV shows them (the
-/// watcher rewrites a year file only when one changed).
+/// watcher rewrites a year file only when one changed): of the texts the
+/// report keeps for that row, so they are formatted once.
 pub fn figures_hash(r: &Report) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    figure_texts(r).hash(&mut h);
+    crate::site::backend::Figures::kept_by(r).hash(&mut h);
     h.finish()
 }
 
