@@ -17,23 +17,10 @@ use super::severity::known;
 
 /// What identifies a report besides its file: the URL name, the township
 /// (within its region) and the reporting organ, each with the year. A second
-/// file with any of them the same would be counted twice in every total.
-fn identities(r: &impl Named) -> [String; 3] {
-    let m = r.meta();
-    [
-        format!("slug\u{0}{}", m.slug),
-        format!(
-            "township\u{0}{}\u{0}{}",
-            m.region.as_deref().unwrap_or(""),
-            m.township
-        ),
-        format!("organ\u{0}{}", m.organ),
-    ]
-}
-
-/// [`identities`] borrowed, with the year: a kind (0 URL name, 1 township
-/// in its region, 2 organ) keeps a report's own keys apart when they
-/// coincide (a slug equal to its organ's name is still one report).
+/// file with any of them the same would be counted twice in every total. A
+/// kind (0 URL name, 1 township in its region, 2 organ) keeps a report's own
+/// keys apart when they coincide (a slug equal to its organ's name is still
+/// one report).
 fn identity_keys(r: &impl Named) -> [(u8, &str, &str, u16); 3] {
     let m = r.meta();
     let region = m.region.as_deref().unwrap_or("");
@@ -76,10 +63,10 @@ pub fn duplicates<R: Named>(reports: &[R]) -> Vec<Diagnostic> {
     if !has_duplicates(reports) {
         return Vec::new();
     }
-    let mut seen: BTreeMap<(String, u16), &R> = BTreeMap::new();
+    let mut seen: BTreeMap<(u8, &str, &str, u16), &R> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {
-        let keys = identities(r).map(|k| (k, r.meta().year));
+        let keys = identity_keys(r);
         match keys.iter().find_map(|k| seen.get(k)) {
             Some(first) => out.push(
                 Diagnostic::error(

@@ -220,8 +220,6 @@ fn label_of(text: &str) -> String {
     text.split(':').next().unwrap_or("").trim().to_string()
 }
 
-/// Empty items of the flow list on the line: (1-based item, column of the
-/// comma or bracket after the gap, in the cleaned line).
 /// Whether [`blank_items`] finds any, without listing them: one pass over
 /// the bytes when the list is ASCII (as typed plainly), where the
 /// whitespace `str::trim` drops is `\t`…`\r` and the space.
@@ -241,6 +239,8 @@ fn has_blank_item(text: &str) -> bool {
     !blank(inner) && inner.split(|&b| b == b',').any(blank)
 }
 
+/// Empty items of the flow list on the line: (1-based item, column of the
+/// comma or bracket after the gap, in the cleaned line).
 fn blank_items(text: &str) -> Vec<(usize, u32)> {
     let Some(open) = text.find('[') else {
         return Vec::new();
