@@ -66,8 +66,11 @@ pub enum Key<'a> {
     YearSummary(u16),
     /// The summary records of a region's reports (by region URL name).
     RegionSummary(Cow<'a, str>),
-    /// Any report's summary record: the pages that list every report.
+    /// Any report's summary record: the files that list every report.
     Summaries,
+    /// What the home page shows: the newest year's summary records, and of
+    /// every report its year, township and region names and format.
+    Home,
     /// The cell figures of one year's reports (its CSV rows).
     YearFigures(u16),
     /// Which reports exist, and where: year, township, region, date, format.
@@ -138,11 +141,8 @@ impl<'a> Output<'a> {
             Output::Year(year) => Key::YearSummary(year),
             Output::Township(slug) => Key::TownshipSummary(Cow::Borrowed(slug)),
             Output::Region(slug) => Key::RegionSummary(Cow::Borrowed(slug)),
-            Output::Home
-            | Output::Search
-            | Output::NotFound
-            | Output::ReportList
-            | Output::Atom => Key::Summaries,
+            Output::Home => Key::Home,
+            Output::Search | Output::NotFound | Output::ReportList | Output::Atom => Key::Summaries,
             Output::YearCsv(year) => Key::YearFigures(year),
             Output::Fields | Output::DataPackage | Output::Sitemap | Output::Robots => {
                 Key::Placement

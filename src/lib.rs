@@ -182,8 +182,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Vec<Diagnostic>> {
 }
 
 /// What `build` keeps of one township once its reports are rendered.
-struct Township {
-    entries: Result<Vec<site::backend::Entry<'static>>, Vec<Diagnostic>>,
+struct Township<'e> {
+    entries: Result<Vec<site::backend::Entry<'e>>, Vec<Diagnostic>>,
     records: Vec<SearchRecord>,
     /// Its draft files (`rel` paths).
     drafts: Vec<String>,

@@ -23,7 +23,7 @@ mod plan;
 mod publish;
 mod tracking;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
@@ -100,9 +100,14 @@ pub struct Build {
 /// columns) re-renders the report's own files only.
 #[derive(Default)]
 struct ShownState {
-    by_file: HashMap<PathBuf, plan::Shown>,
+    by_file: ShownByFile,
     regions: Option<RegionSlugs>,
 }
+
+/// What each report file shows, by its path's bytes. Looked up for every
+/// report on every save that changes a summary (some 50,000): FxHash over
+/// bytes, not `Path`'s component-wise hashing and equality.
+type ShownByFile = rustc_hash::FxHashMap<std::ffi::OsString, plan::Shown>;
 
 /// The output path of a report's page.
 pub fn report_page(r: &crate::content::Report) -> String {

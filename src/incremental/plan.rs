@@ -8,13 +8,15 @@ use std::hash::{Hash, Hasher};
 use crate::content::Report;
 use crate::layout::{Key, Output};
 use crate::site;
+use crate::site::backend::Kept;
 use crate::site::regions::RegionSlugs;
 use crate::site::summary::{Columns, Summary};
 
 /// What the pages built from all reports show of one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
-    pub summary: Summary,
+    /// Its summary, kept: the next renders read it rather than make it.
+    pub summary: Kept,
     /// A hash of its row of the year CSV.
     csv_row: u64,
 }
@@ -37,8 +39,21 @@ impl Shown {
             .hash(&mut h);
         Shown {
             csv_row: h.finish(),
-            summary,
+            summary: Kept::new(summary),
         }
+    }
+
+    /// What the home page shows of a report not of the newest year.
+    fn on_home(&self) -> impl PartialEq + '_ {
+        let s = &self.summary;
+        (
+            s.year,
+            &s.slug,
+            &s.township,
+            &s.region,
+            &s.region_slug,
+            &s.format,
+        )
     }
 
     /// Where the report sits in the site: what the sitemap (its pages and
@@ -68,6 +83,8 @@ pub struct Changed<'a> {
     /// Per changed file: what it shows now and what it showed when last
     /// published (`None`: no report then, or none now).
     pub shown: Vec<(Option<&'a Shown>, Option<&'a Shown>)>,
+    /// The newest year of the site (its table is on the home page).
+    pub newest: Option<u16>,
 }
 
 /// Which outputs a rebuild renders.
@@ -110,6 +127,13 @@ impl Plan {
         let quiet = all_pairs(pairs, |now, before| now.summary == before.summary);
         if !quiet {
             keys.insert(Key::Summaries);
+            // A figure of an older year is not on the home page.
+            let home = |s: &Shown| Some(s.summary.year) == changed.newest;
+            if !all_pairs(pairs, |now, before| {
+                !home(now) && !home(before) && now.on_home() == before.on_home()
+            }) {
+                keys.insert(Key::Home);
+            }
             keys.extend(
                 changed
                     .townships
@@ -190,7 +214,7 @@ mod tests {
             handled: Some(figure),
         };
         Shown {
-            summary,
+            summary: Kept::new(summary),
             csv_row: row,
         }
     }
@@ -203,6 +227,7 @@ mod tests {
             years: &years,
             region_slugs: BTreeSet::new(),
             shown: vec![(Some(now), Some(before))],
+            newest: Some(2021),
         })
     }
 
@@ -240,6 +265,25 @@ mod tests {
         assert!(p.wants(&Output::Township("pingan")) && !p.wants(&Output::Township("xinan")));
         assert!(p.wants(&Output::Home) && p.wants(&Output::Atom));
         assert!(!p.wants(&Output::Sitemap) && p.same_files());
+    }
+
+    #[test]
+    fn the_home_page_follows_the_newest_year_and_every_name() {
+        // A figure of an older year: its year page, not the home page.
+        let p = plan(&shown(2020, "pingan", 6, 2), &shown(2020, "pingan", 5, 1));
+        assert!(p.wants(&Output::Year(2020)) && p.wants(&Output::ReportList));
+        assert!(!p.wants(&Output::Home));
+        // A township's new name shows in the home page's list.
+        let mut renamed = shown(2020, "pingan", 5, 1);
+        renamed.summary = Kept::new(Summary {
+            township: "平安镇".into(),
+            ..renamed.summary.summary.clone()
+        });
+        let p = plan(&renamed, &shown(2020, "pingan", 5, 1));
+        assert!(p.wants(&Output::Home));
+        // Moved into the newest year.
+        let p = plan(&shown(2021, "pingan", 5, 1), &shown(2020, "pingan", 5, 1));
+        assert!(p.wants(&Output::Home));
     }
 
     #[test]

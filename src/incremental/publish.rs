@@ -5,7 +5,7 @@
 //! touches what readers see.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use crate::content::Report;
@@ -17,7 +17,7 @@ use crate::site::summary::Columns;
 use crate::site::{self, OutFile};
 
 use super::plan::{Changed, Plan, Shown};
-use super::{Build, Rebuilt};
+use super::{Build, Rebuilt, ShownByFile};
 
 /// The files of the last successful render, as published.
 #[derive(Default)]
@@ -46,7 +46,7 @@ struct Fresh {
     years: Vec<u16>,
     slugs: RegionSlugs,
     /// What the changed reports show now.
-    now_shown: HashMap<PathBuf, Shown>,
+    now_shown: ShownByFile,
 }
 
 /// A file the plan meant to reuse is not in the last publish (should not
@@ -142,7 +142,7 @@ impl Build {
         // township dirty. Looking that up for every report was a third of a
         // save at 50,000 reports, so the tests (debug builds) assert it.
         debug_assert!(full || self.reused_files_published(&included));
-        let now_shown: HashMap<PathBuf, Shown> = self
+        let now_shown: ShownByFile = self
             .dirty
             .paths
             .iter()
@@ -150,7 +150,7 @@ impl Build {
                 let r = included
                     .iter()
                     .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
-                Some((p.clone(), Shown::of(r, &slugs, &columns)))
+                Some((p.clone().into_os_string(), Shown::of(r, &slugs, &columns)))
             })
             .collect();
         let plan = if full {
@@ -169,11 +169,26 @@ impl Build {
                     .dirty
                     .paths
                     .iter()
-                    .map(|p| (now_shown.get(p), self.shown.by_file.get(p)))
+                    .map(|p| {
+                        let p = p.as_os_str();
+                        (now_shown.get(p), self.shown.by_file.get(p))
+                    })
                     .collect(),
+                newest: years.first().copied(),
             })
         };
-        let (files, kept, vars) = self.render_planned(&plan)?;
+        let known = Known {
+            now: &now_shown,
+            before: &self.shown.by_file,
+            dirty: self.dirty.paths.iter().map(|p| p.as_os_str()).collect(),
+        };
+        let kept_summaries: &dyn site::backend::Keeps = if full {
+            // Region URL names or the years may have changed: make all.
+            &site::backend::NoneKept
+        } else {
+            &known
+        };
+        let (files, kept, vars) = self.render_planned(&plan, kept_summaries)?;
         // Only a publish with other files than last time lists the rest.
         let unselected = if plan.same_files() {
             Vec::new()
@@ -215,6 +230,7 @@ impl Build {
     fn render_planned(
         &self,
         plan: &Plan,
+        kept_summaries: &dyn site::backend::Keeps,
     ) -> Result<(Vec<OutFile>, Vec<String>, Vec<(String, u64)>), Vec<Diagnostic>> {
         let kept: Mutex<Vec<String>> = Mutex::default();
         let vars_seen: Mutex<Vec<(String, u64)>> = Mutex::default();
@@ -247,6 +263,7 @@ impl Build {
             file: &file,
             page: &page,
             site_wide: !plan.reports_only(),
+            kept: kept_summaries,
         };
         let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
         let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -355,12 +372,7 @@ impl Build {
     }
 
     /// What the reports show as now published; the changes are taken in.
-    fn remember_shown(
-        &mut self,
-        full: bool,
-        now_shown: HashMap<PathBuf, Shown>,
-        slugs: RegionSlugs,
-    ) {
+    fn remember_shown(&mut self, full: bool, now_shown: ShownByFile, slugs: RegionSlugs) {
         if full {
             let columns = Columns::of(&self.site.registry);
             let drafts = self.opts.drafts;
@@ -369,17 +381,41 @@ impl Build {
                 .reports
                 .iter()
                 .filter(|r| drafts || !r.meta.draft)
-                .map(|r| (r.file.path.clone(), Shown::of(r, &slugs, &columns)))
+                .map(|r| {
+                    let path = r.file.path.clone().into_os_string();
+                    (path, Shown::of(r, &slugs, &columns))
+                })
                 .collect();
         } else {
             for p in &self.dirty.paths {
-                self.shown.by_file.remove(p);
+                self.shown.by_file.remove(p.as_os_str());
             }
             self.shown.by_file.extend(now_shown);
         }
         self.shown.regions = Some(slugs);
         self.dirty = Default::default();
         self.full = false;
+    }
+}
+
+/// The summaries a render reads rather than makes: what the changed
+/// reports show now, and what every other report showed when last
+/// published (still true of it: a report changes only through tracking,
+/// which marks it dirty, and a change of region URL names renders all).
+struct Known<'a> {
+    now: &'a ShownByFile,
+    before: &'a ShownByFile,
+    dirty: rustc_hash::FxHashSet<&'a std::ffi::OsStr>,
+}
+
+impl site::backend::Keeps for Known<'_> {
+    fn kept(&self, r: &Report) -> Option<&site::backend::Kept> {
+        let path = r.file.path.as_os_str();
+        match self.now.get(path) {
+            Some(s) => Some(&s.summary),
+            None if self.dirty.contains(path) => None,
+            None => self.before.get(path).map(|s| &s.summary),
+        }
     }
 }
 

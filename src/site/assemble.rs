@@ -14,7 +14,7 @@ use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::render::Theme;
 
-use super::backend::{All, Backend, Cx, Entry, FigureSource, Job, Put, Select, Statics};
+use super::backend::{All, Backend, Cx, Entry, FigureSource, Held, Job, Put, Select, Statics};
 use super::data::OpenData;
 use super::feeds::Feeds;
 use super::pages::HtmlPages;
@@ -150,7 +150,10 @@ impl<'a> Renderer<'a> {
         reports: &[&'r Report],
         parallel: bool,
         figures: &(dyn Fn(&'r Report) -> FigureSource<'e> + Sync),
-    ) -> Result<Vec<Entry<'e>>, Vec<Diagnostic>> {
+    ) -> Result<Vec<Entry<'e>>, Vec<Diagnostic>>
+    where
+        'a: 'e,
+    {
         let one = |r: &&'r Report| self.report(r, figures);
         let passes: Vec<(Entry<'e>, Vec<Diagnostic>)> = if parallel {
             reports.par_iter().map(one).collect()
@@ -173,9 +176,15 @@ impl<'a> Renderer<'a> {
         &self,
         r: &'r Report,
         figures: &(dyn Fn(&'r Report) -> FigureSource<'e> + Sync),
-    ) -> (Entry<'e>, Vec<Diagnostic>) {
+    ) -> (Entry<'e>, Vec<Diagnostic>)
+    where
+        'a: 'e,
+    {
         let cx = &self.cx;
-        let summary = Summary::of(r, cx.regions, &cx.columns);
+        let summary = match cx.select.kept.kept(r) {
+            Some(k) => Held::Kept(k),
+            None => Held::Made(Box::new(Summary::of(r, cx.regions, &cx.columns))),
+        };
         let mut errors = Vec::new();
         if (cx.select.report)(r) {
             let put = |f: OutFile| self.count.put(self.sink, f);
@@ -203,16 +212,15 @@ impl<'a> Renderer<'a> {
         entries.sort_by(|a, b| {
             (a.summary.year, &a.summary.slug).cmp(&(b.summary.year, &b.summary.slug))
         });
-        let summaries: Vec<&Summary> = entries.iter().map(|e| &e.summary).collect();
-        let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
-        for b in self.backends() {
-            html.extend(b.pages(cx, &summaries));
-        }
-        let all = All {
-            entries: &entries,
-            summaries: &summaries,
-            html: &html,
+        let summaries: Vec<&Summary> = entries.iter().map(|e| &*e.summary).collect();
+        let list_html = || {
+            let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
+            for b in self.backends() {
+                html.extend(b.pages(cx, &summaries));
+            }
+            html
         };
+        let all = All::new(&entries, &summaries, &list_html);
         let backends = self.backends();
         let mut jobs: Vec<Job> = backends.iter().flat_map(|b| b.jobs(cx, &all)).collect();
         // Stable: jobs of one size keep their order.

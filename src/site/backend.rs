@@ -14,7 +14,8 @@ use crate::diag::Diagnostic;
 use crate::layout::Output;
 use crate::render::Theme;
 
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use crate::format::{FormatDef, Registry};
 
@@ -41,6 +42,25 @@ pub struct Select<'a> {
     /// caller knows none is (a watcher's save that changed only prose), so
     /// the summaries of reports not rendered are not even made.
     pub site_wide: bool,
+    /// A summary the caller keeps for this report, still true of it (the
+    /// watcher's, of reports not changed since it was made): used rather
+    /// than made again, with what is made from it alone.
+    pub kept: &'a dyn Keeps,
+}
+
+/// Where a render finds the summaries its caller keeps (a trait, not a
+/// closure, so that what it lends lives as long as the `Select`).
+pub trait Keeps: Sync {
+    fn kept(&self, r: &Report) -> Option<&Kept>;
+}
+
+/// Nothing kept: a one-shot build.
+pub struct NoneKept;
+
+impl Keeps for NoneKept {
+    fn kept(&self, _: &Report) -> Option<&Kept> {
+        None
+    }
 }
 
 fn every_report(_: &Report) -> bool {
@@ -60,6 +80,7 @@ impl Select<'static> {
         file: &every_file,
         page: &every_page,
         site_wide: true,
+        kept: &NoneKept,
     };
 }
 
@@ -79,14 +100,35 @@ pub struct Cx<'a> {
 /// The reports of the build as the site-wide files need them (their
 /// summaries and figures, not the reports: those are gone by then), sorted
 /// by year and slug, and every HTML page the site has (rendered this time
-/// or not).
+/// or not), listed when first asked for.
 pub struct All<'a> {
     pub entries: &'a [Entry<'a>],
     pub summaries: &'a [&'a Summary],
-    pub html: &'a [Output<'a>],
+    html: OnceLock<Vec<Output<'a>>>,
+    list_html: &'a (dyn Fn() -> Vec<Output<'a>> + Sync),
 }
 
 impl<'a> All<'a> {
+    pub fn new(
+        entries: &'a [Entry<'a>],
+        summaries: &'a [&'a Summary],
+        list_html: &'a (dyn Fn() -> Vec<Output<'a>> + Sync),
+    ) -> All<'a> {
+        All {
+            entries,
+            summaries,
+            html: OnceLock::new(),
+            list_html,
+        }
+    }
+
+    /// Every HTML page of the site. Listed only when asked for (by the
+    /// sitemap): grouping every report by township and region again costs
+    /// a watcher's save that does not change the sitemap.
+    pub fn html(&self) -> &[Output<'a>] {
+        self.html.get_or_init(self.list_html)
+    }
+
     /// The reports of one year.
     pub fn year(&self, year: u16) -> Vec<&'a Entry<'a>> {
         self.entries
@@ -101,10 +143,81 @@ impl<'a> All<'a> {
 /// the parsed report is tens of kilobytes).
 #[derive(Debug)]
 pub struct Entry<'r> {
-    pub summary: Summary,
+    pub summary: Held<'r>,
     pub format: Arc<FormatDef>,
     pub figures: FigureSource<'r>,
 }
+
+/// A report's summary as the site-wide files read it: made for this
+/// render, or one the caller keeps across renders.
+#[derive(Debug)]
+pub enum Held<'k> {
+    /// Boxed: entries are sorted, and a summary is some 300 bytes to move.
+    Made(Box<Summary>),
+    Kept(&'k Kept),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Summary;
+    fn deref(&self) -> &Summary {
+        match self {
+            Held::Made(s) => s,
+            Held::Kept(k) => &k.summary,
+        }
+    }
+}
+
+impl Held<'_> {
+    /// The report's entry in `data/reports.json`, made by `make`: kept with
+    /// a kept summary, so that a watcher's save makes only the entries of
+    /// the reports it changed (the file has one per report of the site).
+    pub fn listed(&self, make: impl FnOnce(&Summary) -> Box<[u8]>) -> Cow<'_, [u8]> {
+        match self {
+            Held::Made(s) => Cow::Owned(make(s).into_vec()),
+            Held::Kept(k) => Cow::Borrowed(k.listed.get_or_init(|| make(&k.summary))),
+        }
+    }
+}
+
+/// A summary kept across renders (by the watcher), and what the site-wide
+/// files make from it alone, made on first use. Its pieces depend on the
+/// summary and on `site.toml`, whose change reloads everything.
+#[derive(Debug)]
+pub struct Kept {
+    pub summary: Summary,
+    listed: OnceLock<Box<[u8]>>,
+}
+
+impl Kept {
+    pub fn new(summary: Summary) -> Kept {
+        Kept {
+            summary,
+            listed: OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for Kept {
+    type Target = Summary;
+    fn deref(&self) -> &Summary {
+        &self.summary
+    }
+}
+
+/// A copy starts without the pieces: they are remade on first use.
+impl Clone for Kept {
+    fn clone(&self) -> Kept {
+        Kept::new(self.summary.clone())
+    }
+}
+
+/// Kept summaries are equal when the summaries are: the pieces follow.
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        self.summary == other.summary
+    }
+}
+impl Eq for Kept {}
 
 /// Where a report's figures are read from when its year CSV is written:
 /// packed when the report is dropped after rendering (`build`), or the

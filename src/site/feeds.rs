@@ -78,7 +78,7 @@ struct Url {
 fn sitemap(theme: &Theme, cfg: &SiteConfig, all: &All) -> Result<OutFile, Diagnostic> {
     // In path order; each with its URL as readers see it.
     let mut pages: Vec<(String, String)> = all
-        .html
+        .html()
         .iter()
         .filter(|o| o.is_page() && **o != Output::NotFound)
         .map(|o| (o.path(), o.url()))
@@ -158,12 +158,18 @@ fn atom(theme: &Theme, cfg: &SiteConfig, summaries: &[&Summary]) -> Result<OutFi
     // comparison: this runs after every save that changes a summary.
     let mut keyed: Vec<(String, &Summary)> =
         summaries.iter().map(|s| (entry_date(s), *s)).collect();
-    keyed.sort_by(|(da, a), (db, b)| {
+    let newest_first = |(da, a): &(String, &Summary), (db, b): &(String, &Summary)| {
         db.cmp(da)
             .then_with(|| b.year.cmp(&a.year))
             .then_with(|| a.slug.cmp(&b.slug))
-    });
-    keyed.truncate(FEED_LEN);
+    };
+    // Only the first FEED_LEN are listed: pick them, then sort those (no
+    // two reports share a year and a slug, so the order is total).
+    if keyed.len() > FEED_LEN {
+        keyed.select_nth_unstable_by(FEED_LEN, newest_first);
+        keyed.truncate(FEED_LEN);
+    }
+    keyed.sort_by(newest_first);
     let updated = keyed
         .iter()
         .map(|(d, _)| d.clone())

@@ -24,26 +24,30 @@ impl Backend for HtmlPages {
     }
 
     fn pages<'a>(&self, cx: &Cx, summaries: &[&'a Summary]) -> Vec<Output<'a>> {
-        index::pages(summaries, search_page(cx), &[])
+        index::pages(summaries, search_page(cx), &[], &|_| true)
             .into_iter()
             .map(|p| p.output)
             .collect()
     }
 
     fn jobs<'a>(&'a self, cx: &'a Cx<'a>, all: &'a All<'a>) -> Vec<Job<'a>> {
-        index::pages(all.summaries, search_page(cx), &cx.columns.labels)
-            .into_iter()
-            .filter(|p| (cx.select.file)(&p.output))
-            .map(|p| {
-                let size = match p.output {
-                    Output::Home => Size::Largest,
-                    Output::Year(_) => Size::Year,
-                    Output::Region(_) => Size::Region,
-                    _ => Size::Small,
-                };
-                Job::new(size, move |put| index_page(&p, cx, put))
-            })
-            .collect()
+        index::pages(
+            all.summaries,
+            search_page(cx),
+            &cx.columns.labels,
+            cx.select.file,
+        )
+        .into_iter()
+        .map(|p| {
+            let size = match p.output {
+                Output::Home => Size::Largest,
+                Output::Year(_) => Size::Year,
+                Output::Region(_) => Size::Region,
+                _ => Size::Small,
+            };
+            Job::new(size, move |put| index_page(&p, cx, put))
+        })
+        .collect()
     }
 }
 

@@ -104,17 +104,6 @@ pub(super) fn pretty(v: &impl Serialize) -> Vec<u8> {
     inert(serde_json::to_vec_pretty(v).unwrap_or_default())
 }
 
-/// [`pretty`], into a buffer of about `capacity` bytes.
-pub(super) fn pretty_sized(v: &impl Serialize, capacity: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(capacity);
-    // Writing into memory fails only if `v` cannot be serialised, which
-    // typed records always can; an empty file would show it.
-    if serde_json::to_writer_pretty(&mut out, v).is_err() {
-        out.clear();
-    }
-    inert(out)
-}
-
 /// The open-data backend: each report's `report.json`, the year CSVs, the
 /// field list, the report list and the data package.
 pub struct OpenData {
@@ -157,7 +146,7 @@ impl Backend for OpenData {
         if want(&Output::ReportList) {
             jobs.push(Job::new(Size::Data, move |put| {
                 put(reports_json(
-                    all.summaries,
+                    all.entries,
                     cfg,
                     cx.registry,
                     &cx.columns.labels,

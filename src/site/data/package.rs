@@ -42,59 +42,69 @@ struct Column<'a> {
     label: &'a str,
 }
 
-#[derive(Serialize)]
-struct Listing<'a> {
-    reports: Reports<'a>,
-    summary_columns: Vec<Column<'a>>,
-    title: &'a str,
+/// One entry of the report list, pretty-printed as it sits in the file
+/// (four spaces in), markup made inert.
+fn listed(s: &Summary, cfg: &SiteConfig, labels: &[String]) -> Box<[u8]> {
+    let entry = Listed {
+        data: abs_url(cfg, &s.json_url()),
+        format: &s.format,
+        index_no: s.index_no.as_deref(),
+        organ: &s.organ,
+        published: s.published.map(|d| d.to_string()),
+        region: s.region.as_deref(),
+        region_slug: s.region_slug.as_deref(),
+        slug: &s.slug,
+        summary: labels
+            .iter()
+            .zip(&s.figures)
+            .map(|(label, v)| (label.as_str(), v.map(|n| n as i64)))
+            .collect(),
+        title: &s.title,
+        township: &s.township,
+        url: abs_url(cfg, &s.url()),
+        year: s.year,
+    };
+    let mut out = Vec::with_capacity(1024);
+    nested(&entry, "    ", &mut out);
+    out.into_boxed_slice()
 }
 
-/// The list of reports, each entry made as it is written: a province's
-/// 50,000 entries held at once cost more than the file.
-struct Reports<'a> {
-    summaries: &'a [&'a Summary],
-    cfg: &'a SiteConfig,
-    labels: &'a [String],
-}
-
-impl Serialize for Reports<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.summaries.iter().map(|s| {
-            Listed {
-                data: abs_url(self.cfg, &s.json_url()),
-                format: &s.format,
-                index_no: s.index_no.as_deref(),
-                organ: &s.organ,
-                published: s.published.map(|d| d.to_string()),
-                region: s.region.as_deref(),
-                region_slug: s.region_slug.as_deref(),
-                slug: &s.slug,
-                summary: self
-                    .labels
-                    .iter()
-                    .zip(&s.figures)
-                    .map(|(label, v)| (label.as_str(), v.map(|n| n as i64)))
-                    .collect(),
-                title: &s.title,
-                township: &s.township,
-                url: abs_url(self.cfg, &s.url()),
-                year: s.year,
+/// `v` pretty-printed as serde_json prints it `indent` deep in a document:
+/// every line after the first indented (JSON strings hold no raw line
+/// breaks), markup made inert. Appended to `out`.
+fn nested(v: &impl Serialize, indent: &str, out: &mut Vec<u8>) {
+    // Writing into memory fails only if `v` cannot be serialised, which
+    // typed records always can; `null` would show it.
+    let json = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
+    out.extend_from_slice(indent.as_bytes());
+    for &b in &json {
+        match b {
+            b'\n' => {
+                out.push(b'\n');
+                out.extend_from_slice(indent.as_bytes());
             }
-        }))
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
     }
 }
 
-/// `/data/reports.json`: every report with its summary figures.
+/// `/data/reports.json`: every report with its summary figures, the
+/// summary columns and the site's title, as serde_json pretty-prints such a
+/// record. Written from each report's entry ([`Held::listed`]): the
+/// watcher keeps the entries of unchanged reports from save to save.
 pub fn reports_json(
-    summaries: &[&Summary],
+    entries: &[Entry],
     cfg: &SiteConfig,
     registry: &crate::format::Registry,
     labels: &[String],
 ) -> OutFile {
-    let mut used: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    let mut used: Vec<&str> = entries.iter().map(|e| e.summary.format.as_str()).collect();
     used.sort_unstable();
     used.dedup();
-    let summary_columns = labels
+    let summary_columns: Vec<Column> = labels
         .iter()
         .map(|label| Column {
             columns: used
@@ -108,19 +118,29 @@ pub fn reports_json(
             label,
         })
         .collect();
-    let listing = Listing {
-        reports: Reports {
-            summaries,
-            cfg,
-            labels,
-        },
-        summary_columns,
-        title: &cfg.title,
-    };
+    // About 850 bytes an entry: written once, not grown by doubling.
+    let mut out = Vec::with_capacity(entries.len() * 900 + 4096);
+    out.extend_from_slice(b"{\n  \"reports\": [");
+    for (i, e) in entries.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(&e.summary.listed(|s| listed(s, cfg, labels)));
+    }
+    if !entries.is_empty() {
+        out.extend_from_slice(b"\n  ");
+    }
+    out.extend_from_slice(b"],\n  \"summary_columns\": ");
+    let mut columns = Vec::new();
+    nested(&summary_columns, "  ", &mut columns);
+    // `nested` indents the first line too: here it follows the key.
+    out.extend_from_slice(&columns[2..]);
+    out.extend_from_slice(b",\n  \"title\": ");
+    let mut title = Vec::new();
+    nested(&cfg.title, "", &mut title);
+    out.extend_from_slice(&title);
+    out.extend_from_slice(b"\n}\n");
     OutFile {
         path: Output::ReportList.path(),
-        // About 850 bytes an entry: written once, not grown by doubling.
-        bytes: pretty_sized(&listing, summaries.len() * 900 + 4096),
+        bytes: out,
     }
 }
 
@@ -243,5 +263,65 @@ pub fn datapackage(resources: Vec<Json>, cfg: &SiteConfig, created: Option<Strin
     OutFile {
         path: Output::DataPackage.path(),
         bytes: pretty(&doc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::backend::{FigureSource, Held};
+
+    fn summary(year: u16, slug: &str, title: &str, figure: Option<i128>) -> Summary {
+        Summary {
+            year,
+            slug: slug.into(),
+            township: "平安镇".into(),
+            organ: "大洼区平安镇人民政府".into(),
+            title: title.into(),
+            region: Some("大洼区".into()),
+            region_slug: Some("dawa".into()),
+            published: None,
+            index_no: None,
+            format: "gov-2021".into(),
+            format_name: "2021".into(),
+            figures: vec![figure, Some(3)],
+            received: figure,
+            handled: figure,
+        }
+    }
+
+    /// The file written from entries is byte for byte what serde_json
+    /// pretty-prints for the same record (with markup made inert): parsed
+    /// and printed again, it does not change.
+    #[test]
+    fn the_report_list_is_what_serde_json_prints() {
+        let registry = crate::format::Registry::builtin();
+        let format = registry.get("gov-2021").expect("built-in format").clone();
+        let cfg: SiteConfig = toml::from_str("title = \"<站点> & 年报\"").expect("site.toml");
+        let labels = vec!["收到申请".to_string(), "行政复议".to_string()];
+        let made = |s| Entry {
+            summary: Held::Made(Box::new(s)),
+            format: format.clone(),
+            figures: FigureSource::Packed(Default::default()),
+        };
+        let lists = [
+            vec![],
+            vec![made(summary(2021, "pingan", "年报", Some(7)))],
+            vec![
+                made(summary(2020, "a", "<script>alert(1)</script>", None)),
+                made(summary(2021, "b", "\"引号\"\n换行", Some(-1))),
+            ],
+        ];
+        for entries in &lists {
+            let file = reports_json(entries, &cfg, &registry, &labels);
+            let text = String::from_utf8(file.bytes.clone()).expect("UTF-8");
+            assert!(!text.contains('<') && !text.contains('&'), "{text}");
+            let value: Json = serde_json::from_str(&text).expect("valid JSON");
+            assert_eq!(
+                value["reports"].as_array().map(Vec::len),
+                Some(entries.len())
+            );
+            assert_eq!(file.bytes, super::super::pretty(&value), "{text}");
+        }
     }
 }

@@ -1,0 +1,281 @@
+//! Which index pages a render makes, and each page's template variables
+//! with a hash of them (the watcher re-renders a page only when it
+//! changed).
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use tera::Value;
+
+use super::{Home, SummaryTable, home, region, summary_table, township};
+use crate::layout::Output;
+use crate::site::summary::Summary;
+
+/// An index page's template variables: name, value, and a hash of the value
+/// (from the typed record: Tera's maps do not keep an order to hash by).
+pub type Vars = Vec<(&'static str, Value, u64)>;
+
+fn var(name: &'static str, value: &impl Serialize) -> (&'static str, Value, u64) {
+    (name, Value::from_serializable(value), hash_of(value))
+}
+
+/// [`var`] for a record that builds its own template value.
+fn shared_var(name: &'static str, value: &impl Shared) -> (&'static str, Value, u64) {
+    (name, value.to_value(), hash_of(value))
+}
+
+/// A record whose template value is built by hand rather than serialised,
+/// so that equal parts are one reference-counted value: a year of 10,000
+/// rows has 110,000 figure cells but a few thousand distinct figures, and
+/// serialised they were a map each (about 40 MiB a year page at 50,000
+/// reports, the largest part of a build's peak memory).
+trait Shared: Serialize {
+    fn to_value(&self) -> Value;
+}
+
+fn map(fields: Vec<(&'static str, Value)>) -> Value {
+    Value::from(
+        fields
+            .into_iter()
+            .collect::<BTreeMap<&'static str, Value>>(),
+    )
+}
+
+impl Shared for SummaryTable<'_> {
+    fn to_value(&self) -> Value {
+        let mut shared: std::collections::HashMap<(&str, bool), Value> =
+            std::collections::HashMap::new();
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for r in &self.rows {
+            let cells: Vec<Value> = r
+                .figures
+                .iter()
+                .map(|f| {
+                    let made = || {
+                        let text = Value::from(f.text.as_str());
+                        map(vec![("text", text), ("missing", Value::from(f.missing))])
+                    };
+                    shared
+                        .entry((&f.text, f.missing))
+                        .or_insert_with(made)
+                        .clone()
+                })
+                .collect();
+            rows.push(map(vec![
+                ("township", Value::from(r.township)),
+                ("url", Value::from(r.url.as_str())),
+                ("format", Value::from(r.format)),
+                ("format_name", Value::from(r.format_name)),
+                ("figures", Value::from(cells)),
+            ]));
+        }
+        map(vec![
+            ("year", Value::from(self.year)),
+            ("caption", Value::from(self.caption.as_str())),
+            ("columns", Value::from_serializable(&self.columns)),
+            ("rows", Value::from(rows)),
+            ("totals", Value::from_serializable(&self.totals)),
+            ("any_missing", Value::from(self.any_missing)),
+            ("mixed", Value::from(self.mixed)),
+            ("formats", Value::from_serializable(&self.formats)),
+            ("csv_url", Value::from(self.csv_url.as_str())),
+        ])
+    }
+}
+
+impl Shared for Home<'_> {
+    fn to_value(&self) -> Value {
+        let latest = match &self.latest {
+            Some(t) => t.to_value(),
+            None => Value::from_serializable(&None::<()>),
+        };
+        map(vec![
+            ("latest", latest),
+            ("years", Value::from_serializable(&self.years)),
+            ("townships", Value::from_serializable(&self.townships)),
+            ("regions", Value::from_serializable(&self.regions)),
+            ("formats", Value::from_serializable(&self.formats)),
+        ])
+    }
+}
+
+/// A hash of `value` as JSON, written straight into the hasher.
+fn hash_of(value: &impl Serialize) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    // Typed records always serialise; were one not to, the page would be
+    // compared by its other variables only (a full build renders it anyway).
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finish()
+}
+
+/// A hash of a page's variables.
+pub fn vars_hash(vars: &Vars) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (name, _, hash) in vars {
+        name.hash(&mut h);
+        hash.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// An index page: which, with which template, its `ColumnName`, and how to
+/// make its template variables. They are made as the page renders: a year
+/// page's variables hold every report of that year, and a large site's
+/// pages, made all at once, would hold the whole site twice.
+pub struct Page<'a> {
+    pub output: Output<'a>,
+    pub template: &'static str,
+    pub column: String,
+    pub vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>,
+}
+
+/// The reports of each year, township and region page `want` picks, each
+/// in the order of `all`; the pages in name order.
+struct Groups<'a> {
+    by_year: BTreeMap<u16, Vec<&'a Summary>>,
+    by_township: BTreeMap<&'a str, Vec<&'a Summary>>,
+    by_region: BTreeMap<(&'a str, &'a str), Vec<&'a Summary>>,
+}
+
+impl<'a> Groups<'a> {
+    fn of(all: &[&'a Summary], want: &dyn Fn(&Output) -> bool) -> Groups<'a> {
+        let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
+        // Per township and region: whether wanted, and if so its reports.
+        type Group<'a> = Option<Vec<&'a Summary>>;
+        let mut by_township: FxHashMap<&str, Group> = FxHashMap::default();
+        let mut by_region: FxHashMap<(&str, &str), Group> = FxHashMap::default();
+        let mut last_year = None;
+        let mut year_wanted = false;
+        for s in all {
+            if last_year != Some(s.year) {
+                last_year = Some(s.year);
+                year_wanted = want(&Output::Year(s.year));
+            }
+            if year_wanted {
+                by_year.entry(s.year).or_default().push(s);
+            }
+            let town = by_township
+                .entry(s.slug.as_str())
+                .or_insert_with(|| want(&Output::Township(&s.slug)).then(Vec::new));
+            if let Some(rows) = town {
+                rows.push(s);
+            }
+            if let (Some(n), Some(slug)) = (s.region.as_deref(), s.region_slug.as_deref()) {
+                let region = by_region
+                    .entry((slug, n))
+                    .or_insert_with(|| want(&Output::Region(slug)).then(Vec::new));
+                if let Some(rows) = region {
+                    rows.push(s);
+                }
+            }
+        }
+        Groups {
+            by_year,
+            by_township: by_township
+                .into_iter()
+                .filter_map(|(k, rows)| Some((k, rows?)))
+                .collect(),
+            by_region: by_region
+                .into_iter()
+                .filter_map(|(k, rows)| Some((k, rows?)))
+                .collect(),
+        }
+    }
+}
+
+/// The index pages of the site that `want` picks: years, townships,
+/// regions, home, search (`search`: `[search] enabled` in a build with
+/// search) and 404. `all` sorted by year and slug. `want` is asked once per
+/// page, and only the picked pages' reports are grouped: a watcher's save
+/// wants a few pages of thousands.
+pub fn pages<'a>(
+    all: &[&'a Summary],
+    search: bool,
+    labels: &'a [String],
+    want: &dyn Fn(&Output) -> bool,
+) -> Vec<Page<'a>> {
+    let Groups {
+        by_year,
+        by_township,
+        by_region,
+    } = Groups::of(all, want);
+    let mut out: Vec<Page<'a>> = Vec::new();
+    let mut add =
+        |output, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
+            out.push(Page {
+                output,
+                template,
+                column,
+                vars,
+            })
+        };
+    for (year, rs) in by_year {
+        add(
+            Output::Year(year),
+            "year.html",
+            format!("{year}年度"),
+            Box::new(move || {
+                vec![
+                    var("year", &year),
+                    shared_var("summary", &summary_table(year, &rs, labels)),
+                ]
+            }),
+        );
+    }
+    for (slug, rs) in by_township {
+        let name = rs.last().map(|s| s.township.clone()).unwrap_or_default();
+        add(
+            Output::Township(slug),
+            "township.html",
+            name,
+            Box::new(move || vec![var("township", &township(slug, &rs, labels))]),
+        );
+    }
+    for ((slug, name), rs) in by_region {
+        add(
+            Output::Region(slug),
+            "region.html",
+            name.to_string(),
+            Box::new(move || vec![var("region", &region(name, slug, &rs, labels))]),
+        );
+    }
+    if want(&Output::Home) {
+        let all: Vec<&'a Summary> = all.to_vec();
+        add(
+            Output::Home,
+            "home.html",
+            "首页".into(),
+            Box::new(move || vec![shared_var("home", &home(&all, labels))]),
+        );
+    }
+    if search && want(&Output::Search) {
+        add(
+            Output::Search,
+            "search.html",
+            "搜索".into(),
+            Box::new(Vec::new),
+        );
+    }
+    if want(&Output::NotFound) {
+        add(
+            Output::NotFound,
+            "404.html",
+            "页面不存在".into(),
+            Box::new(Vec::new),
+        );
+    }
+    out
+}
