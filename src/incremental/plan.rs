@@ -8,7 +8,6 @@ use std::hash::{Hash, Hasher};
 use crate::content::Report;
 use crate::layout::{Key, Output};
 use crate::site;
-use crate::site::backend::Kept;
 use crate::site::regions::RegionSlugs;
 use crate::site::summary::{Columns, Summary};
 
@@ -16,14 +15,14 @@ use crate::site::summary::{Columns, Summary};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     /// Its summary, kept: the next renders read it rather than make it.
-    pub summary: Kept,
+    pub summary: Summary,
     /// A hash of its row of the year CSV.
     csv_row: u64,
 }
 
 impl Shown {
     pub fn of(r: &Report, regions: &RegionSlugs, columns: &Columns) -> Shown {
-        let summary = Summary::of(r, regions, columns);
+        let summary = Summary::of(r, regions, columns).kept();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         site::data::figures_hash(r).hash(&mut h);
         let s = &summary;
@@ -39,7 +38,7 @@ impl Shown {
             .hash(&mut h);
         Shown {
             csv_row: h.finish(),
-            summary: Kept::new(summary),
+            summary,
         }
     }
 
@@ -212,9 +211,10 @@ mod tests {
             figures: vec![Some(figure)],
             received: Some(figure),
             handled: Some(figure),
+            pieces: Default::default(),
         };
         Shown {
-            summary: Kept::new(summary),
+            summary,
             csv_row: row,
         }
     }
@@ -275,10 +275,10 @@ mod tests {
         assert!(!p.wants(&Output::Home));
         // A township's new name shows in the home page's list.
         let mut renamed = shown(2020, "pingan", 5, 1);
-        renamed.summary = Kept::new(Summary {
+        renamed.summary = Summary {
             township: "平安镇".into(),
-            ..renamed.summary.summary.clone()
-        });
+            ..renamed.summary.clone()
+        };
         let p = plan(&renamed, &shown(2020, "pingan", 5, 1));
         assert!(p.wants(&Output::Home));
         // Moved into the newest year.

@@ -409,7 +409,7 @@ struct Known<'a> {
 }
 
 impl site::backend::Keeps for Known<'_> {
-    fn kept(&self, r: &Report) -> Option<&site::backend::Kept> {
+    fn kept(&self, r: &Report) -> Option<&crate::site::summary::Summary> {
         let path = r.file.path.as_os_str();
         match self.now.get(path) {
             Some(s) => Some(&s.summary),

@@ -14,7 +14,6 @@ use crate::diag::Diagnostic;
 use crate::layout::Output;
 use crate::render::Theme;
 
-use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use crate::format::{FormatDef, Registry};
@@ -44,21 +43,21 @@ pub struct Select<'a> {
     pub site_wide: bool,
     /// A summary the caller keeps for this report, still true of it (the
     /// watcher's, of reports not changed since it was made): used rather
-    /// than made again, with what is made from it alone.
+    /// than made again, with the pieces kept with it.
     pub kept: &'a dyn Keeps,
 }
 
 /// Where a render finds the summaries its caller keeps (a trait, not a
 /// closure, so that what it lends lives as long as the `Select`).
 pub trait Keeps: Sync {
-    fn kept(&self, r: &Report) -> Option<&Kept>;
+    fn kept(&self, r: &Report) -> Option<&Summary>;
 }
 
 /// Nothing kept: a one-shot build.
 pub struct NoneKept;
 
 impl Keeps for NoneKept {
-    fn kept(&self, _: &Report) -> Option<&Kept> {
+    fn kept(&self, _: &Report) -> Option<&Summary> {
         None
     }
 }
@@ -149,12 +148,12 @@ pub struct Entry<'r> {
 }
 
 /// A report's summary as the site-wide files read it: made for this
-/// render, or one the caller keeps across renders.
+/// render, or one the caller keeps across renders ([`Summary::kept`]).
 #[derive(Debug)]
 pub enum Held<'k> {
     /// Boxed: entries are sorted, and a summary is some 300 bytes to move.
     Made(Box<Summary>),
-    Kept(&'k Kept),
+    Kept(&'k Summary),
 }
 
 impl std::ops::Deref for Held<'_> {
@@ -162,62 +161,10 @@ impl std::ops::Deref for Held<'_> {
     fn deref(&self) -> &Summary {
         match self {
             Held::Made(s) => s,
-            Held::Kept(k) => &k.summary,
+            Held::Kept(s) => s,
         }
     }
 }
-
-impl Held<'_> {
-    /// The report's entry in `data/reports.json`, made by `make`: kept with
-    /// a kept summary, so that a watcher's save makes only the entries of
-    /// the reports it changed (the file has one per report of the site).
-    pub fn listed(&self, make: impl FnOnce(&Summary) -> Box<[u8]>) -> Cow<'_, [u8]> {
-        match self {
-            Held::Made(s) => Cow::Owned(make(s).into_vec()),
-            Held::Kept(k) => Cow::Borrowed(k.listed.get_or_init(|| make(&k.summary))),
-        }
-    }
-}
-
-/// A summary kept across renders (by the watcher), and what the site-wide
-/// files make from it alone, made on first use. Its pieces depend on the
-/// summary and on `site.toml`, whose change reloads everything.
-#[derive(Debug)]
-pub struct Kept {
-    pub summary: Summary,
-    listed: OnceLock<Box<[u8]>>,
-}
-
-impl Kept {
-    pub fn new(summary: Summary) -> Kept {
-        Kept {
-            summary,
-            listed: OnceLock::new(),
-        }
-    }
-}
-
-impl std::ops::Deref for Kept {
-    type Target = Summary;
-    fn deref(&self) -> &Summary {
-        &self.summary
-    }
-}
-
-/// A copy starts without the pieces: they are remade on first use.
-impl Clone for Kept {
-    fn clone(&self) -> Kept {
-        Kept::new(self.summary.clone())
-    }
-}
-
-/// Kept summaries are equal when the summaries are: the pieces follow.
-impl PartialEq for Kept {
-    fn eq(&self, other: &Kept) -> bool {
-        self.summary == other.summary
-    }
-}
-impl Eq for Kept {}
 
 /// Where a report's figures are read from when its year CSV is written:
 /// packed when the report is dropped after rendering (`build`), or the

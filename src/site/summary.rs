@@ -2,7 +2,9 @@
 //! built from: computed once per report (in parallel), so that a year, a
 //! township or a region page never walks whole reports again.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use crate::content::Report;
 use crate::content::meta::Date;
@@ -30,6 +32,9 @@ pub struct Summary {
     pub figures: Vec<Option<i128>>,
     pub received: Option<i128>,
     pub handled: Option<i128>,
+    /// What the site-wide files make from this summary alone, kept with it
+    /// while it is kept across renders (the watcher's, see [`Summary::kept`]).
+    pub pieces: Pieces,
 }
 
 impl Summary {
@@ -58,6 +63,27 @@ impl Summary {
             figures,
             received,
             handled,
+            pieces: Pieces::default(),
+        }
+    }
+
+    /// This summary, to be kept across renders: the pieces made from it
+    /// are kept with it from now on.
+    pub fn kept(mut self) -> Summary {
+        self.pieces = Pieces(Some(Box::default()));
+        self
+    }
+
+    /// The piece in `slot`, made by `make` when the summary has none (made
+    /// once and kept when the summary is kept, else made each time).
+    pub fn piece<T: Clone>(
+        &self,
+        slot: impl FnOnce(&Slots) -> &OnceLock<T>,
+        make: impl FnOnce(&Summary) -> T,
+    ) -> Cow<'_, T> {
+        match &self.pieces.0 {
+            Some(slots) => Cow::Borrowed(slot(slots).get_or_init(|| make(self))),
+            None => Cow::Owned(make(self)),
         }
     }
 
@@ -79,6 +105,73 @@ impl Summary {
             slug: &self.slug,
         }
         .path()
+    }
+}
+
+impl Summary {
+    /// Like [`Summary::piece`], for a piece that also follows from `key`:
+    /// made again when the key is not the one it was made for. `with`
+    /// reads it.
+    pub fn keyed_piece<T>(
+        &self,
+        key: u64,
+        slot: impl FnOnce(&Slots) -> &Mutex<Option<(u64, T)>>,
+        make: impl FnOnce(&Summary) -> T,
+        with: impl FnOnce(&T),
+    ) {
+        let Some(slots) = &self.pieces.0 else {
+            return with(&make(self));
+        };
+        // Each summary's slot is used by one thread at a time (one year
+        // CSV holds a report); a poisoned one is simply made again.
+        let mut held = slot(slots).lock().unwrap_or_else(|e| e.into_inner());
+        match &*held {
+            Some((k, piece)) if *k == key => with(piece),
+            _ => {
+                let piece = make(self);
+                with(&piece);
+                *held = Some((key, piece));
+            }
+        }
+    }
+}
+
+/// The pieces kept with a summary ([`Summary::kept`]); none in a summary
+/// made for one render. They follow from the summary (and `site.toml`,
+/// whose change reloads everything): summaries are equal whatever pieces
+/// they hold, and a copy starts without any.
+#[derive(Default)]
+pub struct Pieces(Option<Box<Slots>>);
+
+/// One slot per piece, filled on first use.
+#[derive(Default)]
+pub struct Slots {
+    /// The report's entry in `data/reports.json`.
+    pub listed: OnceLock<Box<[u8]>>,
+    /// Its row of a summary table, as template variables, with their hash.
+    pub table_row: OnceLock<(tera::Value, u64)>,
+    /// Its row of the year CSV, for the year's columns of the given hash.
+    pub csv_row: Mutex<Option<(u64, Box<str>)>>,
+}
+
+impl Clone for Pieces {
+    fn clone(&self) -> Pieces {
+        Pieces(None)
+    }
+}
+impl PartialEq for Pieces {
+    fn eq(&self, _: &Pieces) -> bool {
+        true
+    }
+}
+impl Eq for Pieces {}
+impl std::fmt::Debug for Pieces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Pieces(kept)"
+        } else {
+            "Pieces"
+        })
     }
 }
 

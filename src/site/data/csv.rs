@@ -152,40 +152,68 @@ pub fn year_csv(year: u16, rows: &[&Entry], cfg: &SiteConfig) -> OutFile {
             (f.id.as_str(), by_col)
         })
         .collect();
-    for e in rows {
-        let s = &e.summary;
-        let lead = [
-            s.year.to_string(),
-            csv_text_field(&s.township),
-            s.slug.clone(),
-            csv_text_field(&s.organ),
-            csv_text_field(s.region.as_deref().unwrap_or_default()),
-            s.published.map(|d| d.to_string()).unwrap_or_default(),
-            s.format.clone(),
-            abs_url(cfg, &s.url()),
-        ];
-        for (i, f) in lead.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_csv_field(&mut out, f);
+    // A row follows from its report and the year's columns: the watcher
+    // keeps each with its summary, for columns of this hash.
+    let layout = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (id, _) in &cols.ids {
+            id.hash(&mut h);
         }
+        h.finish()
+    };
+    for e in rows {
         let own = index.get(e.format.id.as_str());
-        e.with_figures(|figure| {
-            for c in 0..cols.ids.len() {
-                let text = own
-                    .and_then(|m| m.get(c).copied().flatten())
-                    .map_or("", figure);
-                out.push(',');
-                push_csv_field(&mut out, text);
-            }
-        });
-        out.push_str("\r\n");
+        e.summary.keyed_piece(
+            layout,
+            |p| &p.csv_row,
+            |_| csv_row(e, own, cols.ids.len(), cfg).into_boxed_str(),
+            |row| out.push_str(row),
+        );
     }
     OutFile {
         path: Output::YearCsv(year).path(),
         bytes: out.into_bytes(),
     }
+}
+
+/// One report's line of its year CSV (`own`: for each of the year's
+/// `columns`, which of its figures it is).
+fn csv_row(
+    e: &Entry,
+    own: Option<&Vec<Option<usize>>>,
+    columns: usize,
+    cfg: &SiteConfig,
+) -> String {
+    let mut out = String::with_capacity(512);
+    let s = &e.summary;
+    let lead = [
+        s.year.to_string(),
+        csv_text_field(&s.township),
+        s.slug.clone(),
+        csv_text_field(&s.organ),
+        csv_text_field(s.region.as_deref().unwrap_or_default()),
+        s.published.map(|d| d.to_string()).unwrap_or_default(),
+        s.format.clone(),
+        abs_url(cfg, &s.url()),
+    ];
+    for (i, f) in lead.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_field(&mut out, f);
+    }
+    e.with_figures(|figure| {
+        for c in 0..columns {
+            let text = own
+                .and_then(|m| m.get(c).copied().flatten())
+                .map_or("", figure);
+            out.push(',');
+            push_csv_field(&mut out, text);
+        }
+    });
+    out.push_str("\r\n");
+    out
 }
 
 /// `/data/fields.csv`: per format in use and cell id, the official labels.

@@ -123,7 +123,7 @@ pub fn reports_json(
     out.extend_from_slice(b"{\n  \"reports\": [");
     for (i, e) in entries.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        out.extend_from_slice(&e.summary.listed(|s| listed(s, cfg, labels)));
+        out.extend_from_slice(&e.summary.piece(|p| &p.listed, |s| listed(s, cfg, labels)));
     }
     if !entries.is_empty() {
         out.extend_from_slice(b"\n  ");
@@ -287,6 +287,7 @@ mod tests {
             figures: vec![figure, Some(3)],
             received: figure,
             handled: figure,
+            pieces: Default::default(),
         }
     }
 

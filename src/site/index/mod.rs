@@ -6,7 +6,8 @@
 //! shown as “—” with a note and left out of the sums, and a total that covers
 //! only some reports says so. Never a silent 0.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -86,12 +87,22 @@ pub struct SummaryRow<'a> {
     figures: Vec<Figure>,
 }
 
-#[derive(Serialize)]
+/// One report's row of a summary table, as template variables (built by
+/// [`pages::table_row`]), with their hash: kept with a kept summary, so
+/// that the watcher's year page after a save makes one row, not 10,000.
+pub type TableRow = (tera::Value, u64);
+
 pub struct SummaryTable<'a> {
+    head: TableHead<'a>,
+    rows: Vec<Cow<'a, TableRow>>,
+}
+
+/// Everything of a summary table but its rows.
+#[derive(Serialize)]
+struct TableHead<'a> {
     year: u16,
     caption: String,
     columns: Vec<&'a str>,
-    rows: Vec<SummaryRow<'a>>,
     totals: Vec<TotalCell>,
     any_missing: bool,
     mixed: bool,
@@ -106,27 +117,36 @@ pub fn summary_table<'a>(
     labels: &'a [String],
 ) -> SummaryTable<'a> {
     let fmts = formats(rows);
+    // Equal figures are one value (see `pages::Shared`).
+    let mut cells = HashMap::new();
     let list = rows
         .iter()
-        .map(|s| SummaryRow {
-            township: &s.township,
-            url: s.url(),
-            format: &s.format,
-            format_name: &s.format_name,
-            figures: s.figures.iter().map(|v| figure(*v)).collect(),
-        })
+        .map(|s| s.piece(|p| &p.table_row, |s| pages::table_row(s, &mut cells)))
         .collect();
     let sums = totals(rows.iter().copied(), labels.len());
     SummaryTable {
-        year,
-        caption: format!("{year}年度各单位依申请公开、行政复议和行政诉讼情况汇总"),
-        columns: columns(labels),
+        head: TableHead {
+            year,
+            caption: format!("{year}年度各单位依申请公开、行政复议和行政诉讼情况汇总"),
+            columns: columns(labels),
+            totals: sums.iter().map(total).collect(),
+            any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
+            mixed: fmts.len() > 1,
+            formats: fmts,
+            csv_url: Output::YearCsv(year).path(),
+        },
         rows: list,
-        totals: sums.iter().map(total).collect(),
-        any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
-        mixed: fmts.len() > 1,
-        formats: fmts,
-        csv_url: Output::YearCsv(year).path(),
+    }
+}
+
+/// A report's row of a summary table.
+fn summary_row(s: &Summary) -> SummaryRow<'_> {
+    SummaryRow {
+        township: &s.township,
+        url: s.url(),
+        format: &s.format,
+        format_name: &s.format_name,
+        figures: s.figures.iter().map(|v| figure(*v)).collect(),
     }
 }
 
@@ -328,7 +348,6 @@ pub struct SlugName<'a> {
     name: &'a str,
 }
 
-#[derive(Serialize)]
 pub struct Home<'a> {
     latest: Option<SummaryTable<'a>>,
     years: Vec<HomeYear>,

@@ -2,13 +2,13 @@
 //! with a hash of them (the watcher re-renders a page only when it
 //! changed).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Value;
 
-use super::{Home, SummaryTable, home, region, summary_table, township};
+use super::{Home, SummaryTable, TableRow, home, region, summary_row, summary_table, township};
 use crate::layout::Output;
 use crate::site::summary::Summary;
 
@@ -20,18 +20,20 @@ fn var(name: &'static str, value: &impl Serialize) -> (&'static str, Value, u64)
     (name, Value::from_serializable(value), hash_of(value))
 }
 
-/// [`var`] for a record that builds its own template value.
+/// [`var`] for a record that builds its own template value and hash.
 fn shared_var(name: &'static str, value: &impl Shared) -> (&'static str, Value, u64) {
-    (name, value.to_value(), hash_of(value))
+    (name, value.to_value(), value.hash())
 }
 
 /// A record whose template value is built by hand rather than serialised,
 /// so that equal parts are one reference-counted value: a year of 10,000
 /// rows has 110,000 figure cells but a few thousand distinct figures, and
 /// serialised they were a map each (about 40 MiB a year page at 50,000
-/// reports, the largest part of a build's peak memory).
-trait Shared: Serialize {
+/// reports, the largest part of a build's peak memory). Its rows come
+/// made, with their hashes ([`TableRow`]).
+trait Shared {
     fn to_value(&self) -> Value;
+    fn hash(&self) -> u64;
 }
 
 fn map(fields: Vec<(&'static str, Value)>) -> Value {
@@ -42,45 +44,51 @@ fn map(fields: Vec<(&'static str, Value)>) -> Value {
     )
 }
 
+/// A report's row of a summary table as template variables, and their
+/// hash; `cells`: the figure values made so far, by figure.
+pub(super) fn table_row(s: &Summary, cells: &mut HashMap<Option<i128>, Value>) -> TableRow {
+    let row = summary_row(s);
+    let figures: Vec<Value> = s
+        .figures
+        .iter()
+        .zip(&row.figures)
+        .map(|(v, f)| {
+            let made = || {
+                let text = Value::from(f.text.as_str());
+                map(vec![("text", text), ("missing", Value::from(f.missing))])
+            };
+            cells.entry(*v).or_insert_with(made).clone()
+        })
+        .collect();
+    let value = map(vec![
+        ("township", Value::from(row.township)),
+        ("url", Value::from(row.url.as_str())),
+        ("format", Value::from(row.format)),
+        ("format_name", Value::from(row.format_name)),
+        ("figures", Value::from(figures)),
+    ]);
+    (value, hash_of(&row))
+}
+
 impl Shared for SummaryTable<'_> {
     fn to_value(&self) -> Value {
-        let mut shared: std::collections::HashMap<(&str, bool), Value> =
-            std::collections::HashMap::new();
-        let mut rows = Vec::with_capacity(self.rows.len());
-        for r in &self.rows {
-            let cells: Vec<Value> = r
-                .figures
-                .iter()
-                .map(|f| {
-                    let made = || {
-                        let text = Value::from(f.text.as_str());
-                        map(vec![("text", text), ("missing", Value::from(f.missing))])
-                    };
-                    shared
-                        .entry((&f.text, f.missing))
-                        .or_insert_with(made)
-                        .clone()
-                })
-                .collect();
-            rows.push(map(vec![
-                ("township", Value::from(r.township)),
-                ("url", Value::from(r.url.as_str())),
-                ("format", Value::from(r.format)),
-                ("format_name", Value::from(r.format_name)),
-                ("figures", Value::from(cells)),
-            ]));
-        }
+        let h = &self.head;
+        let rows: Vec<Value> = self.rows.iter().map(|r| r.0.clone()).collect();
         map(vec![
-            ("year", Value::from(self.year)),
-            ("caption", Value::from(self.caption.as_str())),
-            ("columns", Value::from_serializable(&self.columns)),
+            ("year", Value::from(h.year)),
+            ("caption", Value::from(h.caption.as_str())),
+            ("columns", Value::from_serializable(&h.columns)),
             ("rows", Value::from(rows)),
-            ("totals", Value::from_serializable(&self.totals)),
-            ("any_missing", Value::from(self.any_missing)),
-            ("mixed", Value::from(self.mixed)),
-            ("formats", Value::from_serializable(&self.formats)),
-            ("csv_url", Value::from(self.csv_url.as_str())),
+            ("totals", Value::from_serializable(&h.totals)),
+            ("any_missing", Value::from(h.any_missing)),
+            ("mixed", Value::from(h.mixed)),
+            ("formats", Value::from_serializable(&h.formats)),
+            ("csv_url", Value::from(h.csv_url.as_str())),
         ])
+    }
+
+    fn hash(&self) -> u64 {
+        combine(hash_of(&self.head), self.rows.iter().map(|r| r.1))
     }
 }
 
@@ -98,6 +106,22 @@ impl Shared for Home<'_> {
             ("formats", Value::from_serializable(&self.formats)),
         ])
     }
+
+    fn hash(&self) -> u64 {
+        let lists = (&self.years, &self.townships, &self.regions, &self.formats);
+        combine(hash_of(&lists), self.latest.iter().map(Shared::hash))
+    }
+}
+
+/// One hash of `first` and then `rest`, in order.
+fn combine(first: u64, rest: impl Iterator<Item = u64>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    first.hash(&mut h);
+    for r in rest {
+        r.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A hash of `value` as JSON, written straight into the hasher.
