@@ -49,30 +49,45 @@ impl Build {
     /// township's reports are one slice.
     pub(super) fn refresh_checks(&mut self) {
         self.duplicates = self.find_duplicates();
-        let mut old = std::mem::take(&mut self.checked);
-        let site = &self.site;
-        for group in site.reports.chunk_by(|a, b| a.meta.slug == b.meta.slug) {
-            let Some(slug) = group.first().map(|r| r.meta.slug.clone()) else {
-                continue;
-            };
-            let cached = if self.dirty.townships.contains(&slug) {
-                None
-            } else {
-                old.remove(&slug)
-            };
-            let diags = cached.unwrap_or_else(|| {
-                let mut diags: Vec<Diagnostic> = group
-                    .iter()
-                    .filter_map(|r| self.files.by_path.get(&r.file.path))
-                    .flat_map(|f| f.diags.iter().cloned())
-                    .collect();
-                // An invalid [check] setting is reported once, by `diagnostics`.
-                let _ =
-                    check::township(&site.root, &site.config, &site.registry, group, &mut diags);
-                diags
-            });
-            self.checked.insert(slug, diags);
+        let reports = &self.site.reports;
+        // The reports are kept in township order (see `tracking`).
+        debug_assert!(reports.is_sorted_by(|a, b| a.meta.slug <= b.meta.slug));
+        if self.checked.is_empty() {
+            // The first check: every township.
+            for group in reports.chunk_by(|a, b| a.meta.slug == b.meta.slug) {
+                if let Some(r) = group.first() {
+                    let diags = self.township_diagnostics(group);
+                    self.checked.insert(r.meta.slug.clone(), diags);
+                }
+            }
+            return;
         }
+        // Only the townships a change touched (found by halving, not by
+        // walking some 10,000 townships after every save).
+        for slug in &self.dirty.townships {
+            let start = reports.partition_point(|r| r.meta.slug < *slug);
+            let len = reports[start..].partition_point(|r| r.meta.slug == *slug);
+            let group = &reports[start..start + len];
+            match group.is_empty() {
+                true => self.checked.remove(slug),
+                false => self
+                    .checked
+                    .insert(slug.clone(), self.township_diagnostics(group)),
+            };
+        }
+    }
+
+    /// One township's diagnostics: its files' own and `check::township`'s.
+    fn township_diagnostics(&self, group: &[crate::content::Report]) -> Vec<Diagnostic> {
+        let site = &self.site;
+        let mut diags: Vec<Diagnostic> = group
+            .iter()
+            .filter_map(|r| self.files.by_path.get(&r.file.path))
+            .flat_map(|f| f.diags.iter().cloned())
+            .collect();
+        // An invalid [check] setting is reported once, by `diagnostics`.
+        let _ = check::township(&site.root, &site.config, &site.registry, group, &mut diags);
+        diags
     }
 
     /// Whether two reports are one (E050). A site that had none can only

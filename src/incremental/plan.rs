@@ -2,7 +2,9 @@
 //! when last published, which [`Key`]s changed — and so which outputs are
 //! rendered again. Pure: no files, no rendering.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet;
 use std::hash::{Hash, Hasher};
 
 use crate::content::Report;
@@ -91,21 +93,22 @@ pub struct Changed<'a> {
 pub struct Plan {
     /// Everything (the first build, a reload, new navigation).
     pub full: bool,
-    keys: HashSet<Key<'static>>,
+    /// Asked about every report's page on every save: FxHash.
+    keys: FxHashSet<Key<'static>>,
 }
 
 impl Plan {
     pub fn everything() -> Plan {
         Plan {
             full: true,
-            keys: HashSet::new(),
+            keys: FxHashSet::default(),
         }
     }
 
     /// What `changed` re-renders.
     pub fn of(changed: &Changed) -> Plan {
         let pairs = &changed.shown;
-        let mut keys: HashSet<Key<'static>> = HashSet::new();
+        let mut keys: FxHashSet<Key<'static>> = FxHashSet::default();
         // A report's pages show its township's other years: all of them.
         keys.extend(
             changed
@@ -161,7 +164,7 @@ impl Plan {
     pub fn wants(&self, out: &Output) -> bool {
         // The plan's owned keys, seen as keys of `out`'s lifetime (a set
         // is covariant), so the lookup borrows the output's names.
-        let keys: &HashSet<Key<'_>> = &self.keys;
+        let keys: &FxHashSet<Key<'_>> = &self.keys;
         self.full || keys.contains(&out.depends_on())
     }
 

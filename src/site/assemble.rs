@@ -3,7 +3,7 @@
 //! staged output folder, or memory for the watcher), the parts [`Select`]
 //! picks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -207,11 +207,9 @@ impl<'a> Renderer<'a> {
 
     /// The files made from all reports' `entries`: index pages, open data,
     /// feeds, static files.
-    pub fn finish(self, mut entries: Vec<Entry>) -> Result<Rendered, Vec<Diagnostic>> {
+    pub fn finish(self, entries: Vec<Entry>) -> Result<Rendered, Vec<Diagnostic>> {
         let cx = &self.cx;
-        entries.sort_by(|a, b| {
-            (a.summary.year, &a.summary.slug).cmp(&(b.summary.year, &b.summary.slug))
-        });
+        let entries = by_year_and_slug(entries);
         let summaries: Vec<&Summary> = entries.iter().map(|e| &*e.summary).collect();
         let list_html = || {
             let mut html: Vec<Output> = summaries.iter().map(|s| s.output()).collect();
@@ -250,6 +248,26 @@ impl<'a> Renderer<'a> {
     fn stop(&self, errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
         self.count.write_error().into_iter().chain(errors).collect()
     }
+}
+
+/// `entries` by year, then slug. They come township by township, in slug
+/// order (the watcher's reports, a build's townships), so each year's
+/// entries, taken in the order they come, are usually in slug order
+/// already, which the sort finds in one pass (a full sort by year and
+/// slug of 50,000 compared some 800,000 pairs of slugs).
+fn by_year_and_slug(entries: Vec<Entry>) -> Vec<Entry> {
+    let n = entries.len();
+    let mut years: BTreeMap<u16, Vec<Entry>> = BTreeMap::new();
+    for e in entries {
+        years.entry(e.summary.year).or_default().push(e);
+    }
+    let mut out = Vec::with_capacity(n);
+    for (_, mut year) in years {
+        // Stable, as a sort by year and slug would be.
+        year.sort_by(|a, b| a.summary.slug.cmp(&b.summary.slug));
+        out.append(&mut year);
+    }
+    out
 }
 
 /// Run `jobs` on every thread, each taking the next from one queue (rayon's

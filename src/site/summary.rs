@@ -286,3 +286,80 @@ pub struct Total {
     /// Reports whose format has no such cell (left out of `sum`).
     pub missing: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn summary() -> Summary {
+        Summary {
+            year: 2021,
+            slug: "pingan".into(),
+            township: "平安镇".into(),
+            organ: "平安镇人民政府".into(),
+            title: "年报".into(),
+            region: None,
+            region_slug: None,
+            published: None,
+            index_no: None,
+            format: "gov-2021".into(),
+            format_name: String::new(),
+            figures: vec![Some(1)],
+            received: Some(1),
+            handled: Some(1),
+            pieces: Pieces::default(),
+        }
+    }
+
+    /// How many times `make` ran over `keys`, reading the CSV-row piece.
+    fn made(s: &Summary, keys: &[u64]) -> (usize, Vec<String>) {
+        let count = Cell::new(0);
+        let mut seen = Vec::new();
+        for &k in keys {
+            s.keyed_piece(
+                k,
+                |p| &p.csv_row,
+                |_| {
+                    count.set(count.get() + 1);
+                    format!("row for {k}").into_boxed_str()
+                },
+                |row| seen.push(row.to_string()),
+            );
+        }
+        (count.get(), seen)
+    }
+
+    #[test]
+    fn a_kept_summary_makes_each_piece_once_per_key() {
+        let kept = summary().kept();
+        let (count, seen) = made(&kept, &[1, 1, 2, 2, 1]);
+        assert_eq!(count, 3, "made for 1, again for 2, again for 1");
+        assert_eq!(
+            seen,
+            [
+                "row for 1",
+                "row for 1",
+                "row for 2",
+                "row for 2",
+                "row for 1"
+            ]
+        );
+        let n = Cell::new(0);
+        for _ in 0..3 {
+            kept.piece(
+                |p| &p.listed,
+                |_| {
+                    n.set(n.get() + 1);
+                    Box::from(&b"entry"[..])
+                },
+            );
+        }
+        assert_eq!(n.get(), 1);
+        // A copy, or a summary made for one render, keeps nothing.
+        assert_eq!(made(&kept.clone(), &[1, 1]).0, 2);
+        assert_eq!(made(&summary(), &[1, 1]).0, 2);
+        // Pieces do not make summaries differ.
+        assert_eq!(kept, summary());
+    }
+}
