@@ -200,21 +200,10 @@ mod tests {
 
     fn shown(year: u16, slug: &str, figure: i128, row: u64) -> Shown {
         let summary = Summary {
-            year,
-            slug: slug.into(),
-            township: slug.into(),
-            organ: slug.into(),
-            title: slug.into(),
-            region: None,
-            region_slug: None,
-            published: None,
-            index_no: None,
-            format: "gov-2021".into(),
-            format_name: String::new(),
             figures: vec![Some(figure)],
             received: Some(figure),
             handled: Some(figure),
-            pieces: Default::default(),
+            ..Summary::sample(year, slug)
         };
         Shown {
             summary,

@@ -288,17 +288,15 @@ pub struct Total {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::cell::Cell;
-
-    fn summary() -> Summary {
+impl Summary {
+    /// A summary of one gov-2021 report with one summary figure, for tests.
+    pub fn sample(year: u16, slug: &str) -> Summary {
         Summary {
-            year: 2021,
-            slug: "pingan".into(),
-            township: "平安镇".into(),
-            organ: "平安镇人民政府".into(),
-            title: "年报".into(),
+            year,
+            slug: slug.into(),
+            township: slug.into(),
+            organ: slug.into(),
+            title: slug.into(),
             region: None,
             region_slug: None,
             published: None,
@@ -310,6 +308,16 @@ mod tests {
             handled: Some(1),
             pieces: Pieces::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn summary() -> Summary {
+        Summary::sample(2021, "pingan")
     }
 
     /// How many times `make` ran over `keys`, reading the CSV-row piece.

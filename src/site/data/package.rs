@@ -279,21 +279,12 @@ mod tests {
 
     fn summary(year: u16, slug: &str, title: &str, figure: Option<i128>) -> Summary {
         Summary {
-            year,
-            slug: slug.into(),
             township: "平安镇".into(),
-            organ: "大洼区平安镇人民政府".into(),
             title: title.into(),
             region: Some("大洼区".into()),
             region_slug: Some("dawa".into()),
-            published: None,
-            index_no: None,
-            format: "gov-2021".into(),
-            format_name: "2021".into(),
             figures: vec![figure, Some(3)],
-            received: figure,
-            handled: figure,
-            pieces: Default::default(),
+            ..Summary::sample(year, slug)
         }
     }
 
