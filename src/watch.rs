@@ -75,6 +75,13 @@ impl Outcome {
             Outcome::Failed { diagnostics, .. } => diagnostics,
         }
     }
+    /// The changes this build took in.
+    pub fn changes(&self) -> &Changes {
+        match self {
+            Outcome::Built { rebuilt, .. } => &rebuilt.changes,
+            Outcome::Failed { changes, .. } => changes,
+        }
+    }
 }
 
 /// What reaches the watcher's loop: a batch of file-system events, or a stop.

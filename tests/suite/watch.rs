@@ -17,6 +17,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the watcher reported: (ok, diagnostics as text) per build.
 type Log = Arc<Mutex<Vec<(bool, Vec<String>)>>>;
+/// Per build, the report files it took in (changed or added).
+type TookIn = Arc<Mutex<Vec<Vec<String>>>>;
 
 struct Site {
     _dir: tempfile::TempDir,
@@ -24,6 +26,7 @@ struct Site {
     stop: StopHandle,
     thread: Option<JoinHandle<()>>,
     log: Log,
+    took_in: TookIn,
 }
 
 impl Site {
@@ -33,6 +36,8 @@ impl Site {
         let stop = watcher.stop_handle();
         let log: Log = Arc::default();
         let log2 = log.clone();
+        let took_in: TookIn = Arc::default();
+        let took_in2 = took_in.clone();
         let opts = WatchOptions {
             build: BuildOptions::new(&root),
             poll,
@@ -45,6 +50,9 @@ impl Site {
                         .iter()
                         .map(|d| format!("{} {} {}", d.code, d.location(), d.message.zh))
                         .collect();
+                    let c = o.changes();
+                    let files = c.changed.iter().chain(&c.added).cloned().collect();
+                    took_in2.lock().unwrap().push(files);
                     log2.lock().unwrap().push((o.is_ok(), diags));
                 })
                 .unwrap();
@@ -55,6 +63,7 @@ impl Site {
             stop,
             thread: Some(thread),
             log,
+            took_in,
         };
         site.wait("the first build", |s| s.builds() >= 1);
         assert!(
@@ -70,6 +79,17 @@ impl Site {
     }
     fn last(&self) -> (bool, Vec<String>) {
         self.log.lock().unwrap().last().cloned().unwrap()
+    }
+    /// The outcome of the latest build that took in `rel` (a report file
+    /// relative to the root), once it is logged: a build for an earlier
+    /// save can be logged after a later save's page is written.
+    fn last_taking_in(&self, rel: &str) -> Option<(bool, Vec<String>)> {
+        let took_in = self.took_in.lock().unwrap();
+        let log = self.log.lock().unwrap();
+        let i = took_in
+            .iter()
+            .rposition(|files| files.iter().any(|f| f == rel))?;
+        log.get(i).cloned()
     }
     fn out(&self, rel: &str) -> PathBuf {
         self.root.join("public").join(rel)
@@ -341,9 +361,14 @@ fn cross_year_warnings_follow_the_township_s_saves() {
     let builds = site.builds();
     std::fs::copy(fixture, site.root.join("content/2020/pingan.md")).unwrap();
     site.wait("the 2020 report built", |s| {
-        s.builds() > builds && s.out("2020/pingan/index.html").is_file()
+        s.builds() > builds
+            && s.out("2020/pingan/index.html").is_file()
+            && s.last_taking_in("content/2020/pingan.md")
+                .is_some_and(|b| b.0)
     });
-    let (ok, diags) = site.last();
+    let (ok, diags) = site
+        .last_taking_in("content/2020/pingan.md")
+        .unwrap_or_default();
     assert!(ok, "a warning does not stop the build: {diags:?}");
     assert!(
         diags
@@ -366,13 +391,18 @@ fn cross_year_warnings_follow_the_township_s_saves() {
     std::fs::write(site.report(), fixed).unwrap();
     // Waiting for the saved text on the page, not just for a build: under
     // load, a late build of the 2020 copy could otherwise be taken for it.
+    // The page is written before its build's outcome is logged: wait for
+    // the outcome of a build that took the save in, not the last one.
     site.wait("the fixed 2021 report built", |s| {
         s.builds() > builds
-            && s.last().0
             && std::fs::read_to_string(s.out("2021/pingan/index.html"))
                 .is_ok_and(|page| page.contains("已核对结转数"))
+            && s.last_taking_in("content/2021/pingan.md")
+                .is_some_and(|b| b.0)
     });
-    let (_, diags) = site.last();
+    let (_, diags) = site
+        .last_taking_in("content/2021/pingan.md")
+        .unwrap_or_default();
     assert!(!diags.iter().any(|d| d.starts_with("W1 ")), "{diags:?}");
     same_as_one_shot(&site);
 }
