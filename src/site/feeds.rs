@@ -62,10 +62,66 @@ fn render(theme: &Theme, out: Output, ctx: &Context) -> Result<OutFile, Diagnost
     })
 }
 
-/// The date that orders a report in the feed.
-pub fn entry_date(s: &Summary) -> String {
-    s.published
-        .map_or_else(|| format!("{:04}-01-01", s.year + 1), |d| d.to_string())
+/// The date that orders a report in the feed: its publication date, or
+/// 1 January after its year, as `YYYY-MM-DD` (the year at least four
+/// digits), ordered as that text. Made on the stack: the feed keys every
+/// report after each save that changes a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DateKey {
+    /// At most "65535-12-31".
+    text: [u8; 11],
+    len: u8,
+}
+
+impl DateKey {
+    fn of(s: &Summary) -> DateKey {
+        let (year, month, day) = match s.published {
+            Some(d) => (d.year, d.month, d.day),
+            None => (s.year.saturating_add(1), 1, 1),
+        };
+        let mut key = DateKey {
+            text: [0; 11],
+            len: 0,
+        };
+        let digits = if year >= 10_000 { 5 } else { 4 };
+        key.push_digits(u32::from(year), digits);
+        key.push(b'-');
+        key.push_digits(u32::from(month), 2);
+        key.push(b'-');
+        key.push_digits(u32::from(day), 2);
+        key
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.text.get_mut(usize::from(self.len)) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// The last `n` decimal digits of `v`, zero-padded.
+    fn push_digits(&mut self, v: u32, n: u32) {
+        for i in (0..n).rev() {
+            self.push(b'0' + (v / 10u32.pow(i) % 10) as u8);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        let bytes = self.text.get(..usize::from(self.len)).unwrap_or_default();
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+impl Ord for DateKey {
+    fn cmp(&self, other: &DateKey) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for DateKey {
+    fn partial_cmp(&self, other: &DateKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 #[derive(Serialize)]
@@ -156,9 +212,9 @@ struct Entry<'a> {
 fn atom(theme: &Theme, cfg: &SiteConfig, summaries: &[&Summary]) -> Result<OutFile, Diagnostic> {
     // Newest first. The date key is made once per report, not per
     // comparison: this runs after every save that changes a summary.
-    let mut keyed: Vec<(String, &Summary)> =
-        summaries.iter().map(|s| (entry_date(s), *s)).collect();
-    let newest_first = |(da, a): &(String, &Summary), (db, b): &(String, &Summary)| {
+    let mut keyed: Vec<(DateKey, &Summary)> =
+        summaries.iter().map(|s| (DateKey::of(s), *s)).collect();
+    let newest_first = |(da, a): &(DateKey, &Summary), (db, b): &(DateKey, &Summary)| {
         db.cmp(da)
             .then_with(|| b.year.cmp(&a.year))
             .then_with(|| a.slug.cmp(&b.slug))
@@ -172,9 +228,9 @@ fn atom(theme: &Theme, cfg: &SiteConfig, summaries: &[&Summary]) -> Result<OutFi
     keyed.sort_by(newest_first);
     let updated = keyed
         .iter()
-        .map(|(d, _)| d.clone())
+        .map(|(d, _)| d)
         .max()
-        .unwrap_or_else(|| "2008-01-01".into());
+        .map_or_else(|| "2008-01-01".into(), |d| d.as_str().to_string());
     let atom = Output::Atom.path();
     let feed = Feed {
         lang: cfg.language.clone(),
@@ -197,7 +253,7 @@ fn atom(theme: &Theme, cfg: &SiteConfig, summaries: &[&Summary]) -> Result<OutFi
             id: entry_id(cfg, s),
             url: abs_url(cfg, &s.output().url()),
             published: s.published.is_some(),
-            date,
+            date: date.as_str().to_string(),
             organ: &s.organ,
             year: s.year,
             received: s.received.map_or_else(|| "—".into(), |v| v.to_string()),
@@ -230,5 +286,37 @@ mod tests {
             "A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
         );
         assert_eq!(xml_escape("x\u{1}y"), "xy");
+    }
+
+    /// The key orders exactly as the date text the feed has always used.
+    #[test]
+    fn a_date_key_is_the_date_as_written() {
+        use super::{DateKey, Summary};
+        use crate::content::meta::Date;
+        let text = |s: &Summary| {
+            s.published
+                .map_or_else(|| format!("{:04}-01-01", s.year + 1), |d| d.to_string())
+        };
+        let mut all = Vec::new();
+        for (year, date) in [
+            (2021, None),
+            (2021, Some((2022, 1, 5))),
+            (2021, Some((2022, 12, 31))),
+            (9999, None),
+            (2021, Some((9999, 2, 3))),
+            (2021, Some((10000, 1, 1))),
+            (2021, Some((65535, 12, 31))),
+            (2021, Some((7, 1, 1))),
+        ] {
+            let mut s = Summary::sample(year, "a");
+            s.published = date.map(|(year, month, day)| Date { year, month, day });
+            assert_eq!(DateKey::of(&s).as_str(), text(&s));
+            all.push(s);
+        }
+        for a in &all {
+            for b in &all {
+                assert_eq!(DateKey::of(a).cmp(&DateKey::of(b)), text(a).cmp(&text(b)));
+            }
+        }
     }
 }
