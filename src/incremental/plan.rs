@@ -168,6 +168,25 @@ impl Plan {
         self.full || keys.contains(&out.depends_on())
     }
 
+    /// The year, township and region pages this plan may render, named:
+    /// when the site has the same files as last time (every page not
+    /// rendered keeps its bytes without being listed as kept).
+    pub fn listed(&self) -> Option<site::backend::Listed> {
+        if !self.same_files() {
+            return None;
+        }
+        let mut listed = site::backend::Listed::default();
+        for k in &self.keys {
+            match k {
+                Key::YearSummary(y) => listed.years.push(*y),
+                Key::TownshipSummary(s) => listed.townships.push(s.to_string()),
+                Key::RegionSummary(s) => listed.regions.push(s.to_string()),
+                _ => {}
+            }
+        }
+        Some(listed)
+    }
+
     /// Whether only reports' own files are rendered (no file made from all
     /// reports changes: a prose save).
     pub fn reports_only(&self) -> bool {

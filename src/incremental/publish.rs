@@ -180,7 +180,7 @@ impl Build {
         let known = Known {
             now: &now_shown,
             before: &self.shown.by_file,
-            dirty: self.dirty.paths.iter().map(|p| p.as_os_str()).collect(),
+            dirty: sorted(&self.dirty.paths),
         };
         let kept_summaries: &dyn site::backend::Keeps = if full {
             // Region URL names or the years may have changed: make all.
@@ -258,12 +258,14 @@ impl Build {
             }
             !same
         };
+        let listed = plan.listed();
         let select = site::Select {
             report: &report,
             file: &file,
             page: &page,
             site_wide: !plan.reports_only(),
             kept: kept_summaries,
+            listed: listed.as_ref(),
         };
         let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
         let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -405,18 +407,33 @@ impl Build {
 struct Known<'a> {
     now: &'a ShownByFile,
     before: &'a ShownByFile,
-    dirty: rustc_hash::FxHashSet<&'a std::ffi::OsStr>,
+    /// The changed reports' paths, sorted.
+    dirty: Vec<&'a std::ffi::OsStr>,
 }
 
 impl site::backend::Keeps for Known<'_> {
+    /// Asked for every report on a save (50,000 at province scale): one
+    /// lookup in the large map, none in the small ones unless the report
+    /// is one of the few that changed.
     fn kept(&self, r: &Report) -> Option<&crate::site::summary::Summary> {
         let path = r.file.path.as_os_str();
-        match self.now.get(path) {
-            Some(s) => Some(&s.summary),
-            None if self.dirty.contains(path) => None,
-            None => self.before.get(path).map(|s| &s.summary),
-        }
+        let dirty = if self.dirty.len() <= 16 {
+            self.dirty
+                .iter()
+                .any(|d| d.len() == path.len() && *d == path)
+        } else {
+            self.dirty.binary_search(&path).is_ok()
+        };
+        let shown = if dirty { self.now } else { self.before };
+        shown.get(path).map(|s| &s.summary)
     }
+}
+
+/// `paths` as the byte strings [`Known`] compares, sorted.
+fn sorted(paths: &BTreeSet<std::path::PathBuf>) -> Vec<&std::ffi::OsStr> {
+    let mut d: Vec<_> = paths.iter().map(|p| p.as_os_str()).collect();
+    d.sort_unstable();
+    d
 }
 
 fn report_output(r: &Report) -> Output<'_> {

@@ -198,6 +198,7 @@ impl<'a> Renderer<'a> {
             }
         }
         let entry = Entry {
+            year: r.meta.year,
             summary,
             format: r.format.clone(),
             figures: figures(r),
@@ -257,9 +258,16 @@ impl<'a> Renderer<'a> {
 /// slug of 50,000 compared some 800,000 pairs of slugs).
 fn by_year_and_slug(entries: Vec<Entry>) -> Vec<Entry> {
     let n = entries.len();
-    let mut years: BTreeMap<u16, Vec<Entry>> = BTreeMap::new();
+    let mut sizes: BTreeMap<u16, usize> = BTreeMap::new();
+    for e in &entries {
+        *sizes.entry(e.year).or_default() += 1;
+    }
+    let mut years: BTreeMap<u16, Vec<Entry>> = sizes
+        .into_iter()
+        .map(|(year, size)| (year, Vec::with_capacity(size)))
+        .collect();
     for e in entries {
-        years.entry(e.summary.year).or_default().push(e);
+        years.entry(e.year).or_default().push(e);
     }
     let mut out = Vec::with_capacity(n);
     for (_, mut year) in years {

@@ -45,6 +45,22 @@ pub struct Select<'a> {
     /// watcher's, of reports not changed since it was made): used rather
     /// than made again, with the pieces kept with it.
     pub kept: &'a dyn Keeps,
+    /// Every year, township and region page `file` may want, when the
+    /// caller can name them (a watcher's save names a few of thousands):
+    /// only those are grouped, and `file` is not asked of the others, so
+    /// their files must be kept whole by the caller. `None`: `file` is asked
+    /// of every page.
+    pub listed: Option<&'a Listed>,
+}
+
+/// The index pages a render may make, named (see [`Select::listed`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub years: Vec<u16>,
+    /// Township slugs.
+    pub townships: Vec<String>,
+    /// Region URL names.
+    pub regions: Vec<String>,
 }
 
 /// Where a render finds the summaries its caller keeps (a trait, not a
@@ -80,6 +96,7 @@ impl Select<'static> {
         page: &every_page,
         site_wide: true,
         kept: &NoneKept,
+        listed: None,
     };
 }
 
@@ -143,6 +160,10 @@ impl<'a> All<'a> {
 #[derive(Debug)]
 pub struct Entry<'r> {
     pub summary: Held<'r>,
+    /// The summary's year, beside it: entries are grouped by year after
+    /// every save, and reading it from each summary was a cache miss per
+    /// report (the kept summaries are scattered in memory).
+    pub year: u16,
     pub format: Arc<FormatDef>,
     pub figures: FigureSource<'r>,
 }

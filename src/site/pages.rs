@@ -24,7 +24,7 @@ impl Backend for HtmlPages {
     }
 
     fn pages<'a>(&self, cx: &Cx, summaries: &[&'a Summary]) -> Vec<Output<'a>> {
-        index::pages(summaries, search_page(cx), &[], &|_| true)
+        index::pages(summaries, search_page(cx), &[], &|_| true, None)
             .into_iter()
             .map(|p| p.output)
             .collect()
@@ -36,6 +36,7 @@ impl Backend for HtmlPages {
             search_page(cx),
             &cx.columns.labels,
             cx.select.file,
+            cx.select.listed,
         )
         .into_iter()
         .map(|p| {

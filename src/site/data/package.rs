@@ -290,7 +290,8 @@ mod tests {
         let format = registry.get("gov-2021").expect("built-in format").clone();
         let cfg: SiteConfig = toml::from_str("title = \"<站点> & 年报\"").expect("site.toml");
         let labels = vec!["收到申请".to_string(), "行政复议".to_string()];
-        let made = |s| Entry {
+        let made = |s: Summary| Entry {
+            year: s.year,
             summary: Held::Made(Box::new(s)),
             format: format.clone(),
             figures: FigureSource::Packed(Default::default()),

@@ -10,6 +10,7 @@ use tera::Value;
 
 use super::{Home, SummaryTable, TableRow, home, region, summary_row, summary_table, township};
 use crate::layout::Output;
+use crate::site::backend::Listed;
 use crate::site::summary::Summary;
 
 /// An index page's template variables: name, value, and a hash of the value
@@ -175,6 +176,48 @@ struct Groups<'a> {
 }
 
 impl<'a> Groups<'a> {
+    /// The groups of the listed pages `want` picks, found by halving `all`
+    /// (sorted by year, then slug) rather than by passing over every
+    /// report; a region's reports are found in one pass.
+    fn listed(all: &[&'a Summary], listed: &Listed, want: &dyn Fn(&Output) -> bool) -> Groups<'a> {
+        let years = year_blocks(all);
+        let mut by_year = BTreeMap::new();
+        for &(year, block) in &years {
+            if listed.years.contains(&year) && want(&Output::Year(year)) {
+                by_year.insert(year, block.to_vec());
+            }
+        }
+        let mut by_township = BTreeMap::new();
+        for slug in &listed.townships {
+            let rows: Vec<&Summary> = years
+                .iter()
+                .filter_map(|(_, block)| {
+                    let at = block.partition_point(|s| s.slug.as_str() < slug.as_str());
+                    block.get(at).copied().filter(|s| s.slug == *slug)
+                })
+                .collect();
+            if let Some(first) = rows.first().filter(|_| want(&Output::Township(slug))) {
+                by_township.insert(first.slug.as_str(), rows);
+            }
+        }
+        let mut by_region: BTreeMap<(&str, &str), Vec<&Summary>> = BTreeMap::new();
+        if !listed.regions.is_empty() {
+            for s in all {
+                if let (Some(n), Some(slug)) = (s.region.as_deref(), s.region_slug.as_deref())
+                    && listed.regions.iter().any(|r| r == slug)
+                {
+                    by_region.entry((slug, n)).or_default().push(s);
+                }
+            }
+            by_region.retain(|(slug, _), _| want(&Output::Region(slug)));
+        }
+        Groups {
+            by_year,
+            by_township,
+            by_region,
+        }
+    }
+
     fn of(all: &[&'a Summary], want: &dyn Fn(&Output) -> bool) -> Groups<'a> {
         let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
         // Per township and region: whether wanted, and if so its reports.
@@ -220,22 +263,38 @@ impl<'a> Groups<'a> {
     }
 }
 
+/// `all` (sorted by year) split into its years, each with its reports.
+fn year_blocks<'s, 'a>(mut all: &'s [&'a Summary]) -> Vec<(u16, &'s [&'a Summary])> {
+    let mut out = Vec::new();
+    while let Some(first) = all.first() {
+        let year = first.year;
+        let (block, rest) = all.split_at(all.partition_point(|s| s.year <= year));
+        out.push((year, block));
+        all = rest;
+    }
+    out
+}
+
 /// The index pages of the site that `want` picks: years, townships,
 /// regions, home, search (`search`: `[search] enabled` in a build with
 /// search) and 404. `all` sorted by year and slug. `want` is asked once per
 /// page, and only the picked pages' reports are grouped: a watcher's save
-/// wants a few pages of thousands.
+/// wants a few pages of thousands. `listed`: see [`Listed`].
 pub fn pages<'a>(
     all: &[&'a Summary],
     search: bool,
     labels: &'a [String],
     want: &dyn Fn(&Output) -> bool,
+    listed: Option<&Listed>,
 ) -> Vec<Page<'a>> {
     let Groups {
         by_year,
         by_township,
         by_region,
-    } = Groups::of(all, want);
+    } = match listed {
+        Some(l) => Groups::listed(all, l, want),
+        None => Groups::of(all, want),
+    };
     let mut out: Vec<Page<'a>> = Vec::new();
     let mut add =
         |output, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
@@ -302,4 +361,93 @@ pub fn pages<'a>(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three years of four townships in two regions (one in none), one
+    /// township missing a year; sorted by year, then slug.
+    fn site() -> Vec<Summary> {
+        let mut all = Vec::new();
+        for year in [2020, 2021, 2022] {
+            for (slug, region) in [
+                ("anan", Some(("东区", "dong"))),
+                ("beishan", Some(("西区", "xi"))),
+                ("chengguan", Some(("东区", "dong"))),
+                ("dali", None),
+            ] {
+                if year == 2021 && slug == "beishan" {
+                    continue;
+                }
+                let mut s = Summary::sample(year, slug);
+                s.region = region.map(|r| r.0.to_string());
+                s.region_slug = region.map(|r| r.1.to_string());
+                all.push(s);
+            }
+        }
+        all
+    }
+
+    type Shown = Vec<(String, String, Vec<(&'static str, u64)>)>;
+
+    fn shown(pages: Vec<Page>) -> Shown {
+        pages
+            .into_iter()
+            .map(|p| {
+                let vars = (p.vars)().into_iter().map(|(n, _, h)| (n, h)).collect();
+                (p.output.path(), p.column, vars)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn named_pages_are_the_pages_asked_for_one_by_one() {
+        let site = site();
+        let all: Vec<&Summary> = site.iter().collect();
+        let named = |years: &[u16], townships: &[&str], regions: &[&str]| Listed {
+            years: years.to_vec(),
+            townships: townships.iter().map(|s| s.to_string()).collect(),
+            regions: regions.iter().map(|s| s.to_string()).collect(),
+        };
+        for (listed, paths) in [
+            (
+                named(&[2021], &["beishan"], &["dong"]),
+                &[
+                    "2021/index.html",
+                    "townships/beishan/index.html",
+                    "regions/dong/index.html",
+                ][..],
+            ),
+            (
+                named(
+                    &[2020, 2022],
+                    &["anan", "dali", "nosuch"],
+                    &["xi", "nosuch"],
+                ),
+                &[
+                    "2020/index.html",
+                    "2022/index.html",
+                    "townships/anan/index.html",
+                    "townships/dali/index.html",
+                    "regions/xi/index.html",
+                ][..],
+            ),
+            (named(&[2019], &[], &[]), &[][..]),
+            (Listed::default(), &[][..]),
+        ] {
+            let want = |o: &Output| match o {
+                Output::Year(y) => listed.years.contains(y),
+                Output::Township(s) => listed.townships.iter().any(|t| t == s),
+                Output::Region(s) => listed.regions.iter().any(|r| r == s),
+                _ => false,
+            };
+            let asked = shown(pages(&all, false, &[], &want, None));
+            let found = shown(pages(&all, false, &[], &want, Some(&listed)));
+            assert_eq!(found, asked, "{listed:?}");
+            let made: Vec<&str> = found.iter().map(|(p, _, _)| p.as_str()).collect();
+            assert_eq!(made, paths);
+        }
+    }
 }
