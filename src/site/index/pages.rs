@@ -191,9 +191,10 @@ impl<'a> Groups<'a> {
         for slug in &listed.townships {
             let rows: Vec<&Summary> = years
                 .iter()
-                .filter_map(|(_, block)| {
+                .flat_map(|(_, block)| {
                     let at = block.partition_point(|s| s.slug.as_str() < slug.as_str());
-                    block.get(at).copied().filter(|s| s.slug == *slug)
+                    let from = block.get(at..).unwrap_or_default();
+                    from.iter().take_while(|s| s.slug == *slug).copied()
                 })
                 .collect();
             if let Some(first) = rows.first().filter(|_| want(&Output::Township(slug))) {
