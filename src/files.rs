@@ -175,9 +175,10 @@ fn read_limited(code: &'static str, path: &Path, limit: u64) -> Result<Vec<u8>, 
     Ok(bytes)
 }
 
-/// Whether an open file is a regular file, and its length. On Linux plain
-/// `fstat`: std's `metadata` asks `statx` for more than this needs, which
-/// cost a twentieth of `check` at 50,000 reports.
+/// Whether an open file is a regular file, and its length. On Unix plain
+/// `fstat`: std's `metadata` asks `statx` for more than this needs (with
+/// the walk's two `stat`s per file, about a tenth of `check`'s CPU time at
+/// 50,000 reports).
 #[cfg(unix)]
 fn kind_and_len(file: &fs::File) -> io::Result<(bool, u64)> {
     let st = rustix::fs::fstat(file)?;

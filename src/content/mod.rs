@@ -153,10 +153,10 @@ pub fn decode_owned(bytes: Vec<u8>, file_for_errors: &str) -> Result<(String, Op
 }
 
 /// `bytes` as a `String` without a copy, when they are UTF-8. Every report
-/// is validated twice (front matter first, then whole); std's validator
-/// takes its slow path on every CJK character, simdutf8 does not (UTF-8
-/// validation was a twentieth of `check`).
-fn utf8_owned(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+/// is validated twice (front matter first, then whole), and every minified
+/// page once; std's validator takes its slow path on every CJK character,
+/// simdutf8 does not (UTF-8 validation was a twentieth of `check`).
+pub(crate) fn utf8_owned(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
     if simdutf8::basic::from_utf8(&bytes).is_err() {
         return Err(bytes);
     }

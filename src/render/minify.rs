@@ -1,4 +1,4 @@
-//! HTML minification (feature `minify`, on by default): closing tags and the
+//! HTML minification (opt-in feature `minify`): closing tags and the
 //! doctype are kept so validators and portal CMS importers read the pages.
 
 #[cfg(feature = "minify")]
@@ -14,7 +14,7 @@ pub fn html(page: &str) -> String {
         cfg
     });
     let out = minify_html::minify(page.as_bytes(), cfg);
-    String::from_utf8(out).unwrap_or_else(|_| page.to_string())
+    crate::content::utf8_owned(out).unwrap_or_else(|_| page.to_string())
 }
 
 #[cfg(not(feature = "minify"))]

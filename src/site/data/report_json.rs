@@ -135,19 +135,60 @@ pub(super) fn row_json(
 /// inside strings), so an author's markup stays inert even when a careless
 /// portal embeds the file in a page. Parsers read the same text.
 pub(super) fn inert(mut json: Vec<u8>) -> Vec<u8> {
-    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+    fn markup(json: &[u8]) -> memchr::Memchr3<'_> {
+        memchr::memchr3_iter(b'<', b'>', b'&', json)
+    }
+    if markup(&json).next().is_none() {
         json.push(b'\n');
         return json;
     }
     let mut out = Vec::with_capacity(json.len() + 16);
-    for b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            b => out.push(b),
-        }
+    let mut from = 0;
+    for at in markup(&json) {
+        out.extend_from_slice(json.get(from..at).unwrap_or_default());
+        out.extend_from_slice(match json.get(at) {
+            Some(b'<') => b"\\u003c",
+            Some(b'>') => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        from = at + 1;
     }
+    out.extend_from_slice(json.get(from..).unwrap_or_default());
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Byte by byte, as the file has always been written.
+    fn plainly(json: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &b in json {
+            match b {
+                b'<' => out.extend_from_slice(b"\\u003c"),
+                b'>' => out.extend_from_slice(b"\\u003e"),
+                b'&' => out.extend_from_slice(b"\\u0026"),
+                b => out.push(b),
+            }
+        }
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn markup_is_written_as_escapes_and_nothing_else_changes() {
+        for json in [
+            "",
+            "{}",
+            "{\"t\":\"平安镇\"}",
+            "<",
+            "{\"t\":\"<script>&amp;</script>\"}",
+            "&&<<>>",
+            "{\"t\":\"a<b\",\"u\":\"年报>\"}>",
+            "<年报&",
+        ] {
+            let made = super::inert(json.as_bytes().to_vec());
+            assert_eq!(made, plainly(json.as_bytes()), "{json}");
+        }
+    }
 }
