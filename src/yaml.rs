@@ -7,6 +7,7 @@
 //! signed) belong to the format definition, and the raw text lets those rules
 //! tell `3` from `3.0`, `"3"` or `0x3`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -19,30 +20,32 @@ pub struct Pos {
     pub col: u32,
 }
 
+/// A node borrows its scalars from the text it was read from where it can
+/// (the fast reader: every cell of every table, a few hundred a report).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub kind: Kind,
+pub struct Node<'t> {
+    pub kind: Kind<'t>,
     pub pos: Pos,
     /// Length of the node's source text in characters (at least 1), for underlining.
     pub len: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
+pub enum Kind<'t> {
     /// `~`, `null` or nothing at all.
     Null,
     Bool(bool),
     /// A scalar as written; `plain` is false for quoted scalars.
     Scalar {
-        text: String,
+        text: Cow<'t, str>,
         plain: bool,
     },
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'t>>),
     /// Entries in source order; duplicate keys are kept so callers can report them.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'t>, Node<'t>)>),
 }
 
-impl Node {
+impl Node<'_> {
     /// The key text of a scalar node (quoted or not), for use as a mapping key.
     pub fn as_key(&self) -> Option<&str> {
         match &self.kind {
@@ -77,7 +80,7 @@ impl fmt::Display for Error {
 
 /// Parse one YAML document. Bounded: alias bombs and deep nesting fail with an
 /// error instead of exhausting memory or the stack.
-pub fn parse(text: &str) -> Result<Node, Error> {
+pub fn parse(text: &str) -> Result<Node<'_>, Error> {
     // Report tables and front matter are almost always the plain subset
     // (`key: value`, `key: [a, b]`, nested mappings). Reading that subset
     // directly is several times faster than a full YAML parser and gives the
@@ -94,11 +97,11 @@ pub fn parse(text: &str) -> Result<Node, Error> {
 /// tests: `None` when the fast reader leaves `text` to serde-saphyr,
 /// otherwise both trees (which must be equal).
 #[doc(hidden)]
-pub fn both(text: &str) -> Option<(Node, Result<Node, Error>)> {
+pub fn both(text: &str) -> Option<(Node<'_>, Result<Node<'_>, Error>)> {
     fast::parse(text).map(|f| (f, parse_saphyr(text)))
 }
 
-fn parse_saphyr(text: &str) -> Result<Node, Error> {
+fn parse_saphyr(text: &str) -> Result<Node<'static>, Error> {
     if text.trim().is_empty() {
         return Ok(Node {
             kind: Kind::Null,
@@ -136,7 +139,7 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or("").trim().to_string()
 }
 
-fn convert(spanned: Spanned<Raw>, source: &str) -> Node {
+fn convert(spanned: Spanned<Raw>, source: &str) -> Node<'static> {
     let loc = spanned.referenced;
     let pos = Pos {
         line: loc.line() as u32,
@@ -160,18 +163,18 @@ fn convert(spanned: Spanned<Raw>, source: &str) -> Node {
                     let quoted = w.starts_with('"') || w.starts_with('\'');
                     if quoted {
                         Kind::Scalar {
-                            text: value,
+                            text: Cow::Owned(value),
                             plain: false,
                         }
                     } else {
                         Kind::Scalar {
-                            text: w.to_string(),
+                            text: Cow::Owned(w.to_string()),
                             plain: true,
                         }
                     }
                 }
                 _ => Kind::Scalar {
-                    text: value,
+                    text: Cow::Owned(value),
                     plain: true,
                 },
             }
@@ -342,9 +345,9 @@ mod tests {
         }
     }
 
-    fn scalar(n: &Node) -> (&str, bool) {
+    fn scalar<'n>(n: &'n Node<'_>) -> (&'n str, bool) {
         match &n.kind {
-            Kind::Scalar { text, plain } => (text.as_str(), *plain),
+            Kind::Scalar { text, plain } => (text.as_ref(), *plain),
             other => panic!("not a scalar: {other:?}"),
         }
     }

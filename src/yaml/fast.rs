@@ -4,6 +4,8 @@
 //! by a [`Cols`] cursor (keys are mostly Chinese, so a byte offset is not a
 //! column), and the indicator checks look at bytes, not at `&str` patterns.
 
+use std::borrow::Cow;
+
 use super::{Kind, Node, Pos};
 
 struct Line<'a> {
@@ -42,7 +44,7 @@ impl<'a> Cols<'a> {
     }
 }
 
-pub fn parse(text: &str) -> Option<Node> {
+pub fn parse(text: &str) -> Option<Node<'_>> {
     let mut lines = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
         let trimmed = raw.trim_start_matches(' ');
@@ -66,7 +68,7 @@ pub fn parse(text: &str) -> Option<Node> {
     (next == lines.len()).then_some(node)
 }
 
-fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
+fn map<'t>(lines: &[Line<'t>], mut i: usize, indent: usize) -> Option<(Node<'t>, usize)> {
     let first = lines.get(i)?;
     let pos = Pos {
         line: first.no,
@@ -85,7 +87,7 @@ fn map(lines: &[Line], mut i: usize, indent: usize) -> Option<(Node, usize)> {
         let key_col = cols.at(0);
         let key_node = Node {
             kind: Kind::Scalar {
-                text: key.to_string(),
+                text: Cow::Borrowed(key),
                 plain: true,
             },
             pos: Pos {
@@ -207,7 +209,7 @@ fn plain_start(s: &str) -> bool {
 }
 
 /// A plain scalar at byte `byte` of the line.
-fn scalar(cols: &mut Cols, byte: usize, text: &str) -> Option<Node> {
+fn scalar<'t>(cols: &mut Cols, byte: usize, text: &'t str) -> Option<Node<'t>> {
     if !plain_start(text) || has_pair(text, b": ") || text.ends_with(':') {
         return None;
     }
@@ -222,7 +224,7 @@ fn scalar(cols: &mut Cols, byte: usize, text: &str) -> Option<Node> {
         "true" | "True" | "TRUE" => Kind::Bool(true),
         "false" | "False" | "FALSE" => Kind::Bool(false),
         _ => Kind::Scalar {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             plain: true,
         },
     };
@@ -242,7 +244,7 @@ fn trim_spaces(s: &str) -> (usize, &str) {
     (start, s.get(start..end).unwrap_or_default())
 }
 
-fn scalar_or_seq(cols: &mut Cols, start: usize, text: &str) -> Option<Node> {
+fn scalar_or_seq<'t>(cols: &mut Cols, start: usize, text: &'t str) -> Option<Node<'t>> {
     let Some(inner) = text.strip_prefix('[') else {
         return scalar(cols, start, text);
     };

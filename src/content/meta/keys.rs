@@ -106,7 +106,7 @@ pub(super) struct Reading<'a> {
     registry: &'a Registry,
     diags: &'a mut Vec<Diagnostic>,
     /// Each known key written once: its value, and where the key is.
-    written: BTreeMap<&'static str, (Node, Loc)>,
+    written: BTreeMap<&'static str, (Node<'a>, Loc)>,
     /// The text of each [`Read::Text`] key that has some.
     text: BTreeMap<&'static str, String>,
     year: Option<u16>,
@@ -130,7 +130,7 @@ impl<'a> Reading<'a> {
         stem: &'a str,
         registry: &'a Registry,
         diags: &'a mut Vec<Diagnostic>,
-        written: BTreeMap<&'static str, (Node, Loc)>,
+        written: BTreeMap<&'static str, (Node<'a>, Loc)>,
     ) -> Reading<'a> {
         Reading {
             file,

@@ -176,12 +176,12 @@ pub fn parse(
 
 /// The front matter's `key: value` entries, or `None` once it is reported
 /// as malformed YAML (E030) or not a mapping (E031).
-fn front_matter_entries(
+fn front_matter_entries<'t>(
     file: &Arc<SourceFile>,
-    split: &Split,
+    split: &'t Split,
     offset: u32,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<(Node, Node)>> {
+) -> Option<Vec<(Node<'t>, Node<'t>)>> {
     let root = match yaml::parse(&split.yaml) {
         Ok(r) => r,
         Err(e) => {
@@ -256,13 +256,13 @@ fn node_loc(n: &Node, offset: u32) -> Loc {
 
 /// Each known key written once, with its value and where the key is; a key
 /// written twice (E032) or not known (E033) is reported and left out.
-fn known_keys(
+fn known_keys<'t>(
     file: &Arc<SourceFile>,
-    entries: &[(Node, Node)],
+    entries: &[(Node<'t>, Node<'t>)],
     offset: u32,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<&'static str, (Node, Loc)> {
-    let mut values: BTreeMap<&'static str, (Node, Loc)> = BTreeMap::new();
+) -> BTreeMap<&'static str, (Node<'t>, Loc)> {
+    let mut values: BTreeMap<&'static str, (Node<'t>, Loc)> = BTreeMap::new();
     for (k, v) in entries {
         let key = k.as_key().unwrap_or("");
         let Some(spec) = KEYS.iter().find(|s| s.name == key) else {
