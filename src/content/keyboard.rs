@@ -130,10 +130,15 @@ fn typed_plainly(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
     // Every character `punctuation` replaces is U+3000–U+3011 (E3 80 xx) or
     // U+FF0C–U+FF3D (EF BC xx) in UTF-8.
-    let wide = bytes
-        .windows(2)
-        .any(|w| matches!(w, [0xE3, 0x80] | [0xEF, 0xBC]));
-    if wide || bytes.contains(&b'\t') || has_blank_item(line) {
+    // Found with memchr: the lead bytes of nearly every CJK character are
+    // E4–E9, so a line of Chinese labels has few candidates.
+    let wide = memchr::memchr2_iter(0xE3, 0xEF, bytes).any(|i| {
+        matches!(
+            (bytes.get(i), bytes.get(i + 1)),
+            (Some(0xE3), Some(0x80)) | (Some(0xEF), Some(0xBC))
+        )
+    });
+    if wide || memchr::memchr(b'\t', bytes).is_some() || has_blank_item(line) {
         return None;
     }
     Some(line)
@@ -225,10 +230,10 @@ fn label_of(text: &str) -> String {
 /// whitespace `str::trim` drops is `\t`…`\r` and the space.
 fn has_blank_item(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let Some(open) = bytes.iter().position(|&b| b == b'[') else {
+    let Some(open) = memchr::memchr(b'[', bytes) else {
         return false;
     };
-    let Some(close) = bytes.iter().rposition(|&b| b == b']').filter(|&c| c > open) else {
+    let Some(close) = memchr::memrchr(b']', bytes).filter(|&c| c > open) else {
         return false;
     };
     let inner = &bytes[open + 1..close];
