@@ -142,17 +142,7 @@ impl Build {
         // township dirty. Looking that up for every report was a third of a
         // save at 50,000 reports, so the tests (debug builds) assert it.
         debug_assert!(full || self.reused_files_published(&included));
-        let now_shown: ShownByFile = self
-            .dirty
-            .paths
-            .iter()
-            .filter_map(|p| {
-                let r = included
-                    .iter()
-                    .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
-                Some((p.clone().into_os_string(), Shown::of(r, &slugs, &columns)))
-            })
-            .collect();
+        let now_shown = self.shown_now(full, &included, &slugs, &columns);
         let plan = if full {
             Plan::everything()
         } else {
@@ -177,18 +167,8 @@ impl Build {
                 newest: years.first().copied(),
             })
         };
-        let known = Known {
-            now: &now_shown,
-            before: &self.shown.by_file,
-            dirty: sorted(&self.dirty.paths),
-        };
-        let kept_summaries: &dyn site::backend::Keeps = if full {
-            // Region URL names or the years may have changed: make all.
-            &site::backend::NoneKept
-        } else {
-            &known
-        };
-        let (files, kept, vars) = self.render_planned(&plan, kept_summaries)?;
+        let known = Known::lent(full, &now_shown, &self.shown.by_file, &self.dirty.paths);
+        let (files, kept, vars) = self.render_planned(&plan, &known)?;
         // Only a publish with other files than last time lists the rest.
         let unselected = if plan.same_files() {
             Vec::new()
@@ -209,6 +189,30 @@ impl Build {
             slugs,
             now_shown,
         })
+    }
+
+    /// What the changed reports show now; for a full render, every report
+    /// (remembered as published, and lent to the render).
+    fn shown_now(
+        &self,
+        full: bool,
+        included: &[&Report],
+        slugs: &RegionSlugs,
+        columns: &Columns,
+    ) -> ShownByFile {
+        if full {
+            return shown_of_all(included, slugs, columns);
+        }
+        self.dirty
+            .paths
+            .iter()
+            .filter_map(|p| {
+                let r = included
+                    .iter()
+                    .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
+                Some((p.clone().into_os_string(), Shown::of(r, slugs, columns)))
+            })
+            .collect()
     }
 
     /// Whether the files of every report whose township is not dirty are
@@ -376,18 +380,8 @@ impl Build {
     /// What the reports show as now published; the changes are taken in.
     fn remember_shown(&mut self, full: bool, now_shown: ShownByFile, slugs: RegionSlugs) {
         if full {
-            let columns = Columns::of(&self.site.registry);
-            let drafts = self.opts.drafts;
-            self.shown.by_file = self
-                .site
-                .reports
-                .iter()
-                .filter(|r| drafts || !r.meta.draft)
-                .map(|r| {
-                    let path = r.file.path.clone().into_os_string();
-                    (path, Shown::of(r, &slugs, &columns))
-                })
-                .collect();
+            // Every report's, made by `render`.
+            self.shown.by_file = now_shown;
         } else {
             for p in &self.dirty.paths {
                 self.shown.by_file.remove(p.as_os_str());
@@ -403,12 +397,39 @@ impl Build {
 /// The summaries a render reads rather than makes: what the changed
 /// reports show now, and what every other report showed when last
 /// published (still true of it: a report changes only through tracking,
-/// which marks it dirty, and a change of region URL names renders all).
+/// which marks it dirty, and a change of region URL names renders all). In
+/// a full render every report's, just made: `before` is `now`.
 struct Known<'a> {
     now: &'a ShownByFile,
     before: &'a ShownByFile,
     /// The changed reports' paths, sorted.
     dirty: Vec<&'a std::ffi::OsStr>,
+}
+
+impl<'a> Known<'a> {
+    /// What a render borrows. A full render reads every summary just made
+    /// (region URL names or the years may have changed since the last),
+    /// and the pieces it makes of them are kept, so that the first save
+    /// after it does not make them.
+    fn lent(
+        full: bool,
+        now: &'a ShownByFile,
+        before: &'a ShownByFile,
+        dirty: &'a BTreeSet<std::path::PathBuf>,
+    ) -> Known<'a> {
+        if full {
+            return Known {
+                now,
+                before: now,
+                dirty: Vec::new(),
+            };
+        }
+        Known {
+            now,
+            before,
+            dirty: sorted(dirty),
+        }
+    }
 }
 
 impl site::backend::Keeps for Known<'_> {
@@ -427,6 +448,19 @@ impl site::backend::Keeps for Known<'_> {
         let shown = if dirty { self.now } else { self.before };
         shown.get(path).map(|s| &s.summary)
     }
+}
+
+/// What every report in `included` shows, made in parallel.
+fn shown_of_all(included: &[&Report], slugs: &RegionSlugs, columns: &Columns) -> ShownByFile {
+    use rayon::prelude::*;
+    let made: Vec<(std::ffi::OsString, Shown)> = included
+        .par_iter()
+        .map(|r| {
+            let path = r.file.path.clone().into_os_string();
+            (path, Shown::of(r, slugs, columns))
+        })
+        .collect();
+    made.into_iter().collect()
 }
 
 /// `paths` as the byte strings [`Known`] compares, sorted.
