@@ -438,13 +438,7 @@ impl site::backend::Keeps for Known<'_> {
     /// is one of the few that changed.
     fn kept(&self, r: &Report) -> Option<&crate::site::summary::Summary> {
         let path = r.file.path.as_os_str();
-        let dirty = if self.dirty.len() <= 16 {
-            self.dirty
-                .iter()
-                .any(|d| d.len() == path.len() && *d == path)
-        } else {
-            self.dirty.binary_search(&path).is_ok()
-        };
+        let dirty = self.dirty.binary_search(&path).is_ok();
         let shown = if dirty { self.now } else { self.before };
         shown.get(path).map(|s| &s.summary)
     }
