@@ -9,7 +9,7 @@ pub mod grid;
 pub mod markdown;
 pub mod minify;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
@@ -96,6 +96,11 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// Minify pages (site.toml `minify`, on by default).
     pub minify: bool,
+    /// The same templates minified once ([`minify::template`]), for pages
+    /// when `minify` is on; `None` without the feature, or when one of the
+    /// theme's HTML templates cannot be minified so (pages are then
+    /// minified whole).
+    premini: Option<Premini>,
     /// What reading the theme's and site's files skipped (E010), for the
     /// build's report.
     pub warnings: Vec<Diagnostic>,
@@ -134,6 +139,85 @@ fn read_dir_files(
             Err(d) => diags.push(d),
         }
     }
+}
+
+/// A Tera instance over `templates`, with the theme's escaping rules.
+fn new_tera<'a>(
+    templates: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Tera, tera::Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // XML's own escaping for the feeds (`&apos;`, no control characters).
+    tera.register_filter("xml", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&crate::html::xml_escape(s))
+    });
+    tera.add_raw_templates(templates)?;
+    Ok(tera)
+}
+
+/// The theme's templates minified once (see [`minify::template`]), and the
+/// pages that can be rendered from them whole.
+struct Premini {
+    tera: Tera,
+    /// Page templates that extend, include and import only templates that
+    /// could be minified.
+    whole: HashSet<String>,
+}
+
+/// `templates` with every HTML one that can be minified once so; `None`
+/// without the `minify` feature.
+fn premini(templates: &[(String, String)]) -> Option<Premini> {
+    if !cfg!(feature = "minify") {
+        return None;
+    }
+    let mut unminified = HashSet::new();
+    let mut mini = Vec::with_capacity(templates.len());
+    for (n, t) in templates {
+        let m = match n.ends_with(".html") {
+            true => minify::template(t),
+            false => Some(t.clone()),
+        };
+        let m = m.unwrap_or_else(|| {
+            unminified.insert(n.as_str());
+            t.clone()
+        });
+        mini.push((n.as_str(), m));
+    }
+    let refs: HashMap<&str, Option<Vec<String>>> = templates
+        .iter()
+        .map(|(n, t)| (n.as_str(), minify::references(t)))
+        .collect();
+    let whole = templates
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.ends_with(".html") && all_minified(n, &refs, &unminified))
+        .map(str::to_string)
+        .collect();
+    let tera = new_tera(mini.iter().map(|(n, t)| (*n, t.as_str()))).ok()?;
+    Some(Premini { tera, whole })
+}
+
+/// Whether `name` and every template it reaches were minified.
+fn all_minified(
+    name: &str,
+    refs: &HashMap<&str, Option<Vec<String>>>,
+    unminified: &HashSet<&str>,
+) -> bool {
+    let mut seen = HashSet::new();
+    let mut todo = vec![name.to_string()];
+    while let Some(n) = todo.pop() {
+        if unminified.contains(n.as_str()) {
+            return false;
+        }
+        match refs.get(n.as_str()) {
+            Some(Some(names)) => {
+                todo.extend(names.iter().filter(|x| seen.insert(x.to_string())).cloned())
+            }
+            // Named dynamically, or not a template of the theme.
+            _ => return false,
+        }
+    }
+    true
 }
 
 impl Theme {
@@ -192,16 +276,11 @@ impl Theme {
             statics.retain(|(x, _)| x != &n);
             statics.push((n, b));
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // XML's own escaping for the feeds (`&apos;`, no control characters).
-        tera.register_filter("xml", |s: &str, _: tera::Kwargs, _: &tera::State| {
-            tera::Value::safe_string(&crate::html::xml_escape(s))
-        });
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        let tera = new_tera(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error("", &e))?;
         Ok(Theme {
             tera,
+            premini: premini(&templates),
             statics,
             warnings,
             minify: cfg!(feature = "minify"),
@@ -215,8 +294,14 @@ impl Theme {
             .map_err(|e| template_error(template, &e))
     }
 
-    /// Render a whole page, minified when the site asks for it.
+    /// Render a whole page, minified when the site asks for it: from the
+    /// minified templates when there are some, else minified whole.
     pub fn page(&self, template: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        if let Some(mini) = self.minified(template) {
+            return mini
+                .render(template, ctx)
+                .map_err(|e| template_error(template, &e));
+        }
         let html = self.render(template, ctx)?;
         Ok(if self.minify {
             minify::html(&html)
@@ -226,8 +311,22 @@ impl Theme {
     }
 
     /// The report's prose as HTML, with a placeholder paragraph where each table goes.
+    /// Minified on its own when the page around it is rendered from
+    /// minified templates (it is the one HTML value they print unescaped).
     pub fn report_body(&self, report: &Report) -> String {
-        markdown::to_html(&report.markdown)
+        let body = markdown::to_html(&report.markdown);
+        if self.minified("report.html").is_some() {
+            minify::html(&body)
+        } else {
+            body
+        }
+    }
+
+    /// The minified templates, when the page `template` is to be rendered
+    /// minified and can be from them.
+    fn minified(&self, template: &str) -> Option<&Tera> {
+        let p = self.premini.as_ref().filter(|_| self.minify)?;
+        p.whole.contains(template).then_some(&p.tera)
     }
 
     /// Put the report's tables into its rendered (and minified) page.

@@ -288,3 +288,46 @@ fn omitted_totals_are_computed_and_rendered() {
         "3"
     );
 }
+
+/// Every `.html` file under `dir`, by path relative to it.
+#[cfg(feature = "minify")]
+fn html_files(dir: &std::path::Path, at: &str, out: &mut Vec<String>) {
+    for e in fs::read_dir(dir.join(at)).unwrap() {
+        let e = e.unwrap();
+        let rel = format!("{at}{}", e.file_name().to_string_lossy());
+        if e.file_type().unwrap().is_dir() {
+            html_files(dir, &format!("{rel}/"), out);
+        } else if rel.ends_with(".html") {
+            out.push(rel);
+        }
+    }
+}
+
+/// With `minify`, pages come from templates minified once (only a report's
+/// prose is minified per page), not from minifying each whole page. Each
+/// must still be the page minifying gives: minified once more, it is what
+/// the unminified page minifies to (quotes the template kept around its
+/// values, and spaces where its tags were, are all that may differ).
+#[cfg(feature = "minify")]
+#[test]
+fn pages_from_minified_templates_are_the_minified_pages() {
+    use crate::support::site::TempSite;
+    use nianbao::render::minify;
+    let portal = "[portal]\nsite_name = \"大洼区人民政府\"\nsite_id_code = \"2111040001\"\ncolumn_type = \"信息公开\"\nhost = \"大洼区人民政府办公室\"\nicp = \"辽ICP备12345678号\"\n";
+    let whole = TempSite::sample();
+    let toml = fs::read_to_string(whole.root.join("site.toml")).unwrap();
+    whole.write("site.toml", format!("minify = false\n{toml}\n{portal}"));
+    let once = TempSite::sample();
+    once.config(portal);
+    let (whole, once) = (whole.build(), once.build());
+    let mut pages = Vec::new();
+    html_files(&once, "", &mut pages);
+    assert!(pages.len() >= 6, "{pages:?}");
+    for p in &pages {
+        let plain = fs::read_to_string(whole.join(p)).unwrap();
+        let page = fs::read_to_string(once.join(p)).unwrap();
+        assert!(!page.contains(">\n<"), "{p} is not minified");
+        assert!(!page.contains("{%") && !page.contains('\u{E000}'), "{p}");
+        assert_eq!(minify::html(&page), minify::html(&plain), "{p}");
+    }
+}
