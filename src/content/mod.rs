@@ -50,6 +50,30 @@ pub struct PackedTexts {
     ends: Box<[u32]>,
 }
 
+/// [`PackedTexts`] being written, one text at a time.
+#[derive(Default)]
+pub struct Packer {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Packer {
+    /// Add a text, written by `write` (no `String` of its own).
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.text);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    pub fn done(mut self) -> PackedTexts {
+        self.text.shrink_to_fit();
+        PackedTexts {
+            text: self.text,
+            ends: self.ends.into_boxed_slice(),
+        }
+    }
+}
+
 impl PackedTexts {
     pub fn of(texts: impl IntoIterator<Item = impl AsRef<str>>) -> PackedTexts {
         let mut text = String::new();

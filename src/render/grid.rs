@@ -66,10 +66,17 @@ pub struct Grid {
 
 /// What a data cell shows: the figure as written, blank for `~`.
 pub fn cell_text(def: &TableDef, data: &TableData, at: CellRef) -> String {
+    let mut s = String::new();
+    push_cell_text(def, data, at, &mut s);
+    s
+}
+
+/// [`cell_text`], appended to `out`.
+pub fn push_cell_text(def: &TableDef, data: &TableData, at: CellRef, out: &mut String) {
     match data.cell(def, at) {
-        Some(c) if matches!(c.origin, Origin::Blank(_)) => String::new(),
-        Some(c) => c.value.to_string(),
-        None => String::new(),
+        Some(c) if matches!(c.origin, Origin::Blank(_)) => {}
+        Some(c) => c.value.push_to(out),
+        None => {}
     }
 }
 

@@ -442,7 +442,10 @@ mod tests {
 
     #[test]
     fn sorted_attributes_take_their_tags_with_them() {
-        let out = template("<a title=\"{{ t }}\" href=\"{{ u }}\" class=\"c{% if x %} on{% endif %}\">a</a>").unwrap();
+        let out = template(
+            "<a title=\"{{ t }}\" href=\"{{ u }}\" class=\"c{% if x %} on{% endif %}\">a</a>",
+        )
+        .unwrap();
         assert_eq!(
             out,
             "<a class=\"c{% if x %} on{% endif %}\" href=\"{{ u }}\" title=\"{{ t }}\">a</a>"
@@ -456,7 +459,10 @@ mod tests {
         assert_eq!(template(src), None);
         assert_eq!(template("<td {{ attrs }}>1</td>"), None);
         // A statement in a value must be whole, and only `if` or `for`.
-        assert_eq!(template("<a title=\"{% if a %}x\" href=\"{% endif %}\">"), None);
+        assert_eq!(
+            template("<a title=\"{% if a %}x\" href=\"{% endif %}\">"),
+            None
+        );
         assert_eq!(template("<a title=\"{% set x = 1 %}{{ x }}\">a</a>"), None);
     }
 

@@ -334,34 +334,58 @@ impl Theme {
     /// Tables are filled in after the page is minified: the minifier then only
     /// reads the small page around them, and each table comes from a skeleton
     /// rendered and minified once per format (see [`Skeleton`]).
-    pub fn fill_tables(&self, mut page: String, report: &Report) -> Result<String, Diagnostic> {
+    pub fn fill_tables(&self, page: String, report: &Report) -> Result<String, Diagnostic> {
+        // Where each table goes, then the page written once around them.
+        let mut spots: Vec<(std::ops::Range<usize>, String)> = Vec::new();
         for &t in &report.table_order {
             let (Some(def), Some(data)) = (report.format.tables.get(t), report.tables.get(t))
             else {
                 continue;
             };
-            let table = match self.skeleton(&report.format, t)? {
-                Some(sk) => sk.fill(def, data),
-                None => {
-                    let mut ctx = Context::new();
-                    ctx.insert("grid", &grid::build(def, data, &format!("t{t}")));
-                    let html = self.render("table.html", &ctx)?;
-                    if self.minify {
-                        minify::html(&html)
-                    } else {
-                        html
-                    }
-                }
-            };
             let marker = placeholder(t);
             let wrapped = format!("<p>{marker}</p>");
-            page = if page.contains(&wrapped) {
-                page.replacen(&wrapped, &table, 1)
-            } else {
-                page.replacen(&marker, &table, 1)
+            let Some(at) = [wrapped, marker].into_iter().find_map(|m| {
+                memchr::memmem::find(page.as_bytes(), m.as_bytes()).map(|i| i..i + m.len())
+            }) else {
+                continue;
             };
+            spots.push((at, self.table(report, def, data, t)?));
         }
-        Ok(page)
+        spots.sort_by_key(|(at, _)| at.start);
+        let mut out = String::with_capacity(
+            page.len() + spots.iter().map(|(_, html)| html.len()).sum::<usize>(),
+        );
+        let mut from = 0;
+        for (at, html) in &spots {
+            out.push_str(page.get(from..at.start).unwrap_or_default());
+            out.push_str(html);
+            from = at.end;
+        }
+        out.push_str(page.get(from..).unwrap_or_default());
+        Ok(out)
+    }
+
+    /// Table `t` of `report` as HTML, from its skeleton when there is one.
+    fn table(
+        &self,
+        report: &Report,
+        def: &TableDef,
+        data: &TableData,
+        t: usize,
+    ) -> Result<String, Diagnostic> {
+        Ok(match self.skeleton(&report.format, t)? {
+            Some(sk) => sk.fill(def, data),
+            None => {
+                let mut ctx = Context::new();
+                ctx.insert("grid", &grid::build(def, data, &format!("t{t}")));
+                let html = self.render("table.html", &ctx)?;
+                if self.minify {
+                    minify::html(&html)
+                } else {
+                    html
+                }
+            }
+        })
     }
 
     /// The skeleton of table `t` of `format`, built on first use. `None` when
@@ -448,10 +472,12 @@ impl Skeleton {
         let mut out = String::with_capacity(
             self.parts.iter().map(String::len).sum::<usize>() + 4 * self.cells.len(),
         );
+        let mut text = String::new();
         for (i, part) in self.parts.iter().enumerate() {
             out.push_str(part);
             if let Some(&at) = self.cells.get(i) {
-                let text = grid::cell_text(def, data, at);
+                text.clear();
+                grid::push_cell_text(def, data, at, &mut text);
                 escape_into(&mut out, &text);
             }
         }

@@ -217,7 +217,7 @@ pub use crate::content::PackedTexts as Figures;
 
 impl Figures {
     pub fn of_report(r: &Report) -> Figures {
-        Figures::of(super::data::figure_texts(r))
+        super::data::figure_texts(r)
     }
 
     /// The report's own, made on first use ([`Report::csv_texts`]).

@@ -12,23 +12,20 @@ use crate::layout::Output;
 use super::super::{OutFile, SiteConfig};
 use super::*;
 
-/// A cell as the CSV prints it: empty when blank in the original.
-pub(super) fn csv_text(c: &crate::content::Cell) -> String {
-    match c.origin {
-        Origin::Blank(_) => String::new(),
-        _ => c.value.to_string(),
-    }
-}
-
 /// A report's figures as CSV texts, in its format's cell order. Made when
 /// its year file is written and dropped with the row: a million small
 /// strings held for the whole build cost tens of MiB on a large site.
-pub fn figure_texts(r: &Report) -> Vec<String> {
-    let mut texts = Vec::new();
+pub fn figure_texts(r: &Report) -> crate::content::PackedTexts {
+    let mut texts = crate::content::Packer::default();
     for (def, data) in r.format.tables.iter().zip(&r.tables) {
-        texts.extend(cells(def).map(|at| data.cell(def, at).map(csv_text).unwrap_or_default()));
+        for at in cells(def) {
+            texts.push_with(|out| match data.cell(def, at) {
+                Some(c) if !matches!(c.origin, Origin::Blank(_)) => c.value.push_to(out),
+                _ => {}
+            });
+        }
     }
-    texts
+    texts.done()
 }
 
 /// A hash of a report's figures as its row of the year CSV shows them (the

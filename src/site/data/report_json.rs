@@ -31,12 +31,11 @@ pub(super) struct FormatRef<'a> {
 
 /// A figure as JSON: a count is a number; an amount keeps the text written
 /// (with its unit, where one was printed).
-pub(super) fn figure_json(v: &Value) -> String {
+pub(super) fn push_figure_json(v: &Value, out: &mut String) {
     match v {
-        Value::Count(n) => n.to_string(),
-        Value::Signed(n) => n.to_string(),
-        Value::Amount(d) => js(&d.text),
-        Value::AmountWithUnit(_) => js(&v.to_string()),
+        Value::Count(_) | Value::Signed(_) => v.push_to(out),
+        Value::Amount(d) => out.push_str(&js(&d.text)),
+        Value::AmountWithUnit(_) => out.push_str(&js(&v.to_string())),
     }
 }
 
@@ -110,10 +109,10 @@ pub(super) fn row_json(
                     blank.push(info.json_col.as_str());
                 }
                 Origin::Computed => {
-                    out.push_str(&figure_json(&c.value));
+                    push_figure_json(&c.value, out);
                     computed.push(info.json_col.as_str());
                 }
-                _ => out.push_str(&figure_json(&c.value)),
+                _ => push_figure_json(&c.value, out),
             },
         }
     }
