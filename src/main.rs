@@ -22,7 +22,9 @@ use args::{Cli, Command};
 
 // A build allocates millions of small strings across threads (cells, template
 // values, minified pages); glibc's malloc spent a quarter of the build's CPU
-// time in malloc/free. mimalloc's thread-local free lists cut that.
+// time in malloc/free. mimalloc's thread-local free lists cut that. Its v2
+// (feature `v2`) hands freed memory back after 10 ms where v3 waits a
+// second: 50,000 reports peaked at 290-330 MiB with v3, 235-280 with v2.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
