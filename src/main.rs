@@ -45,7 +45,7 @@ fn purge_freed_memory_soon() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
-    if !matches!(&cli.command, Command::Build(a) if a.watch) && !is_serve(&cli.command) {
+    if !long_running(&cli.command) {
         purge_freed_memory_soon();
     }
     match cli.command {
@@ -73,13 +73,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn is_serve(command: &Command) -> bool {
-    #[cfg(feature = "serve")]
-    if matches!(command, Command::Serve(_)) {
-        return true;
+/// Watching and serving: they rebuild again and again in one process.
+fn long_running(command: &Command) -> bool {
+    match command {
+        Command::Build(a) => a.watch,
+        #[cfg(feature = "serve")]
+        Command::Serve(_) => true,
+        _ => false,
     }
-    let _ = command;
-    false
 }
 
 #[cfg(test)]

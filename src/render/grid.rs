@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Origin, TableData};
+use crate::content::TableData;
 use crate::format::{CellRef, Layout, TableDef};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -67,17 +67,8 @@ pub struct Grid {
 /// What a data cell shows: the figure as written, blank for `~`.
 pub fn cell_text(def: &TableDef, data: &TableData, at: CellRef) -> String {
     let mut s = String::new();
-    push_cell_text(def, data, at, &mut s);
+    data.push_written(def, at, &mut s);
     s
-}
-
-/// [`cell_text`], appended to `out`.
-pub fn push_cell_text(def: &TableDef, data: &TableData, at: CellRef, out: &mut String) {
-    match data.cell(def, at) {
-        Some(c) if matches!(c.origin, Origin::Blank(_)) => {}
-        Some(c) => c.value.push_to(out),
-        None => {}
-    }
 }
 
 fn data_cell(

@@ -477,7 +477,7 @@ impl Skeleton {
             out.push_str(part);
             if let Some(&at) = self.cells.get(i) {
                 text.clear();
-                grid::push_cell_text(def, data, at, &mut text);
+                data.push_written(def, at, &mut text);
                 escape_into(&mut out, &text);
             }
         }

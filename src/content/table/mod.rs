@@ -89,6 +89,14 @@ impl TableData {
     pub fn cell(&self, def: &TableDef, at: CellRef) -> Option<&Cell> {
         self.cells.get(def.cell_index(at))
     }
+    /// Append the cell's figure as written to `out`; nothing for a cell left
+    /// blank (`~`) or missing. What the page and the CSV print.
+    pub fn push_written(&self, def: &TableDef, at: CellRef, out: &mut String) {
+        match self.cell(def, at) {
+            Some(c) if !matches!(c.origin, Origin::Blank(_)) => c.value.push_to(out),
+            _ => {}
+        }
+    }
     pub fn cell_mut(&mut self, def: &TableDef, at: CellRef) -> Option<&mut Cell> {
         self.cells.get_mut(def.cell_index(at))
     }

@@ -96,13 +96,18 @@ impl Value {
     /// build prints every figure three times (page, CSV, JSON), and a
     /// `String` and a trip through `fmt` each time were 5% of it.
     pub fn push_to(&self, out: &mut String) {
+        // Writing to a `String` cannot fail.
+        let _ = self.write_to(out);
+    }
+
+    fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self {
-            Value::Count(n) => out.push_str(itoa::Buffer::new().format(*n)),
-            Value::Signed(n) => out.push_str(itoa::Buffer::new().format(*n)),
-            Value::Amount(d) => out.push_str(&d.text),
+            Value::Count(n) => out.write_str(itoa::Buffer::new().format(*n)),
+            Value::Signed(n) => out.write_str(itoa::Buffer::new().format(*n)),
+            Value::Amount(d) => out.write_str(&d.text),
             Value::AmountWithUnit(du) => {
-                out.push_str(&du.0.text);
-                out.push_str(&du.1);
+                out.write_str(&du.0.text)?;
+                out.write_str(&du.1)
             }
         }
     }
@@ -110,9 +115,7 @@ impl Value {
 
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        self.push_to(&mut s);
-        f.write_str(&s)
+        self.write_to(f)
     }
 }
 /// Why a cell's text is not a figure of its kind.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::content::{Origin, Report};
+use crate::content::Report;
 
 use super::super::backend::Entry;
 use crate::format::FormatDef;
@@ -19,10 +19,7 @@ pub fn figure_texts(r: &Report) -> crate::content::PackedTexts {
     let mut texts = crate::content::Packer::default();
     for (def, data) in r.format.tables.iter().zip(&r.tables) {
         for at in cells(def) {
-            texts.push_with(|out| match data.cell(def, at) {
-                Some(c) if !matches!(c.origin, Origin::Blank(_)) => c.value.push_to(out),
-                _ => {}
-            });
+            texts.push_with(|out| data.push_written(def, at, out));
         }
     }
     texts.done()
