@@ -340,12 +340,14 @@ impl Timings {
 }
 
 /// Run every check; write nothing. A draft's errors are warnings here as in
-/// `build` (a draft is not published). Reads the site township by township,
-/// keeping no report.
+/// `build` (a draft is not published). Reads each file once, keeping no
+/// report ([`site::sweep`]).
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
-    let mut scan = site::stream::scan(root, site::SiteConfig::load(root)?)?;
-    let (mut diagnostics, draft_files) = scan_diagnostics(&mut scan);
-    demote_drafts(&mut diagnostics, &draft_files);
+    let config = site::SiteConfig::load(root)?;
+    let swept = site::sweep::sweep(root, &config)?;
+    let mut diagnostics = swept.diagnostics;
+    diagnostics.extend(config.base_url_warning());
+    demote_drafts(&mut diagnostics, &swept.drafts);
     diagnostics.sort_by_key(Diagnostic::sort_key);
     Ok(diagnostics)
 }

@@ -274,18 +274,7 @@ pub fn front(path: &Path, root: &Path, registry: &Registry, limit: u64) -> Optio
         text,
     });
     let split = body::split_front_matter(&whole, &mut diags)?;
-    // Only the front matter is kept: the lines before the body.
-    let keep: usize = whole
-        .text
-        .split_inclusive('\n')
-        .take(split.body_start_line.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
-    let file = Arc::new(SourceFile {
-        rel: whole.rel.clone(),
-        path: whole.path.clone(),
-        text: whole.text.get(..keep).unwrap_or_default().to_string(),
-    });
+    let file = Arc::new(whole.front_matter(split.body_start_line));
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -297,6 +286,24 @@ pub fn front(path: &Path, root: &Path, registry: &Registry, limit: u64) -> Optio
         meta,
         file,
     })
+}
+
+impl Front {
+    /// What [`front`] would have read of a report already loaded whole
+    /// (`check` reads each file once), keeping its meta.
+    pub fn of(report: Report) -> Front {
+        let mut scratch = Vec::new();
+        let file = match body::split_front_matter(&report.file, &mut scratch) {
+            Some(split) => report.file.front_matter(split.body_start_line),
+            // Unreachable for a report, which has front matter.
+            None => report.file.front_matter(1),
+        };
+        Front {
+            path: report.file.path.clone(),
+            meta: report.meta,
+            file: Arc::new(file),
+        }
+    }
 }
 
 /// Parse a report from bytes (the file need not exist; used by tests and fuzzing).

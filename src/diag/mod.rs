@@ -27,6 +27,23 @@ impl SourceFile {
     pub fn line(&self, line: u32) -> Option<&str> {
         self.text.lines().nth((line as usize).checked_sub(1)?)
     }
+
+    /// The same file cut before line `body_start_line`: its front matter,
+    /// which is all that a site-wide diagnostic about a report points at, so
+    /// holding one per report costs a few hundred bytes, not the report.
+    pub fn front_matter(&self, body_start_line: u32) -> SourceFile {
+        let keep: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(body_start_line.saturating_sub(1) as usize)
+            .map(str::len)
+            .sum();
+        SourceFile {
+            rel: self.rel.clone(),
+            path: self.path.clone(),
+            text: self.text.get(..keep).unwrap_or_default().to_string(),
+        }
+    }
 }
 
 /// A place in a file: 1-based line and character column, and a length to underline.

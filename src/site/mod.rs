@@ -10,6 +10,7 @@ pub mod pages;
 pub mod regions;
 pub mod stream;
 pub mod summary;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 

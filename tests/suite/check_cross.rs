@@ -262,3 +262,67 @@ fn w14_tables_fit_the_other_format() {
     assert_eq!(code, 0);
     assert!(diags.is_empty(), "{diags:#?}");
 }
+
+/// `check` reads each file once, in groups by the township a file's name
+/// suggests (`site::sweep`); a township whose files are named otherwise is
+/// read again whole. Every naming gives the same cross-year warnings: W1
+/// (2021 against 2020) and W7 (2022 copies 2021).
+#[test]
+fn cross_year_warnings_do_not_depend_on_file_names() {
+    let layouts: [[&str; 3]; 5] = [
+        [
+            "content/2020/pingan.md",
+            "content/2021/pingan.md",
+            "content/2022/pingan.md",
+        ],
+        // Named for the year, in the township's folder.
+        [
+            "content/pingan/2020.md",
+            "content/pingan/2021.md",
+            "content/pingan/2022.md",
+        ],
+        // One file named for another township: the `pingan` group holds two
+        // of the three reports, so its cross-year results are not complete.
+        [
+            "content/2020/pingan.md",
+            "content/2021/pingan.md",
+            "content/2022/xinli.md",
+        ],
+        // Each file in a group of its own.
+        [
+            "content/2020/a.md",
+            "content/2021/b.md",
+            "content/2022/c.md",
+        ],
+        // A group with reports of two townships (the other one is `xinli`).
+        [
+            "content/2020/pingan.md",
+            "content/2021/xinli.md",
+            "content/2022/pingan.md",
+        ],
+    ];
+    for [y2020, y2021, y2022] in layouts {
+        let site = Site::new();
+        site.write(y2020, fixture("pingan-2020.md"));
+        site.write(y2021, sample());
+        site.write(y2022, year_variant(2022, &[]));
+        // Another township, whose file the third layout's `xinli.md` is not.
+        let xinli = edit(&sample(), &[(3, "township: 新立镇"), (4, "slug: xinli")]);
+        let xinli = edit(&xinli, &[(2, "organ: 大洼区新立镇人民政府")]);
+        site.write("content/2021/xinli-report.md", xinli);
+        let (code, diags) = site.check_json(&[]);
+        assert_eq!(code, 0, "{y2021}: {diags:#?}");
+        let got: Vec<(&str, &str, Option<u64>, Vec<(String, Option<u64>)>)> = diags
+            .iter()
+            .map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.related.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("W1", y2021, Some(32), vec![(y2020.to_string(), Some(37))]),
+                ("W7", y2022, Some(6), vec![(y2021.to_string(), Some(6))]),
+            ],
+            "{diags:#?}"
+        );
+    }
+}
