@@ -312,7 +312,7 @@ fn cross_year_warnings_do_not_depend_on_file_names() {
         site.write("content/2021/xinli-report.md", xinli);
         let (code, diags) = site.check_json(&[]);
         assert_eq!(code, 0, "{y2021}: {diags:#?}");
-        let got: Vec<(&str, &str, Option<u64>, Vec<(String, Option<u64>)>)> = diags
+        let got: Vec<_> = diags
             .iter()
             .map(|d| (d.code.as_str(), d.file.as_str(), d.line, d.related.clone()))
             .collect();
