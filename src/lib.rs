@@ -32,6 +32,7 @@ pub mod import;
 pub mod incremental;
 pub mod init;
 pub mod layout;
+pub mod lines;
 pub mod output;
 pub mod render;
 #[cfg(feature = "search")]

@@ -7,12 +7,7 @@
 
 use crate::content::Report;
 use crate::diag::{Diagnostic, Loc, Msg};
-use crate::format::labels::{distance, normalize, strip_numbering};
-
-/// The loose form of a heading: no numbering, no 的, folded width and spaces.
-fn key(heading: &str) -> String {
-    strip_numbering(&normalize(heading)).replace('的', "")
-}
+use crate::format::labels::{distance, heading_key as key, normalize, strip_numbering};
 
 /// How a written heading differs from the official one, for the W11 message.
 fn difference(written: &str, official: &str) -> (String, String) {
@@ -51,11 +46,15 @@ pub fn headings(report: &Report) -> Vec<Diagnostic> {
 
 /// The headings that name a section, in file order.
 fn sections_found(report: &Report) -> Vec<Found<'_>> {
-    let keys: Vec<String> = report.format.sections.iter().map(|s| key(s)).collect();
+    let keys = &report.format.section_keys;
     let mut found: Vec<Found> = Vec::new();
     let mut unmatched = Vec::new();
     for (text, loc) in &report.headings {
-        let k = key(text);
+        // A heading written as the form prints it has the section's key.
+        let k = match report.format.sections.iter().position(|s| s == text) {
+            Some(j) => keys.get(j).cloned().unwrap_or_else(|| key(text)),
+            None => key(text),
+        };
         match keys.iter().position(|s| *s == k) {
             Some(i) => found.push((i, text.as_str(), *loc)),
             None => unmatched.push((k, text.as_str(), *loc)),

@@ -22,7 +22,7 @@ pub fn placeholder(table: usize) -> String {
 }
 
 pub fn split_front_matter(file: &Arc<SourceFile>, diags: &mut Vec<Diagnostic>) -> Option<Split> {
-    let mut lines = file.text.split('\n');
+    let mut lines = crate::lines::split(&file.text);
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
         let msg = if file.text.trim().is_empty() {
@@ -155,10 +155,11 @@ pub fn parse_body(
         file,
         format,
         diags,
-        lines: file.text.split('\n').collect(),
+        lines: crate::lines::split(&file.text).collect(),
         seen: vec![None; format.tables.len()],
+        tables: format.tables.iter().map(|_| None).collect(),
         body: Body {
-            tables: format.tables.iter().map(TableData::empty).collect(),
+            tables: Vec::new(),
             markdown: String::new(),
             table_order: Vec::new(),
             headings: Vec::new(),
@@ -180,6 +181,10 @@ pub fn parse_body(
         i += 1;
     }
     r.missing_tables();
+    // A table no block wrote is empty (E009 says so).
+    r.body.tables = (r.tables.into_iter().zip(&format.tables))
+        .map(|(t, def)| t.unwrap_or_else(|| TableData::empty(def)))
+        .collect();
     r.body
 }
 
@@ -209,6 +214,8 @@ struct BodyReader<'a> {
     lines: Vec<&'a str>,
     /// The line on which each of the format's tables was first written.
     seen: Vec<Option<u32>>,
+    /// Each of the format's tables as its block gave it.
+    tables: Vec<Option<TableData>>,
     body: Body,
 }
 
@@ -340,7 +347,7 @@ impl BodyReader<'_> {
             return;
         }
         self.seen[t] = Some(line_no);
-        self.body.tables[t] = table::parse_block(
+        self.tables[t] = Some(table::parse_block(
             self.file,
             &self.format.tables[t],
             &self.lines[i + 1..content_end],
@@ -348,7 +355,7 @@ impl BodyReader<'_> {
             fence.indent,
             key_loc,
             self.diags,
-        );
+        ));
         self.body.table_order.push(t);
         self.body.markdown.push('\n');
         self.body.markdown.push_str(&placeholder(t));
@@ -396,13 +403,12 @@ impl BodyReader<'_> {
         let format = self.format;
         // Where a missing table belongs: its section's heading, matched loosely
         // (numbering, width and the drift 的 ignored, as in check::structure).
-        let loose = |h: &str| labels::strip_numbering(&labels::normalize(h)).replace('的', "");
         let headings = &self.body.headings;
         let heading_of = |section: usize| {
-            let want = loose(format.sections.get(section.checked_sub(1)?)?);
+            let want = format.section_keys.get(section.checked_sub(1)?)?;
             headings
                 .iter()
-                .find(|(h, _)| loose(h) == want)
+                .find(|(h, _)| labels::heading_key(h) == *want)
                 .map(|(_, l): &(String, Loc)| *l)
         };
         for (t, def) in format.tables.iter().enumerate() {

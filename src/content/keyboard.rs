@@ -304,10 +304,17 @@ fn group_with_figures(out: &mut Cleaned) {
         if !content(line) {
             continue;
         }
-        let Some((key, value)) = line.split_once(':') else {
+        // Byte searches: `:` and `#` are ASCII, so each hit is a character
+        // boundary (std's `char` patterns cost a `memcmp` per hit).
+        let Some(colon) = memchr::memchr(b':', line.as_bytes()) else {
             continue;
         };
-        let value = value.split('#').next().unwrap_or("").trim();
+        let (key, value) = (&line[..colon], &line[colon + 1..]);
+        let value = match memchr::memchr(b'#', value.as_bytes()) {
+            Some(hash) => &value[..hash],
+            None => value,
+        }
+        .trim();
         if value.is_empty() {
             continue;
         }

@@ -7,13 +7,22 @@
 
 /// Fold full-width forms to half-width, drop spaces and quote marks, lowercase ASCII.
 pub fn normalize(s: &str) -> String {
-    s.chars().filter_map(fold).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter_map(fold));
+    out
+}
+
+/// The loose form of a section heading: no numbering, no 的, folded width
+/// and spaces (gov-2021.md §2: `二、主动公开政府信息的情况` is section 二).
+pub fn heading_key(heading: &str) -> String {
+    strip_numbering(&normalize(heading)).replace('的', "")
 }
 
 /// [`normalize`], borrowing `s` when it is normalized already (most row
 /// keys and every plain figure): no allocation per cell read.
 pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(|c| fold(c) == Some(c)) {
+    // A figure (ASCII digits) first: a million cells at 5,000 reports.
+    if s.bytes().all(|b| b.is_ascii_digit()) || s.chars().all(|c| fold(c) == Some(c)) {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(normalize(s))

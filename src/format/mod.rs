@@ -29,6 +29,10 @@ pub struct FormatDef {
     pub years: [u16; 2],
     /// The six official section headings, in order.
     pub sections: Vec<String>,
+    /// Each section's [`labels::heading_key`], as every report's headings
+    /// are matched against them.
+    #[serde(skip)]
+    pub section_keys: Vec<String>,
     pub tables: Vec<TableDef>,
     #[serde(default)]
     pub identities: Vec<Identity>,
@@ -78,6 +82,11 @@ impl FormatDef {
             t.index()?;
         }
         def.validate()?;
+        def.section_keys = def
+            .sections
+            .iter()
+            .map(|s| labels::heading_key(s))
+            .collect();
         Ok(def)
     }
 

@@ -27,6 +27,11 @@ pub struct TableDef {
     pub ncells: usize,
     #[serde(skip)]
     keys: FxHashMap<String, Vec<usize>>,
+    /// The key of each official text that [`normalize`] changes (a label
+    /// with “quotes” or full-width brackets), so that a row written as
+    /// printed on the form is found without normalizing it.
+    #[serde(skip)]
+    official: FxHashMap<String, String>,
 }
 
 /// How the grid of a table is drawn. The spans follow from the row and column
@@ -189,23 +194,18 @@ impl TableDef {
     /// Rows matching an authored key. `within`: the group whose mapping the key
     /// was written in (only its children match), or `None` at the top level.
     pub fn match_row(&self, key: &str, within: Option<usize>) -> Vec<usize> {
-        let n = normalized(key);
-        let mut hits: Vec<usize> = Vec::new();
-        for k in [&*n, strip_numbering(&n)] {
-            if let Some(rows) = self.keys.get(k) {
-                for &r in rows {
-                    let ok = match within {
-                        Some(g) => self.rows[r].parent == Some(g),
-                        None => true,
-                    };
-                    if ok && !hits.contains(&r) {
-                        hits.push(r);
-                    }
-                }
-            }
-            if !hits.is_empty() {
-                break;
-            }
+        // A key as the form prints it needs no normalizing: a key of the
+        // index (normalized already), or an official text that is not.
+        let n = if self.keys.contains_key(key) {
+            std::borrow::Cow::Borrowed(key)
+        } else if let Some(n) = self.official.get(key) {
+            std::borrow::Cow::Borrowed(n.as_str())
+        } else {
+            normalized(key)
+        };
+        let mut hits = self.rows_keyed(&n, within);
+        if hits.is_empty() {
+            hits = self.rows_keyed(strip_numbering(&n), within);
         }
         if hits.len() > 1 && within.is_none() {
             // Prefer rows written at the top level of the table over nested ones.
@@ -216,6 +216,16 @@ impl TableDef {
                 .collect();
             if top.len() == 1 {
                 return top;
+            }
+        }
+        hits
+    }
+    /// The rows whose normalized key is `k` (under the group `within`).
+    fn rows_keyed(&self, k: &str, within: Option<usize>) -> Vec<usize> {
+        let mut hits = Vec::new();
+        for &r in self.keys.get(k).map_or(&[][..], Vec::as_slice) {
+            if within.is_none_or(|g| self.rows[r].parent == Some(g)) && !hits.contains(&r) {
+                hits.push(r);
             }
         }
         hits
@@ -311,16 +321,17 @@ fn column_keys(c: &ColumnDef) -> impl Iterator<Item = String> + '_ {
     .map(normalize)
 }
 
+/// Every text a row may be written as, before [`normalize`].
 fn row_keys(d: &RowDef) -> Vec<String> {
-    let mut keys = vec![normalize(&d.id), normalize(&d.label)];
+    let mut keys = vec![d.id.clone(), d.label.clone()];
     // `denied.state_secret` may be written as `state_secret` inside its group.
     if let Some((_, tail)) = d.id.split_once('.') {
-        keys.push(normalize(tail));
+        keys.push(tail.to_string());
     }
     if let Some(number) = &d.number {
-        keys.push(normalize(&format!("{number}{}", d.label)));
+        keys.push(format!("{number}{}", d.label));
     }
-    keys.extend(d.short.iter().chain(d.aliases.iter()).map(|s| normalize(s)));
+    keys.extend(d.short.iter().chain(d.aliases.iter()).cloned());
     keys
 }
 
@@ -361,15 +372,21 @@ impl TableDef {
         self.rows = rows;
         self.ncells = cell;
         let mut keys: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut official = FxHashMap::default();
         for r in 0..self.rows.len() {
             for k in row_keys(self.row_def(r)) {
-                let v = keys.entry(k).or_default();
+                let n = normalize(&k);
+                if n != k {
+                    official.insert(k, n.clone());
+                }
+                let v = keys.entry(n).or_default();
                 if !v.contains(&r) {
                     v.push(r);
                 }
             }
         }
         self.keys = keys;
+        self.official = official;
         Ok(())
     }
 }

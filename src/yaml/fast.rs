@@ -46,7 +46,7 @@ impl<'a> Cols<'a> {
 
 pub fn parse(text: &str) -> Option<Node<'_>> {
     let mut lines = Vec::new();
-    for (i, raw) in text.split('\n').enumerate() {
+    for (i, raw) in crate::lines::split(text).enumerate() {
         let trimmed = raw.trim_start_matches(' ');
         if trimmed.starts_with('\t') || trimmed.trim_end().is_empty() || trimmed.starts_with('#') {
             if trimmed.starts_with('\t') && !trimmed.trim().is_empty() {
@@ -256,7 +256,7 @@ fn scalar_or_seq<'t>(cols: &mut Cols, start: usize, text: &'t str) -> Option<Nod
     let mut items = Vec::new();
     if !inner.trim().is_empty() {
         let mut offset = start + 1;
-        for part in inner.split(',') {
+        for part in crate::lines::split_ascii(inner, b',') {
             let (lead, item) = trim_spaces(part);
             if item.is_empty()
                 || item

@@ -203,7 +203,8 @@ pub fn parse_block(
         Ok(root) => match &root.kind {
             Kind::Null => {}
             Kind::Map(entries) => {
-                ctx.totals_written = rows::totals_written(def, entries);
+                ctx.totals_written =
+                    rows::may_be_short(def, entries) && rows::totals_written(def, entries);
                 rows::rows(&mut ctx, entries, None)
             }
             _ => {

@@ -11,7 +11,9 @@ use crate::yaml::{Kind, Node};
 /// for `（二）部分公开`): read by its words, with a warning giving the official
 /// label, since a wrong number usually means a row was skipped or moved.
 fn numbering(ctx: &mut Ctx, row: usize, key: &str, at: Loc) {
-    let Some(official) = ctx.def.row_def(row).number.as_deref() else {
+    let d = ctx.def.row_def(row);
+    // Written without its number, as most rows are: nothing to compare.
+    let (Some(official), false) = (d.number.as_deref(), key == d.label) else {
         return;
     };
     let n = labels::normalized(key);
@@ -52,6 +54,25 @@ fn looks_like_total(items: &[Node]) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a list of `entries` (or of a mapping in them) could be a row
+/// one number short: as long as the plain columns of a block with a total
+/// column, its last number the sum of the others. Only then can
+/// [`totals_written`] change how a row is read, and it matches the row of
+/// every list, the costly part.
+pub(super) fn may_be_short(def: &TableDef, entries: &[(Node, Node)]) -> bool {
+    let short_length = |n: usize| {
+        def.blocks.iter().any(|b| {
+            let required = b.columns.iter().filter(|c| !c.computed).count();
+            required < b.columns.len() && required == n
+        })
+    };
+    let short = |v: &Node| matches!(&v.kind, Kind::Seq(items) if short_length(items.len()) && looks_like_total(items));
+    entries.iter().any(|(_, v)| match &v.kind {
+        Kind::Map(children) => children.iter().any(|(_, c)| short(c)),
+        _ => short(v),
+    })
 }
 
 /// Whether most list rows of the block have as many numbers as columns
