@@ -18,8 +18,6 @@ pub use table::{
 
 use serde::Deserialize;
 
-use labels::normalize;
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormatDef {
@@ -124,10 +122,10 @@ impl FormatDef {
 
     /// The table an authored `table=<key>` names.
     pub fn match_table(&self, key: &str) -> Option<usize> {
-        let n = normalize(key);
+        let n = labels::normalized(key);
         self.tables
             .iter()
-            .position(|t| t.keys_of_table().any(|k| k == n))
+            .position(|t| t.keys_of_table().iter().any(|k| *k == n))
     }
 
     fn validate(&self) -> Result<(), String> {

@@ -32,6 +32,12 @@ pub struct TableDef {
     /// printed on the form is found without normalizing it.
     #[serde(skip)]
     official: FxHashMap<String, String>,
+    /// Each row's index by its id (ids are unique within a table).
+    #[serde(skip)]
+    ids: FxHashMap<String, usize>,
+    /// The table's id and aliases, normalized.
+    #[serde(skip)]
+    table_keys: Vec<String>,
 }
 
 /// How the grid of a table is drawn. The spans follow from the row and column
@@ -173,7 +179,7 @@ impl TableDef {
         self.rows[cell.row].first_cell + cell.col
     }
     pub fn row_by_id(&self, id: &str) -> Option<usize> {
-        (0..self.rows.len()).find(|&r| self.row_def(r).id == id)
+        self.ids.get(id).copied()
     }
     /// Column index of `id` among the columns of `row`'s block.
     pub fn col_by_id(&self, row: usize, id: &str) -> Option<usize> {
@@ -304,8 +310,9 @@ impl TableDef {
             self.columns_of(cell.row)[cell.col].id
         )
     }
-    pub fn keys_of_table(&self) -> impl Iterator<Item = String> + '_ {
-        std::iter::once(normalize(&self.id)).chain(self.aliases.iter().map(|a| normalize(a)))
+    /// Every key a table block may name this table by, normalized.
+    pub fn keys_of_table(&self) -> &[String] {
+        &self.table_keys
     }
 }
 
@@ -386,6 +393,11 @@ impl TableDef {
             }
         }
         self.keys = keys;
+        self.ids = ids.into_iter().collect();
+        self.table_keys = std::iter::once(&self.id)
+            .chain(&self.aliases)
+            .map(|k| normalize(k))
+            .collect();
         self.official = official;
         Ok(())
     }

@@ -74,7 +74,15 @@ fn map<'t>(lines: &[Line<'t>], mut i: usize, indent: usize) -> Option<(Node<'t>,
         line: first.no,
         col: first.indent as u32 + 1,
     };
-    let mut entries = Vec::new();
+    // As many entries as lines at this indent before the map ends.
+    let entries_len = lines
+        .get(i..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|l| l.indent >= indent)
+        .filter(|l| l.indent == indent)
+        .count();
+    let mut entries = Vec::with_capacity(entries_len);
     while let Some(line) = lines.get(i) {
         if line.indent < indent {
             break;
@@ -140,21 +148,15 @@ fn map<'t>(lines: &[Line<'t>], mut i: usize, indent: usize) -> Option<(Node<'t>,
 /// `key: rest` → (key, byte offset of the colon, rest after the colon and spaces).
 fn split_key(text: &str) -> Option<(&str, usize, &str)> {
     let bytes = text.as_bytes();
-    let mut colon = None;
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b':' && bytes.get(i + 1).is_none_or(|n| *n == b' ') {
-            colon = Some(i);
-            break;
-        }
-    }
-    let colon = colon?;
+    let colon =
+        memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|n| *n == b' '))?;
     let key = text[..colon].trim_end();
+    let k = key.as_bytes();
     if key.is_empty()
         || !plain_start(key)
         || has_pair(key, b" #")
-        || key
-            .bytes()
-            .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b','))
+        || memchr::memchr3(b'[', b']', b'{', k).is_some()
+        || memchr::memchr2(b'}', b',', k).is_some()
     {
         return None;
     }
@@ -168,7 +170,16 @@ fn has_pair(s: &str, pair: &[u8; 2]) -> bool {
 
 /// The byte offset of the first `pair` (two ASCII bytes) in `s`.
 fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
-    s.as_bytes().windows(2).position(|w| w == pair)
+    let b = s.as_bytes();
+    // A figure is a few bytes: a plain loop costs less than a call. A key of
+    // Chinese characters is long, and its second byte (`#`, or the space
+    // after a colon) rare: memchr's vector search.
+    if b.len() < 16 {
+        return b.windows(2).position(|w| w == pair);
+    }
+    memchr::memchr_iter(pair[1], b)
+        .find(|&i| i > 0 && b.get(i - 1) == Some(&pair[0]))
+        .map(|i| i - 1)
 }
 
 fn strip_comment(rest: &str) -> &str {
@@ -253,7 +264,7 @@ fn scalar_or_seq<'t>(cols: &mut Cols, start: usize, text: &'t str) -> Option<Nod
         line: cols.line.no,
         col: cols.at(start),
     };
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(memchr::memchr_iter(b',', inner.as_bytes()).count() + 1);
     if !inner.trim().is_empty() {
         let mut offset = start + 1;
         for part in crate::lines::split_ascii(inner, b',') {

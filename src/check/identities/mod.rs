@@ -233,6 +233,12 @@ fn crossing(report: &Report, tables: &[TableData], fails: &[Failure]) -> Option<
 /// order (A2 first, then A3 and A1 on the applicant columns, the total column
 /// only where written and the others balanced), each blamed cell once.
 pub fn identities(report: &Report) -> Vec<Diagnostic> {
+    // Most reports balance: then neither phase finds anything (phase 2
+    // reports only instances that `failures` counts), and neither the
+    // working copy nor a second evaluation is needed.
+    if failures(report, &report.tables).is_empty() {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut work: Vec<TableData> = report.tables.clone();
     correct_crossings(report, &mut work, &mut out);
@@ -299,7 +305,6 @@ fn still_failing(report: &Report, work: &[TableData], out: &mut Vec<Diagnostic>)
             let (_, Some(inst)) = item else {
                 continue;
             };
-            let involved: Vec<CellRef> = inst.lhs.iter().chain(inst.rhs.iter()).copied().collect();
             if unreadable(data, inst) || (data.incomplete && ident.along == Axis::Column) {
                 // Reported as a value or key error already; its sums say nothing new.
                 continue;
@@ -322,7 +327,8 @@ fn still_failing(report: &Report, work: &[TableData], out: &mut Vec<Diagnostic>)
                 failed_plain = true;
             }
             // Already explained by a cell reported under an earlier identity.
-            if involved.iter().any(|c| blamed.contains(&(t, *c))) {
+            let mut involved = inst.lhs.iter().chain(inst.rhs.iter());
+            if involved.any(|c| blamed.contains(&(t, *c))) {
                 continue;
             }
             let Some(blame) = inst.blame else { continue };
