@@ -56,7 +56,11 @@ impl Cleaned<'_> {
 }
 
 pub fn clean<'a>(lines: &[&'a str]) -> Cleaned<'a> {
-    let mut out = Cleaned::default();
+    let mut out = Cleaned {
+        lines: Vec::with_capacity(lines.len()),
+        inserted: Vec::with_capacity(lines.len()),
+        findings: Vec::new(),
+    };
     for (i, &line) in lines.iter().enumerate() {
         if let Some(text) = typed_plainly(line) {
             out.lines.push(Cow::Borrowed(text));
@@ -296,7 +300,7 @@ fn fill_blanks(text: &str) -> (String, Vec<u32>) {
 fn group_with_figures(out: &mut Cleaned) {
     let indent = |s: &str| s.len() - s.trim_start_matches(' ').len();
     let content = |s: &str| {
-        let t = s.trim();
+        let t = s.trim_start();
         !t.is_empty() && !t.starts_with('#')
     };
     for i in 0..out.lines.len() {

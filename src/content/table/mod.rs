@@ -180,7 +180,7 @@ pub fn parse_block(
         unindented.push(&l[n..]);
     }
     let cleaned = keyboard::clean(&unindented);
-    let mut text = String::new();
+    let mut text = String::with_capacity(cleaned.lines.iter().map(|l| l.len() + 1).sum());
     for l in &cleaned.lines {
         text.push_str(l);
         text.push('\n');

@@ -382,13 +382,25 @@ fn keyed_row(ctx: &mut Ctx, row: usize, entries: &[(Node, Node)]) {
     }
 }
 
+/// `s.trim()`, answered without a search when `s` starts and ends with a
+/// visible ASCII character, as every figure does.
+fn trimmed(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let b = s.as_bytes();
+    if visible(b.first()) && visible(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 fn set_cell(ctx: &mut Ctx, at: CellRef, node: &Node) {
     let def = ctx.def;
     let kind = def.columns_of(at.row)[at.col].value;
     let loc = ctx.loc(node);
     let parsed = match &node.kind {
         Kind::Null => Ok(None),
-        Kind::Scalar { text, .. } => parse_value(text.trim(), kind).map(Some),
+        Kind::Scalar { text, .. } => parse_value(trimmed(text), kind).map(Some),
         Kind::Bool(b) => Err(Problem::Text(b.to_string())),
         Kind::Seq(_) | Kind::Map(_) => Err(Problem::Text(node.describe().to_string())),
     };
