@@ -65,7 +65,7 @@ pub use cross::{collides, duplicates, has_duplicates};
 /// warnings, body kind, tables fitting another format — then the site's
 /// severities applied to every diagnostic. Everything but [`duplicates`]
 /// looks within one township, so a site may be checked township by
-/// township (`site::stream`, the watcher).
+/// township (`site::stream`, `site::sweep`, the watcher).
 pub fn township(
     root: &Path,
     config: &SiteConfig,

@@ -77,7 +77,8 @@ pub fn load_registry(root: &Path, diags: &mut Vec<Diagnostic>) -> Registry {
 
 /// Read, parse and check every report of the site at `root`, and keep
 /// them all (the watcher, the preview and the editor work on them in
-/// memory; `build` and `check` read the site with [`stream::scan`]).
+/// memory; `build` reads the site with [`stream::scan`], `check` with
+/// [`sweep::sweep`]).
 pub fn load(root: &Path) -> Result<Site, Diagnostic> {
     let mut scan = stream::scan(root, SiteConfig::load(root)?)?;
     let (townships, diags) = scan.townships(&|reports| reports);

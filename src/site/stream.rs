@@ -7,9 +7,10 @@
 //! [`Scan::townships`] parses and checks each township's reports
 //! (`check::township`: cross-year rules per township, the rest per report)
 //! and hands them to the caller, in parallel over townships. A caller that
-//! keeps nothing of a report (`check`, and `build`, which renders a
-//! township's reports and keeps their summaries) never holds more than the
-//! townships in flight.
+//! keeps nothing of a report (`build`, which renders a township's reports
+//! and keeps their summaries) never holds more than the townships in
+//! flight. `check`, which renders nothing, reads each file once instead
+//! ([`super::sweep`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
