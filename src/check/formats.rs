@@ -11,10 +11,8 @@ use crate::format::Registry;
 /// Errors the table blocks of `report` give when read with format `id`.
 fn table_errors(report: &Report, registry: &Registry, id: &str) -> Option<usize> {
     let format = registry.get(id)?;
-    let mut scratch = Vec::new();
-    let split = body::split_front_matter(&report.file, &mut scratch)?;
     let mut diags = Vec::new();
-    body::parse_body(&report.file, split.body_start_line, format, &mut diags);
+    body::parse_body(&report.file, report.body_start_line, format, &mut diags);
     Some(diags.iter().filter(|d| d.is_error()).count())
 }
 

@@ -26,6 +26,8 @@ pub struct Report {
     pub file: Arc<SourceFile>,
     pub meta: Meta,
     pub format: Arc<FormatDef>,
+    /// The file's first line after its front matter.
+    pub body_start_line: u32,
     /// One entry per table of the format, in the format's order.
     pub tables: Vec<TableData>,
     /// The prose, with each table block replaced by a placeholder paragraph.
@@ -292,16 +294,10 @@ impl Front {
     /// What [`front`] would have read of a report already loaded whole
     /// (`check` reads each file once), keeping its meta.
     pub fn of(report: Report) -> Front {
-        let mut scratch = Vec::new();
-        let file = match body::split_front_matter(&report.file, &mut scratch) {
-            Some(split) => report.file.front_matter(split.body_start_line),
-            // Unreachable for a report, which has front matter.
-            None => report.file.front_matter(1),
-        };
         Front {
             path: report.file.path.clone(),
             meta: report.meta,
-            file: Arc::new(file),
+            file: Arc::new(report.file.front_matter(report.body_start_line)),
         }
     }
 }
@@ -363,6 +359,7 @@ fn parse_decoded(
         file,
         meta,
         format,
+        body_start_line: split.body_start_line,
         tables: parsed.tables,
         markdown: parsed.markdown,
         table_order: parsed.table_order,

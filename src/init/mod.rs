@@ -230,6 +230,7 @@ fn with_totals(
             locs: Default::default(),
         },
         format: format.clone(),
+        body_start_line: 1,
         tables,
         markdown: String::new(),
         table_order: Vec::new(),
