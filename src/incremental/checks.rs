@@ -18,7 +18,7 @@ impl Build {
         // did not parse into a report. Passing no reports applies only the
         // site's severity settings.
         let mut all: Vec<Diagnostic> = self.files.walk_diags.clone();
-        for f in self.files.by_path.values().filter(|f| !f.has_report) {
+        for f in self.files.by_path.values().filter(|f| f.slug.is_none()) {
             all.extend(f.diags.iter().cloned());
         }
         // Duplicates look across townships, in file order as `check` reads
@@ -100,13 +100,13 @@ impl Build {
         if self.duplicates || self.full {
             return check::has_duplicates(reports);
         }
-        let paths = &self.dirty.paths;
-        reports
+        // The re-read reports, found by their townships.
+        self.dirty
+            .paths
             .iter()
-            .filter(|r| {
-                paths
-                    .iter()
-                    .any(|p| p.as_os_str() == r.file.path.as_os_str())
+            .filter_map(|p| {
+                let slug = self.files.by_path.get(p)?.slug.as_deref()?;
+                reports.get(self.report_index(p, slug)?)
             })
             .any(|r| check::collides(r, reports))
     }

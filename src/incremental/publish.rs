@@ -19,6 +19,23 @@ use crate::site::{self, OutFile};
 use super::plan::{Changed, Plan, Shown};
 use super::{Build, Rebuilt, ShownByFile};
 
+/// What the reports show now, as a render made it.
+enum NowShown {
+    /// Every report's, at its index in `site.reports` (a full render).
+    All(Vec<Option<Shown>>),
+    /// The changed reports', by path.
+    Changed(ShownByFile),
+}
+
+impl NowShown {
+    fn get(&self, path: &std::ffi::OsStr) -> Option<&Shown> {
+        match self {
+            NowShown::All(_) => None,
+            NowShown::Changed(by_path) => by_path.get(path),
+        }
+    }
+}
+
 /// The files of the last successful render, as published.
 #[derive(Default)]
 pub(super) struct Published {
@@ -45,8 +62,8 @@ struct Fresh {
     vars: Vec<(String, u64)>,
     years: Vec<u16>,
     slugs: RegionSlugs,
-    /// What the changed reports show now.
-    now_shown: ShownByFile,
+    /// What the changed reports (or all) show now.
+    now_shown: NowShown,
 }
 
 /// A file the plan meant to reuse is not in the last publish (should not
@@ -142,7 +159,7 @@ impl Build {
         // township dirty. Looking that up for every report was a third of a
         // save at 50,000 reports, so the tests (debug builds) assert it.
         debug_assert!(full || self.reused_files_published(&included));
-        let now_shown = self.shown_now(full, &included, &slugs, &columns);
+        let now_shown = self.shown_now(full, &slugs, &columns);
         let plan = if full {
             Plan::everything()
         } else {
@@ -161,14 +178,14 @@ impl Build {
                     .iter()
                     .map(|p| {
                         let p = p.as_os_str();
-                        (now_shown.get(p), self.shown.by_file.get(p))
+                        (now_shown.get(p), self.shown.departed.get(p))
                     })
                     .collect(),
                 newest: years.first().copied(),
             })
         };
-        let known = Known::lent(full, &now_shown, &self.shown.by_file, &self.dirty.paths);
-        let (files, kept, vars) = self.render_planned(&plan, &known)?;
+        let known = Known::lent(&self.site.reports, &now_shown, &self.shown.slots);
+        let (files, kept, vars) = self.render_planned(&plan, &known, &slugs)?;
         // Only a publish with other files than last time lists the rest.
         let unselected = if plan.same_files() {
             Vec::new()
@@ -191,28 +208,26 @@ impl Build {
         })
     }
 
-    /// What the changed reports show now; for a full render, every report
-    /// (remembered as published, and lent to the render).
-    fn shown_now(
-        &self,
-        full: bool,
-        included: &[&Report],
-        slugs: &RegionSlugs,
-        columns: &Columns,
-    ) -> ShownByFile {
+    /// What the changed reports show now; for a full render, every
+    /// report (remembered as published, and lent to the render).
+    fn shown_now(&self, full: bool, slugs: &RegionSlugs, columns: &Columns) -> NowShown {
+        let drafts = self.opts.drafts;
         if full {
-            return shown_of_all(included, slugs, columns);
+            return NowShown::All(shown_of_all(&self.site.reports, drafts, slugs, columns));
         }
-        self.dirty
+        let changed = self
+            .dirty
             .paths
             .iter()
             .filter_map(|p| {
-                let r = included
-                    .iter()
-                    .find(|r| r.file.path.as_os_str() == p.as_os_str())?;
-                Some((p.clone().into_os_string(), Shown::of(r, slugs, columns)))
+                // Found by its township, not by reading every report's path.
+                let slug = self.files.by_path.get(p)?.slug.as_deref()?;
+                let r = self.site.reports.get(self.report_index(p, slug)?)?;
+                (drafts || !r.meta.draft)
+                    .then(|| (p.clone().into_os_string(), Shown::of(r, slugs, columns)))
             })
-            .collect()
+            .collect();
+        NowShown::Changed(changed)
     }
 
     /// Whether the files of every report whose township is not dirty are
@@ -235,6 +250,7 @@ impl Build {
         &self,
         plan: &Plan,
         kept_summaries: &dyn site::backend::Keeps,
+        slugs: &RegionSlugs,
     ) -> Result<(Vec<OutFile>, Vec<String>, Vec<(String, u64)>), Vec<Diagnostic>> {
         let kept: Mutex<Vec<String>> = Mutex::default();
         let vars_seen: Mutex<Vec<(String, u64)>> = Mutex::default();
@@ -270,6 +286,7 @@ impl Build {
             site_wide: !plan.reports_only(),
             kept: kept_summaries,
             listed: listed.as_ref(),
+            regions: Some(slugs),
         };
         let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
         let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -359,7 +376,7 @@ impl Build {
             vars,
         });
         let stats = result.map_err(|d| vec![d])?;
-        self.remember_shown(full, fresh.now_shown, fresh.slugs);
+        self.remember_shown(fresh.now_shown, fresh.slugs);
         let changes = std::mem::take(&mut self.pending);
         let drafts = self.opts.drafts;
         Ok(Rebuilt {
@@ -378,90 +395,98 @@ impl Build {
     }
 
     /// What the reports show as now published; the changes are taken in.
-    fn remember_shown(&mut self, full: bool, now_shown: ShownByFile, slugs: RegionSlugs) {
-        if full {
-            // Every report's, made by `render`.
-            self.shown.by_file = now_shown;
-        } else {
-            for p in &self.dirty.paths {
-                self.shown.by_file.remove(p.as_os_str());
+    fn remember_shown(&mut self, now_shown: NowShown, slugs: RegionSlugs) {
+        match now_shown {
+            // Every report's, made by `render` for the reports as they are.
+            NowShown::All(slots) => self.shown.slots = slots,
+            NowShown::Changed(by_path) => {
+                for (path, shown) in by_path {
+                    let path = std::path::Path::new(&path);
+                    let at = self
+                        .files
+                        .by_path
+                        .get(path)
+                        .and_then(|f| self.report_index(path, f.slug.as_deref()?));
+                    if let Some(slot) = at.and_then(|i| self.shown.slots.get_mut(i)) {
+                        *slot = Some(shown);
+                    }
+                }
             }
-            self.shown.by_file.extend(now_shown);
         }
+        self.shown.departed.clear();
         self.shown.regions = Some(slugs);
         self.dirty = Default::default();
         self.full = false;
     }
 }
 
-/// The summaries a render reads rather than makes: what the changed
-/// reports show now, and what every other report showed when last
-/// published (still true of it: a report changes only through tracking,
-/// which marks it dirty, and a change of region URL names renders all). In
-/// a full render every report's, just made: `before` is `now`.
+/// The summaries a render reads rather than makes: what each report showed
+/// when last published (still true of it: a report changes only through
+/// tracking, which takes its entry away, and a change of region URL names
+/// renders all), and what the changed reports show now. In a full render
+/// every report's, just made.
 struct Known<'a> {
-    now: &'a ShownByFile,
-    before: &'a ShownByFile,
-    /// The changed reports' paths, sorted.
-    dirty: Vec<&'a std::ffi::OsStr>,
+    /// The site's reports, which `slots` follow.
+    reports: &'a [Report],
+    slots: &'a [Option<Shown>],
+    /// The changed reports', by path.
+    now: Option<&'a ShownByFile>,
 }
 
 impl<'a> Known<'a> {
-    /// What a render borrows. A full render reads every summary just made
-    /// (region URL names or the years may have changed since the last),
-    /// and the pieces it makes of them are kept, so that the first save
-    /// after it does not make them.
-    fn lent(
-        full: bool,
-        now: &'a ShownByFile,
-        before: &'a ShownByFile,
-        dirty: &'a BTreeSet<std::path::PathBuf>,
-    ) -> Known<'a> {
-        if full {
-            return Known {
-                now,
-                before: now,
-                dirty: Vec::new(),
-            };
-        }
-        Known {
-            now,
-            before,
-            dirty: sorted(dirty),
+    fn lent(reports: &'a [Report], now: &'a NowShown, published: &'a [Option<Shown>]) -> Known<'a> {
+        match now {
+            NowShown::All(slots) => Known {
+                reports,
+                slots,
+                now: None,
+            },
+            NowShown::Changed(by_path) => Known {
+                reports,
+                slots: published,
+                now: Some(by_path),
+            },
         }
     }
 }
 
 impl site::backend::Keeps for Known<'_> {
-    /// Asked for every report on a save (50,000 at province scale): one
-    /// lookup in the large map, none in the small ones unless the report
-    /// is one of the few that changed.
+    /// Asked for every report on a save (50,000 at province scale): the
+    /// report's own slot, found from where it lies in `reports`, without
+    /// reading the report; the small map only for a report without one.
     fn kept(&self, r: &Report) -> Option<&crate::site::summary::Summary> {
-        let path = r.file.path.as_os_str();
-        let dirty = self.dirty.binary_search(&path).is_ok();
-        let shown = if dirty { self.now } else { self.before };
-        shown.get(path).map(|s| &s.summary)
+        let slot = index_in(self.reports, r)
+            .and_then(|i| self.slots.get(i))
+            .and_then(Option::as_ref);
+        match slot {
+            Some(shown) => Some(&shown.summary),
+            None => self.now?.get(r.file.path.as_os_str()).map(|s| &s.summary),
+        }
     }
 }
 
-/// What every report in `included` shows, made in parallel.
-fn shown_of_all(included: &[&Report], slugs: &RegionSlugs, columns: &Columns) -> ShownByFile {
-    use rayon::prelude::*;
-    let made: Vec<(std::ffi::OsString, Shown)> = included
-        .par_iter()
-        .map(|r| {
-            let path = r.file.path.clone().into_os_string();
-            (path, Shown::of(r, slugs, columns))
-        })
-        .collect();
-    made.into_iter().collect()
+/// The index of `item` in `slice` when it is one of the slice's elements
+/// (by address: the renderer is handed references into the site's reports).
+fn index_in<T>(slice: &[T], item: &T) -> Option<usize> {
+    let size = std::mem::size_of::<T>().max(1);
+    let offset = (item as *const T as usize).checked_sub(slice.as_ptr() as usize)?;
+    let i = offset / size;
+    (offset % size == 0 && i < slice.len()).then_some(i)
 }
 
-/// `paths` as the byte strings [`Known`] compares, sorted.
-fn sorted(paths: &BTreeSet<std::path::PathBuf>) -> Vec<&std::ffi::OsStr> {
-    let mut d: Vec<_> = paths.iter().map(|p| p.as_os_str()).collect();
-    d.sort_unstable();
-    d
+/// What every report shows (`None` for a draft left out), at its index,
+/// made in parallel.
+fn shown_of_all(
+    reports: &[Report],
+    drafts: bool,
+    slugs: &RegionSlugs,
+    columns: &Columns,
+) -> Vec<Option<Shown>> {
+    use rayon::prelude::*;
+    reports
+        .par_iter()
+        .map(|r| (drafts || !r.meta.draft).then(|| Shown::of(r, slugs, columns)))
+        .collect()
 }
 
 fn report_output(r: &Report) -> Output<'_> {

@@ -38,8 +38,9 @@ pub(super) struct FileState {
     stamp: Option<Stamp>,
     /// Diagnostics of this file alone (parse and per-report checks).
     pub diags: Vec<Diagnostic>,
-    /// Whether it parsed into a report (else its diagnostics belong to no township).
-    pub has_report: bool,
+    /// The township of the report it parsed into (`None`: it did not, and
+    /// its diagnostics belong to no township).
+    pub slug: Option<String>,
 }
 
 /// The report files as last read, and what walking `content/` found wrong.
@@ -97,8 +98,8 @@ impl Build {
             .cloned()
             .collect();
         for p in removed {
-            self.files.by_path.remove(&p);
             self.forget(&p);
+            self.files.by_path.remove(&p);
             changes.removed.push(rel(&root, &p));
         }
         let mut reload = Vec::new();
@@ -147,8 +148,8 @@ impl Build {
             let st = stamp(p);
             match (st, self.files.by_path.contains_key(p)) {
                 (None, true) => {
-                    self.files.by_path.remove(p);
                     self.forget(p);
+                    self.files.by_path.remove(p);
                     changes.removed.push(rel(&root, p));
                 }
                 (None, false) => {}
@@ -184,7 +185,7 @@ impl Build {
         let mut added = Vec::new();
         for (p, st, report, diags) in loaded {
             self.forget(&p);
-            let has_report = report.is_some();
+            let slug = report.as_ref().map(|r| r.meta.slug.clone());
             if let Some(r) = report {
                 self.dirty.touch(&r);
                 added.push(r);
@@ -194,7 +195,7 @@ impl Build {
                 FileState {
                     stamp: st,
                     diags,
-                    has_report,
+                    slug,
                 },
             );
         }
@@ -207,31 +208,62 @@ impl Build {
     /// rather than sorting all 50,000 again; a full read sorts once.
     fn add_reports(&mut self, added: Vec<Report>) {
         let reports = &mut self.site.reports;
+        let slots = &mut self.shown.slots;
+        // Slots stay at their reports' indexes; a report just read has none.
+        slots.resize_with(reports.len(), || None);
         if added.len() > 64 {
-            reports.extend(added);
-            reports.sort_by(|a, b| report_order(a).cmp(&report_order(b)));
+            let mut both: Vec<_> = std::mem::take(reports)
+                .into_iter()
+                .zip(std::mem::take(slots))
+                .chain(added.into_iter().map(|r| (r, None)))
+                .collect();
+            both.sort_by(|a, b| report_order(&a.0).cmp(&report_order(&b.0)));
+            (*reports, *slots) = both.into_iter().unzip();
             return;
         }
         for r in added {
             let at = reports.partition_point(|x| report_order(x) < report_order(&r));
             reports.insert(at, r);
+            slots.insert(at, None);
         }
     }
 
-    /// Drop the report read from `path`, remembering its township as dirty.
+    /// The index in `site.reports` of the report read from `path`, of
+    /// township `slug`: found by halving (they are sorted by township, then
+    /// path), else by looking at each.
+    pub(super) fn report_index(&self, path: &Path, slug: &str) -> Option<usize> {
+        let reports = &self.site.reports;
+        let at = reports.partition_point(|x| report_order(x) < (slug, path));
+        match reports.get(at) {
+            Some(r) if r.file.path.as_os_str() == path.as_os_str() => Some(at),
+            _ => reports
+                .iter()
+                .position(|r| r.file.path.as_os_str() == path.as_os_str()),
+        }
+    }
+
+    /// Drop the report read from `path` (called before its file's state
+    /// goes: that names its township), remembering its township as dirty
+    /// and what it showed when last published.
     fn forget(&mut self, path: &Path) {
         // Byte comparison: the paths come from the same walk, and `Path`'s
         // own equality parses components.
         let path_bytes = path.as_os_str();
-        if let Some(i) = self
-            .site
-            .reports
-            .iter()
-            .position(|r| r.file.path.as_os_str() == path_bytes)
-        {
+        let slug = self.files.by_path.get(path).and_then(|f| f.slug.as_deref());
+        if let Some(i) = self.report_index(path, slug.unwrap_or_default()) {
             // `remove`, not `swap_remove`: the reports stay sorted.
             let r = self.site.reports.remove(i);
             self.dirty.touch(&r);
+            if i < self.shown.slots.len()
+                && let Some(shown) = self.shown.slots.remove(i)
+            {
+                // Read twice before a publish: the first read's entry is
+                // what was published.
+                self.shown
+                    .departed
+                    .entry(path_bytes.to_os_string())
+                    .or_insert(shown);
+            }
         }
         self.dirty.paths.insert(path.to_path_buf());
     }

@@ -238,3 +238,83 @@ fn watch_diagnostics_equal_check_after_every_edit() {
     // The edits did raise problems for the comparison to be about.
     assert!(codes.contains("W1") && codes.len() >= 4, "{codes:?}");
 }
+
+/// A site read more than 64 files at once (sorted whole, not inserted one
+/// by one) keeps each report's published summary with that report: saves,
+/// a new township between two others and a deletion, each published as a
+/// one-shot build publishes the same files. A summary kept at the wrong
+/// report would put one township's name or figures in another's row.
+#[test]
+fn kept_summaries_follow_their_reports_when_reports_come_and_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    nianbao::corpus::write(&nianbao::corpus::Options {
+        reports: 90,
+        seed: 5,
+        out: root.clone(),
+        hugo: None,
+        zola: None,
+    })
+    .unwrap();
+    let mut build = Build::new(BuildOptions::new(&root)).unwrap();
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+
+    let mut files: Vec<PathBuf> = walk_reports(&root.join("content"));
+    files.sort();
+    let renamed = |text: &str, from: &str, to: &str| text.replace(from, to);
+    // A summary change: the township's name, on every index page.
+    let first = files[0].clone();
+    let text = std::fs::read_to_string(&first).unwrap();
+    let township = text
+        .lines()
+        .find_map(|l| l.strip_prefix("township: "))
+        .unwrap()
+        .to_string();
+    std::fs::write(&first, renamed(&text, &township, "改名镇")).unwrap();
+    build.touch(std::slice::from_ref(&first));
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+
+    // A new township sorting among the others, in the same year.
+    let slug = text
+        .lines()
+        .find_map(|l| l.strip_prefix("slug: "))
+        .unwrap()
+        .to_string();
+    let new = first.with_file_name("bzzz-new.md");
+    let copy = renamed(
+        &renamed(&text, &township, "新添镇"),
+        &format!("slug: {slug}"),
+        "slug: bzzz-new",
+    );
+    std::fs::write(&new, copy).unwrap();
+    build.touch(std::slice::from_ref(&new));
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+
+    // A report removed, then another saved.
+    std::fs::remove_file(&files[1]).unwrap();
+    build.touch(std::slice::from_ref(&files[1]));
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+    let last = files.last().unwrap();
+    let text = std::fs::read_to_string(last).unwrap();
+    std::fs::write(last, text.replacen("organ: ", "organ: 新", 1)).unwrap();
+    build.touch(std::slice::from_ref(last));
+    build.publish().unwrap();
+    same_as_one_shot(&root);
+}
+
+fn walk_reports(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_reports(&p));
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    out
+}
