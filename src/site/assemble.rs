@@ -92,12 +92,19 @@ pub fn render_into(
         .collect();
     let years: BTreeSet<u16> = reports.iter().map(|r| r.meta.year).collect();
     // Region slugs were checked (and their problems reported) by `load`.
-    let (regions, _) = regions::resolve(&site.config, &site.reports);
+    let resolved;
+    let regions = match select.regions {
+        Some(slugs) => slugs,
+        None => {
+            resolved = regions::resolve(&site.config, &site.reports).0;
+            &resolved
+        }
+    };
     let renderer = Renderer::new(
         Cx {
             config: &site.config,
             registry: &site.registry,
-            regions: &regions,
+            regions,
             theme,
             pages: PageCtx::new(&site.config, years.into_iter().rev().collect()),
             select,

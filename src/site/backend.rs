@@ -51,6 +51,9 @@ pub struct Select<'a> {
     /// their files must be kept whole by the caller. `None`: `file` is asked
     /// of every page.
     pub listed: Option<&'a Listed>,
+    /// The region URL names, when the caller has resolved them for these
+    /// reports already (the watcher does before each save's render).
+    pub regions: Option<&'a RegionSlugs>,
 }
 
 /// The index pages a render may make, named (see [`Select::listed`]).
@@ -97,6 +100,7 @@ impl Select<'static> {
         site_wide: true,
         kept: &NoneKept,
         listed: None,
+        regions: None,
     };
 }
 
