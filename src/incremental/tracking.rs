@@ -230,7 +230,8 @@ impl Build {
 
     /// The index in `site.reports` of the report read from `path`, of
     /// township `slug`: found by halving (they are sorted by township, then
-    /// path), else by looking at each.
+    /// path), else by looking at each. Paths are compared as bytes: they
+    /// come from the same walk, and `Path`'s own equality parses components.
     pub(super) fn report_index(&self, path: &Path, slug: &str) -> Option<usize> {
         let reports = &self.site.reports;
         let at = reports.partition_point(|x| report_order(x) < (slug, path));
@@ -246,8 +247,6 @@ impl Build {
     /// goes: that names its township), remembering its township as dirty
     /// and what it showed when last published.
     fn forget(&mut self, path: &Path) {
-        // Byte comparison: the paths come from the same walk, and `Path`'s
-        // own equality parses components.
         let path_bytes = path.as_os_str();
         let slug = self.files.by_path.get(path).and_then(|f| f.slug.as_deref());
         if let Some(i) = self.report_index(path, slug.unwrap_or_default()) {
