@@ -485,16 +485,8 @@ fn copied_text(html: &str) -> String {
 /// page shows it in (a figure may be left TODO, never placed elsewhere).
 #[test]
 fn every_imported_figure_sits_under_the_header_the_page_shows() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    nianbao::corpus::write(&nianbao::corpus::Options {
-        reports: 24,
-        seed: 42,
-        out: root.clone(),
-        hugo: None,
-        zola: None,
-    })
-    .unwrap();
+    let crate::support::site::TempSite { dir: _dir, root } =
+        crate::support::site::TempSite::corpus(24, 42);
     let out = crate::support::site::build(&root);
     let site = nianbao::site::load(&root).unwrap();
     let registry = Registry::builtin();

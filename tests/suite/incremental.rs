@@ -246,23 +246,18 @@ fn watch_diagnostics_equal_check_after_every_edit() {
 /// report would put one township's name or figures in another's row.
 #[test]
 fn kept_summaries_follow_their_reports_when_reports_come_and_go() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    nianbao::corpus::write(&nianbao::corpus::Options {
-        reports: 90,
-        seed: 5,
-        out: root.clone(),
-        hugo: None,
-        zola: None,
-    })
-    .unwrap();
+    let crate::support::site::TempSite { dir: _dir, root } =
+        crate::support::site::TempSite::corpus(90, 5);
     let mut build = Build::new(BuildOptions::new(&root)).unwrap();
     build.publish().unwrap();
     same_as_one_shot(&root);
 
-    let mut files: Vec<PathBuf> = walk_reports(&root.join("content"));
-    files.sort();
-    let renamed = |text: &str, from: &str, to: &str| text.replace(from, to);
+    let content = root.join("content");
+    let files: Vec<PathBuf> = rebuild_common::files(&content)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".md"))
+        .map(|(rel, _)| content.join(rel))
+        .collect();
     // A summary change: the township's name, on every index page.
     let first = files[0].clone();
     let text = std::fs::read_to_string(&first).unwrap();
@@ -271,7 +266,7 @@ fn kept_summaries_follow_their_reports_when_reports_come_and_go() {
         .find_map(|l| l.strip_prefix("township: "))
         .unwrap()
         .to_string();
-    std::fs::write(&first, renamed(&text, &township, "改名镇")).unwrap();
+    std::fs::write(&first, text.replace(&township, "改名镇")).unwrap();
     build.touch(std::slice::from_ref(&first));
     build.publish().unwrap();
     same_as_one_shot(&root);
@@ -283,11 +278,9 @@ fn kept_summaries_follow_their_reports_when_reports_come_and_go() {
         .unwrap()
         .to_string();
     let new = first.with_file_name("bzzz-new.md");
-    let copy = renamed(
-        &renamed(&text, &township, "新添镇"),
-        &format!("slug: {slug}"),
-        "slug: bzzz-new",
-    );
+    let copy = text
+        .replace(&township, "新添镇")
+        .replace(&format!("slug: {slug}"), "slug: bzzz-new");
     std::fs::write(&new, copy).unwrap();
     build.touch(std::slice::from_ref(&new));
     build.publish().unwrap();
@@ -304,17 +297,4 @@ fn kept_summaries_follow_their_reports_when_reports_come_and_go() {
     build.touch(std::slice::from_ref(last));
     build.publish().unwrap();
     same_as_one_shot(&root);
-}
-
-fn walk_reports(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk_reports(&p));
-        } else if p.extension().is_some_and(|x| x == "md") {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -207,16 +207,8 @@ fn beside(out: &Path) -> Vec<String> {
 
 #[test]
 fn a_killed_build_leaves_the_published_folder_whole_and_the_next_build_clears_debris() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    nianbao::corpus::write(&nianbao::corpus::Options {
-        reports: 400,
-        seed: 1,
-        out: root.clone(),
-        hugo: None,
-        zola: None,
-    })
-    .unwrap();
+    let crate::support::site::TempSite { dir, root } =
+        crate::support::site::TempSite::corpus(400, 1);
     let out = dir.path().join("public");
     let (code, _, err) = run(&["build", "--root", s(&root), "--out", s(&out)]);
     assert_eq!(code, 0, "{err}");

@@ -31,6 +31,21 @@ impl TempSite {
         TempSite::with_toml(&toml)
     }
 
+    /// A site of `reports` reports from the project's corpus generator.
+    pub fn corpus(reports: usize, seed: u64) -> TempSite {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("site");
+        nianbao::corpus::write(&nianbao::corpus::Options {
+            reports,
+            seed,
+            out: root.clone(),
+            hugo: None,
+            zola: None,
+        })
+        .expect("corpus");
+        TempSite { dir, root }
+    }
+
     /// A copy of the sample site: the repository's `site.toml` and `content/`.
     pub fn sample() -> TempSite {
         let s = TempSite::empty();
