@@ -287,6 +287,8 @@ impl Build {
             kept: kept_summaries,
             listed: listed.as_ref(),
             regions: Some(slugs),
+            // Kept so by `tracking` (`checks` asserts it).
+            in_township_order: true,
         };
         let files = site::render_some(&self.site, &self.theme, self.opts.drafts, select)?;
         let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());

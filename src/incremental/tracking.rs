@@ -184,11 +184,16 @@ impl Build {
             .collect();
         let mut added = Vec::new();
         for (p, st, report, diags) in loaded {
-            self.forget(&p);
             let slug = report.as_ref().map(|r| r.meta.slug.clone());
-            if let Some(r) = report {
-                self.dirty.touch(&r);
-                added.push(r);
+            match report {
+                Some(r) => {
+                    if let Err(r) = self.replace(&p, r) {
+                        self.forget(&p);
+                        self.dirty.touch(&r);
+                        added.push(r);
+                    }
+                }
+                None => self.forget(&p),
             }
             self.files.by_path.insert(
                 p,
@@ -241,6 +246,33 @@ impl Build {
                 .iter()
                 .position(|r| r.file.path.as_os_str() == path.as_os_str()),
         }
+    }
+
+    /// Put `new`, read again from `path`, where the report read from it
+    /// before is, when it belongs there (the same township: a save that
+    /// changes figures or prose). Removing one of 50,000 reports and
+    /// inserting it again moved the 20 MB behind it twice, a tenth of a
+    /// save. Called, like `forget`, before the file's state goes.
+    fn replace(&mut self, path: &Path, new: Report) -> Result<(), Report> {
+        let slug = self.files.by_path.get(path).and_then(|f| f.slug.as_deref());
+        if slug != Some(new.meta.slug.as_str()) {
+            return Err(new);
+        }
+        let Some(i) = self.report_index(path, &new.meta.slug) else {
+            return Err(new);
+        };
+        self.dirty.touch(&new);
+        let old = std::mem::replace(&mut self.site.reports[i], new);
+        self.dirty.touch(&old);
+        if let Some(shown) = self.shown.slots.get_mut(i).and_then(Option::take) {
+            // As in `forget`: the first read's entry is what was published.
+            self.shown
+                .departed
+                .entry(path.as_os_str().to_os_string())
+                .or_insert(shown);
+        }
+        self.dirty.paths.insert(path.to_path_buf());
+        Ok(())
     }
 
     /// Drop the report read from `path` (called before its file's state

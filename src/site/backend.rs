@@ -54,6 +54,10 @@ pub struct Select<'a> {
     /// The region URL names, when the caller has resolved them for these
     /// reports already (the watcher does before each save's render).
     pub regions: Option<&'a RegionSlugs>,
+    /// The reports come sorted by township (the watcher keeps them so):
+    /// each year's summaries are then in order as they come, and the 50,000
+    /// slugs need not be compared again to find that out.
+    pub in_township_order: bool,
 }
 
 /// The index pages a render may make, named (see [`Select::listed`]).
@@ -101,6 +105,7 @@ impl Select<'static> {
         kept: &NoneKept,
         listed: None,
         regions: None,
+        in_township_order: false,
     };
 }
 
@@ -247,12 +252,14 @@ pub type JobFn<'a> = dyn Fn(&Put) -> Result<(), Diagnostic> + Send + Sync + 'a;
 pub enum Size {
     /// The home page (the latest year's table and every list).
     Largest,
-    /// A year page.
+    /// A year page, the report list (`reports.json`, every report's
+    /// summary: as long to make as a year page).
     Year,
-    /// A year's CSV, the report list, the data package, the feeds.
-    Data,
-    /// A region page.
+    /// A region page (at 50,000 reports, a few times a year's CSV: last in
+    /// the queue, it was the save's tail while the other thread waited).
     Region,
+    /// A year's CSV, the data package, the feeds.
+    Data,
     /// A township page, a static file: small.
     Small,
 }

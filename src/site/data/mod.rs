@@ -144,7 +144,7 @@ impl Backend for OpenData {
         let cfg = &cx.config;
         let mut jobs = Vec::new();
         if want(&Output::ReportList) {
-            jobs.push(Job::new(Size::Data, move |put| {
+            jobs.push(Job::new(Size::Year, move |put| {
                 put(reports_json(
                     all.entries,
                     cfg,
