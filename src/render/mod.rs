@@ -55,6 +55,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/summary_table.html"),
     ),
     (
+        "summary_row.html",
+        include_str!("../../themes/default/templates/summary_row.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
@@ -308,6 +312,26 @@ impl Theme {
         } else {
             html
         })
+    }
+
+    /// A part of the page `page` rendered on its own from `template`, to go
+    /// into it unescaped: minified when the page is rendered from minified
+    /// templates (a page minified whole after rendering minifies it then).
+    pub fn fragment(
+        &self,
+        page: &str,
+        template: &str,
+        ctx: &Context,
+    ) -> Result<String, Diagnostic> {
+        let error = |e: tera::Error| template_error(template, &e);
+        match (self.minified(page), self.minified(template)) {
+            (Some(mini), Some(_)) => mini.render(template, ctx).map_err(error),
+            // A template that could not be minified once is minified here.
+            (Some(_), None) => Ok(minify::html(
+                &self.tera.render(template, ctx).map_err(error)?,
+            )),
+            (None, _) => self.tera.render(template, ctx).map_err(error),
+        }
     }
 
     /// The report's prose as HTML, with a placeholder paragraph where each table goes.

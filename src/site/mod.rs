@@ -160,10 +160,7 @@ impl<'a> PageCtx<'a> {
         let site = self.cfg;
         let path = out.path();
         let index = !matches!(out, Output::Report { .. } | Output::NotFound);
-        let root = match out {
-            Output::NotFound => site.base_url.clone(),
-            _ => layout::root_prefix(&path),
-        };
+        let root = self.root(out);
         let canonical = if site.base_url.starts_with("http") {
             format!("{}{}", site.base_url, out.url())
         } else {
@@ -180,6 +177,14 @@ impl<'a> PageCtx<'a> {
             }),
         );
         ctx
+    }
+
+    /// Where the page `out`'s links start from (`page.root`).
+    pub fn root(&self, out: &Output) -> String {
+        match out {
+            Output::NotFound => self.cfg.base_url.clone(),
+            _ => layout::root_prefix(&out.path()),
+        }
     }
 }
 

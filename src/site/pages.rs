@@ -59,7 +59,17 @@ fn search_page(cx: &Cx) -> bool {
 
 /// Render one index page, unless its variables say it is as last time.
 fn index_page(p: &index::Page, cx: &Cx, put: &Put) -> Result<(), Diagnostic> {
-    let vars = (p.vars)();
+    let rows = ThemeRows {
+        theme: cx.theme,
+        page: p.template,
+        root: cx.pages.root(&p.output),
+        slot: usize::from(!matches!(p.output, Output::Home)),
+        error: std::sync::Mutex::new(None),
+    };
+    let vars = (p.vars)(&rows);
+    if let Some(e) = rows.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
     if !(cx.select.page)(&p.output, index::vars_hash(&vars)) {
         return Ok(());
     }
@@ -101,4 +111,51 @@ pub fn report_html(
             .fill_tables(theme.page("report.html", &ctx)?, r)?
             .into_bytes(),
     })
+}
+
+/// A page's rows of a summary table, made by the theme's `summary_row.html`
+/// (with `r`, the row; `root`, the page's; `mixed`, whether the year
+/// mixes formats) and kept with kept summaries. The first error is kept
+/// for the page to report.
+struct ThemeRows<'a> {
+    theme: &'a Theme,
+    /// The page's template, for whether the row is minified with it.
+    page: &'static str,
+    root: String,
+    /// Which of a summary's two kept rows: the home page's or a year page's.
+    slot: usize,
+    error: std::sync::Mutex<Option<Diagnostic>>,
+}
+
+impl index::RowHtml for ThemeRows<'_> {
+    fn append(&self, s: &Summary, row: &tera::Value, mixed: bool, out: &mut String) {
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (self.root.as_str(), mixed).hash(&mut h);
+            h.finish()
+        };
+        let make = |_: &Summary| {
+            let mut ctx = tera::Context::new();
+            ctx.insert_value("r", row.clone());
+            ctx.insert("root", &self.root);
+            ctx.insert("mixed", &mixed);
+            self.theme
+                .fragment(self.page, "summary_row.html", &ctx)
+                .map(String::into_boxed_str)
+        };
+        let slot = self.slot;
+        s.keyed_piece(
+            key,
+            |p| &p.row_html[slot],
+            make,
+            |piece| match piece {
+                Ok(html) => out.push_str(html),
+                Err(e) => {
+                    let mut first = self.error.lock().unwrap_or_else(|e| e.into_inner());
+                    first.get_or_insert_with(|| e.clone());
+                }
+            },
+        );
+    }
 }

@@ -152,7 +152,14 @@ pub struct Slots {
     pub table_row: OnceLock<(tera::Value, u64)>,
     /// Its row of the year CSV, for the year's columns of the given hash.
     pub csv_row: Mutex<Option<(u64, Box<str>)>>,
+    /// Its row of a summary table as HTML, for the home page (`[0]`) and
+    /// its year's page (`[1]`): their links start from different roots.
+    /// Keyed by the root and whether the year mixes formats.
+    pub row_html: [Mutex<Option<(u64, RowPiece)>>; 2],
 }
+
+/// A row of a summary table as HTML, or why the theme could not make it.
+pub type RowPiece = Result<Box<str>, crate::diag::Diagnostic>;
 
 impl Clone for Pieces {
     fn clone(&self) -> Pieces {

@@ -366,3 +366,41 @@ fn home_links_every_year_township_and_region() {
         assert!(links.contains(&p), "home links {p}");
     }
 }
+
+/// A summary table's rows are the theme's `summary_row.html`, one per
+/// report, with the page's `root` and the year's `mixed`: a site's
+/// `templates/` overrides it for the year page and the home page alike, and
+/// an error in it fails the build naming the template.
+#[test]
+fn a_site_overrides_the_summary_row_template() {
+    use crate::support::site::TempSite;
+    let s = TempSite::sample();
+    s.write(
+        "templates/summary_row.html",
+        "<tr><th scope=\"row\"><a href=\"{{ root }}{{ r.url }}\">{{ r.township }}</a></th><td class=\"mine\">{{ mixed }}:{{ r.figures | length }}</td></tr>\n",
+    );
+    let public = s.build();
+    for (page, root) in [("2021/index.html", "../"), ("index.html", "")] {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let cells: Vec<String> = doc.select(&sel("tbody td.mine")).map(text).collect();
+        assert_eq!(cells.len(), 1, "{page}: one report, one row: {cells:?}");
+        assert!(cells[0].starts_with("false:"), "{page}: {cells:?}");
+        let href = doc
+            .select(&sel("tbody th[scope=row] a"))
+            .next()
+            .and_then(|a| a.value().attr("href").map(str::to_string));
+        assert!(
+            href.as_deref()
+                .is_some_and(|h| h.starts_with(&format!("{root}2021/"))),
+            "{page}: {href:?}"
+        );
+    }
+    s.write(
+        "templates/summary_row.html",
+        "<tr><td>{{ r.no_such_field.x }}</td></tr>\n",
+    );
+    let err = nianbao::build(&nianbao::BuildOptions::new(s.root.as_path())).unwrap_err();
+    let text: String = err.iter().map(|d| format!("{d:?}")).collect();
+    assert!(text.contains("summary_row.html"), "{text}");
+}

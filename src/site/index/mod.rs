@@ -95,6 +95,24 @@ pub type TableRow = (tera::Value, u64);
 pub struct SummaryTable<'a> {
     head: TableHead<'a>,
     rows: Vec<Cow<'a, TableRow>>,
+    /// The rows as HTML, one after another (`summary.rows_html`): each
+    /// report's row is made once by the theme's `summary_row.html` and kept
+    /// with a kept summary, so that the watcher's year page after a save
+    /// renders one row, not 10,000 (that loop was a third of a save).
+    rows_html: tera::Value,
+}
+
+/// Makes a report's row of a summary table as HTML for the page being
+/// rendered (the theme's `summary_row.html`), appended to `out`.
+pub trait RowHtml: Sync {
+    fn append(&self, s: &Summary, row: &tera::Value, mixed: bool, out: &mut String);
+}
+
+/// No rows' HTML: for looking at which pages are made, and their hashes.
+pub struct NoRowHtml;
+
+impl RowHtml for NoRowHtml {
+    fn append(&self, _: &Summary, _: &tera::Value, _: bool, _: &mut String) {}
 }
 
 /// Everything of a summary table but its rows.
@@ -115,14 +133,20 @@ pub fn summary_table<'a>(
     year: u16,
     rows: &[&'a Summary],
     labels: &'a [String],
+    html: &dyn RowHtml,
 ) -> SummaryTable<'a> {
     let fmts = formats(rows);
+    let mixed = fmts.len() > 1;
     // Equal figures are one value (see `pages::Shared`).
     let mut cells = HashMap::new();
-    let list = rows
+    let list: Vec<Cow<TableRow>> = rows
         .iter()
         .map(|s| s.piece(|p| &p.table_row, |s| pages::table_row(s, &mut cells)))
         .collect();
+    let mut rows_html = String::new();
+    for (s, row) in rows.iter().zip(&list) {
+        html.append(s, &row.0, mixed, &mut rows_html);
+    }
     let sums = totals(rows.iter().copied(), labels.len());
     SummaryTable {
         head: TableHead {
@@ -131,11 +155,12 @@ pub fn summary_table<'a>(
             columns: columns(labels),
             totals: sums.iter().map(total).collect(),
             any_missing: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
-            mixed: fmts.len() > 1,
+            mixed,
             formats: fmts,
             csv_url: Output::YearCsv(year).path(),
         },
         rows: list,
+        rows_html: tera::Value::from(rows_html),
     }
 }
 
@@ -357,7 +382,7 @@ pub struct Home<'a> {
 }
 
 /// The home page's lists.
-pub fn home<'a>(all: &[&'a Summary], labels: &'a [String]) -> Home<'a> {
+pub fn home<'a>(all: &[&'a Summary], labels: &'a [String], html: &dyn RowHtml) -> Home<'a> {
     let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
     let mut towns: BTreeMap<&str, &str> = BTreeMap::new();
     let mut regions: BTreeMap<&str, &str> = BTreeMap::new();
@@ -371,7 +396,7 @@ pub fn home<'a>(all: &[&'a Summary], labels: &'a [String]) -> Home<'a> {
     let latest = by_year
         .iter()
         .next_back()
-        .map(|(y, rs)| summary_table(*y, rs, labels));
+        .map(|(y, rs)| summary_table(*y, rs, labels, html));
     let years = by_year
         .iter()
         .rev()

@@ -8,7 +8,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Value;
 
-use super::{Home, SummaryTable, TableRow, home, region, summary_row, summary_table, township};
+use super::{
+    Home, RowHtml, SummaryTable, TableRow, home, region, summary_row, summary_table, township,
+};
 use crate::layout::Output;
 use crate::site::backend::Listed;
 use crate::site::summary::Summary;
@@ -85,9 +87,12 @@ impl Shared for SummaryTable<'_> {
             ("mixed", Value::from(h.mixed)),
             ("formats", Value::from_serializable(&h.formats)),
             ("csv_url", Value::from(h.csv_url.as_str())),
+            ("rows_html", self.rows_html.clone()),
         ])
     }
 
+    /// Not of `rows_html`: it follows from the rows, `mixed` and the page's
+    /// root (the same for every page of a kind).
     fn hash(&self) -> u64 {
         combine(hash_of(&self.head), self.rows.iter().map(|r| r.1))
     }
@@ -156,6 +161,10 @@ pub fn vars_hash(vars: &Vars) -> u64 {
     h.finish()
 }
 
+/// How an index page's variables are made: with the page's rows of a
+/// summary table made by `RowHtml`.
+pub type VarsFn<'a> = dyn Fn(&dyn RowHtml) -> Vars + Send + Sync + 'a;
+
 /// An index page: which, with which template, its `ColumnName`, and how to
 /// make its template variables. They are made as the page renders: a year
 /// page's variables hold every report of that year, and a large site's
@@ -164,7 +173,7 @@ pub struct Page<'a> {
     pub output: Output<'a>,
     pub template: &'static str,
     pub column: String,
-    pub vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>,
+    pub vars: Box<VarsFn<'a>>,
 }
 
 /// The reports of each year, township and region page `want` picks, each
@@ -297,24 +306,23 @@ pub fn pages<'a>(
         None => Groups::of(all, want),
     };
     let mut out: Vec<Page<'a>> = Vec::new();
-    let mut add =
-        |output, template, column: String, vars: Box<dyn Fn() -> Vars + Send + Sync + 'a>| {
-            out.push(Page {
-                output,
-                template,
-                column,
-                vars,
-            })
-        };
+    let mut add = |output, template, column: String, vars: Box<VarsFn<'a>>| {
+        out.push(Page {
+            output,
+            template,
+            column,
+            vars,
+        })
+    };
     for (year, rs) in by_year {
         add(
             Output::Year(year),
             "year.html",
             format!("{year}年度"),
-            Box::new(move || {
+            Box::new(move |html: &dyn RowHtml| {
                 vec![
                     var("year", &year),
-                    shared_var("summary", &summary_table(year, &rs, labels)),
+                    shared_var("summary", &summary_table(year, &rs, labels, html)),
                 ]
             }),
         );
@@ -325,7 +333,7 @@ pub fn pages<'a>(
             Output::Township(slug),
             "township.html",
             name,
-            Box::new(move || vec![var("township", &township(slug, &rs, labels))]),
+            Box::new(move |_: &dyn RowHtml| vec![var("township", &township(slug, &rs, labels))]),
         );
     }
     for ((slug, name), rs) in by_region {
@@ -333,7 +341,7 @@ pub fn pages<'a>(
             Output::Region(slug),
             "region.html",
             name.to_string(),
-            Box::new(move || vec![var("region", &region(name, slug, &rs, labels))]),
+            Box::new(move |_: &dyn RowHtml| vec![var("region", &region(name, slug, &rs, labels))]),
         );
     }
     if want(&Output::Home) {
@@ -342,7 +350,7 @@ pub fn pages<'a>(
             Output::Home,
             "home.html",
             "首页".into(),
-            Box::new(move || vec![shared_var("home", &home(&all, labels))]),
+            Box::new(move |html: &dyn RowHtml| vec![shared_var("home", &home(&all, labels, html))]),
         );
     }
     if search && want(&Output::Search) {
@@ -350,7 +358,7 @@ pub fn pages<'a>(
             Output::Search,
             "search.html",
             "搜索".into(),
-            Box::new(Vec::new),
+            Box::new(|_: &dyn RowHtml| Vec::new()),
         );
     }
     if want(&Output::NotFound) {
@@ -358,7 +366,7 @@ pub fn pages<'a>(
             Output::NotFound,
             "404.html",
             "页面不存在".into(),
-            Box::new(Vec::new),
+            Box::new(|_: &dyn RowHtml| Vec::new()),
         );
     }
     out
@@ -397,7 +405,10 @@ mod tests {
         pages
             .into_iter()
             .map(|p| {
-                let vars = (p.vars)().into_iter().map(|(n, _, h)| (n, h)).collect();
+                let vars = (p.vars)(&crate::site::index::NoRowHtml)
+                    .into_iter()
+                    .map(|(n, _, h)| (n, h))
+                    .collect();
                 (p.output.path(), p.column, vars)
             })
             .collect()
