@@ -150,6 +150,8 @@ pub struct Slots {
     pub listed: OnceLock<Box<[u8]>>,
     /// Its row of a summary table, as template variables, with their hash.
     pub table_row: OnceLock<(tera::Value, u64)>,
+    /// Its links on its region's page, as template variables, with their hash.
+    pub region_links: OnceLock<crate::site::index::RegionLinks>,
     /// Its row of the year CSV, for the year's columns of the given hash.
     pub csv_row: Mutex<Option<(u64, Box<str>)>>,
     /// Its row of a summary table as HTML, for the home page (`[0]`) and

@@ -264,35 +264,46 @@ pub struct Link<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RegionYear<'a> {
-    year: u16,
-    count: usize,
-    totals: Vec<TotalCell>,
-    reports: Vec<Link<'a>>,
-}
-
-#[derive(Serialize)]
 pub struct YearLink {
     year: u16,
     url: String,
 }
 
-#[derive(Serialize)]
+/// A report's two links on its region's page, as template variables: in
+/// its year's list (`{township, url}`) and in its township's
+/// (`{year, url}`), with a hash of both (built by
+/// [`pages::region_links`]): kept with a kept summary, so that the
+/// watcher's region page after a save makes two values, not 12,000.
+pub type RegionLinks = (tera::Value, tera::Value, u64);
+
+pub struct RegionYear<'a> {
+    year: u16,
+    count: usize,
+    totals: Vec<TotalCell>,
+    reports: Vec<Cow<'a, RegionLinks>>,
+}
+
 pub struct RegionTownship<'a> {
     slug: &'a str,
     name: &'a str,
-    years: Vec<YearLink>,
+    /// By year.
+    years: Vec<Cow<'a, RegionLinks>>,
 }
 
+/// Everything of a region page but its lists of links.
 #[derive(Serialize)]
-pub struct Region<'a> {
+struct RegionHead<'a> {
     name: &'a str,
     slug: &'a str,
     columns: Vec<&'a str>,
-    years: Vec<RegionYear<'a>>,
-    townships: Vec<RegionTownship<'a>>,
     any_partial: bool,
     formats: Vec<FormatName<'a>>,
+}
+
+pub struct Region<'a> {
+    head: RegionHead<'a>,
+    years: Vec<RegionYear<'a>>,
+    townships: Vec<RegionTownship<'a>>,
 }
 
 /// A region's page: per year, the sums over its townships' reports.
@@ -302,61 +313,59 @@ pub fn region<'a>(
     rows: &[&'a Summary],
     labels: &'a [String],
 ) -> Region<'a> {
-    let mut by_year: BTreeMap<u16, Vec<&Summary>> = BTreeMap::new();
-    for s in rows {
-        by_year.entry(s.year).or_default().push(s);
+    let links: Vec<Cow<RegionLinks>> = rows
+        .iter()
+        .map(|s| s.piece(|p| &p.region_links, pages::region_links))
+        .collect();
+    let mut by_year: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
+    for (i, s) in rows.iter().enumerate() {
+        by_year.entry(s.year).or_default().push(i);
     }
     let years = by_year
         .iter()
         .rev()
-        .map(|(year, rs)| RegionYear {
+        .map(|(year, at)| RegionYear {
             year: *year,
-            count: rs.len(),
-            totals: totals(rs.iter().copied(), labels.len())
+            count: at.len(),
+            totals: totals(at.iter().map(|&i| rows[i]), labels.len())
                 .iter()
                 .map(total)
                 .collect(),
-            reports: rs
-                .iter()
-                .map(|s| Link {
-                    township: &s.township,
-                    url: s.url(),
-                })
-                .collect(),
+            reports: at.iter().map(|&i| links[i].clone()).collect(),
         })
         .collect();
-    // slug → (latest name, [(year, url)])
-    type Town<'a> = (&'a str, Vec<(u16, String)>);
+    // slug → (latest name, [(year, report)])
+    type Town<'a> = (&'a str, Vec<(u16, usize)>);
     let mut towns: BTreeMap<&str, Town> = BTreeMap::new();
-    for s in rows {
+    for (i, s) in rows.iter().enumerate() {
         let e = towns
             .entry(s.slug.as_str())
             .or_insert((s.township.as_str(), Vec::new()));
         e.0 = s.township.as_str();
-        e.1.push((s.year, s.url()));
+        e.1.push((s.year, i));
     }
     let townships = towns
         .into_iter()
         .map(|(slug, (name, mut ys))| {
-            ys.sort();
+            // A township has one report a year (two are an error).
+            ys.sort_by_key(|&(year, _)| year);
             RegionTownship {
                 slug,
                 name,
-                years: ys
-                    .into_iter()
-                    .map(|(year, url)| YearLink { year, url })
-                    .collect(),
+                years: ys.into_iter().map(|(_, i)| links[i].clone()).collect(),
             }
         })
         .collect();
     Region {
-        name,
-        slug,
-        columns: columns(labels),
+        head: RegionHead {
+            name,
+            slug,
+            columns: columns(labels),
+            any_partial: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
+            formats: formats(rows),
+        },
         years,
         townships,
-        any_partial: rows.iter().any(|s| s.figures.iter().any(Option::is_none)),
-        formats: formats(rows),
     }
 }
 

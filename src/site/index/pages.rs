@@ -9,7 +9,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::{
-    Home, RowHtml, SummaryTable, TableRow, home, region, summary_row, summary_table, township,
+    Home, Link, Region, RegionLinks, RowHtml, SummaryTable, TableRow, YearLink, home, region,
+    summary_row, summary_table, township,
 };
 use crate::layout::Output;
 use crate::site::backend::Listed;
@@ -95,6 +96,73 @@ impl Shared for SummaryTable<'_> {
     /// root (the same for every page of a kind).
     fn hash(&self) -> u64 {
         combine(hash_of(&self.head), self.rows.iter().map(|r| r.1))
+    }
+}
+
+/// A report's links on its region's page, and their hash.
+pub(super) fn region_links(s: &Summary) -> RegionLinks {
+    let url = s.url();
+    let link = Link {
+        township: &s.township,
+        url: url.clone(),
+    };
+    let year_link = YearLink { year: s.year, url };
+    (
+        Value::from_serializable(&link),
+        Value::from_serializable(&year_link),
+        hash_of(&(&link, &year_link)),
+    )
+}
+
+impl Shared for Region<'_> {
+    fn to_value(&self) -> Value {
+        let h = &self.head;
+        let years: Vec<Value> = self
+            .years
+            .iter()
+            .map(|y| {
+                let reports: Vec<Value> = y.reports.iter().map(|l| l.0.clone()).collect();
+                map(vec![
+                    ("year", Value::from_serializable(&y.year)),
+                    ("count", Value::from_serializable(&y.count)),
+                    ("totals", Value::from_serializable(&y.totals)),
+                    ("reports", Value::from(reports)),
+                ])
+            })
+            .collect();
+        let townships: Vec<Value> = self
+            .townships
+            .iter()
+            .map(|t| {
+                let years: Vec<Value> = t.years.iter().map(|l| l.1.clone()).collect();
+                map(vec![
+                    ("slug", Value::from(t.slug)),
+                    ("name", Value::from(t.name)),
+                    ("years", Value::from(years)),
+                ])
+            })
+            .collect();
+        map(vec![
+            ("name", Value::from(h.name)),
+            ("slug", Value::from(h.slug)),
+            ("columns", Value::from_serializable(&h.columns)),
+            ("years", Value::from(years)),
+            ("townships", Value::from(townships)),
+            ("any_partial", Value::from(h.any_partial)),
+            ("formats", Value::from_serializable(&h.formats)),
+        ])
+    }
+
+    fn hash(&self) -> u64 {
+        let years = self.years.iter().flat_map(|y| {
+            let head = hash_of(&(y.year, y.count, &y.totals));
+            std::iter::once(head).chain(y.reports.iter().map(|l| l.2))
+        });
+        let townships = self.townships.iter().flat_map(|t| {
+            let head = hash_of(&(t.slug, t.name, t.years.len()));
+            std::iter::once(head).chain(t.years.iter().map(|l| l.2))
+        });
+        combine(hash_of(&self.head), years.chain(townships))
     }
 }
 
@@ -341,7 +409,9 @@ pub fn pages<'a>(
             Output::Region(slug),
             "region.html",
             name.to_string(),
-            Box::new(move |_: &dyn RowHtml| vec![var("region", &region(name, slug, &rs, labels))]),
+            Box::new(move |_: &dyn RowHtml| {
+                vec![shared_var("region", &region(name, slug, &rs, labels))]
+            }),
         );
     }
     if want(&Output::Home) {
