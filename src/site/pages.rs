@@ -59,13 +59,7 @@ fn search_page(cx: &Cx) -> bool {
 
 /// Render one index page, unless its variables say it is as last time.
 fn index_page(p: &index::Page, cx: &Cx, put: &Put) -> Result<(), Diagnostic> {
-    let rows = ThemeRows {
-        theme: cx.theme,
-        page: p.template,
-        root: cx.pages.root(&p.output),
-        slot: usize::from(!matches!(p.output, Output::Home)),
-        error: std::sync::Mutex::new(None),
-    };
+    let rows = ThemeRows::new(cx.theme, p.template, cx.pages.root(&p.output), &p.output);
     let vars = (p.vars)(&rows);
     if let Some(e) = rows.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
@@ -124,17 +118,33 @@ struct ThemeRows<'a> {
     root: String,
     /// Which of a summary's two kept rows: the home page's or a year page's.
     slot: usize,
+    /// What a kept row was made for: this root, and not mixed / mixed.
+    keys: [u64; 2],
     error: std::sync::Mutex<Option<Diagnostic>>,
+}
+
+impl<'a> ThemeRows<'a> {
+    fn new(theme: &'a Theme, page: &'static str, root: String, out: &Output) -> ThemeRows<'a> {
+        let key = |mixed: bool| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (root.as_str(), mixed).hash(&mut h);
+            h.finish()
+        };
+        ThemeRows {
+            theme,
+            page,
+            keys: [key(false), key(true)],
+            root,
+            slot: usize::from(!matches!(out, Output::Home)),
+            error: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 impl index::RowHtml for ThemeRows<'_> {
     fn append(&self, s: &Summary, row: &tera::Value, mixed: bool, out: &mut String) {
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (self.root.as_str(), mixed).hash(&mut h);
-            h.finish()
-        };
+        let key = self.keys[usize::from(mixed)];
         let make = |_: &Summary| {
             let mut ctx = tera::Context::new();
             ctx.insert_value("r", row.clone());
