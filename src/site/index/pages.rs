@@ -92,8 +92,9 @@ impl Shared for SummaryTable<'_> {
         ])
     }
 
-    /// Not of `rows_html`: it follows from the rows, `mixed` and the page's
-    /// root (the same for every page of a kind).
+    /// Not of `rows_html`: it follows from the rows, `mixed`, the page's
+    /// root (the same for every page of a kind) and the theme (a change of
+    /// which renders every page again, without comparing hashes).
     fn hash(&self) -> u64 {
         combine(hash_of(&self.head), self.rows.iter().map(|r| r.1))
     }
